@@ -1,0 +1,6 @@
+using Gateway.Clusters.Model;
+
+namespace Gateway.Clusters.Configuration;
+
+/// <summary>A loaded config and the warnings (ignored unsupported fields among them) to log once.</summary>
+public sealed record BootstrapLoadResult(BootstrapConfig Config, IReadOnlyList<ConfigDiagnostic> Warnings);

@@ -1,0 +1,222 @@
+using System.Text;
+using Gateway.Clusters.Model;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Gateway.Clusters.Configuration;
+
+/// <summary>
+/// Reads an Envoy v3 static bootstrap (envoy.yaml) into an immutable <see cref="BootstrapConfig"/>.
+/// Every problem is collected with its YAML path and line, then thrown together as a
+/// <see cref="ConfigException"/>; a user mistake never surfaces as a stack trace.
+/// </summary>
+public static class BootstrapLoader
+{
+    public const string BootstrapType = "envoy.config.bootstrap.v3.Bootstrap";
+
+    public static BootstrapLoadResult LoadFile(string path, BootstrapLoadOptions options)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException([new ConfigDiagnostic(ConfigDiagnosticKind.Error, path, "", 0, 0,
+                $"cannot read the config file: {e.Message}; pass an existing file with -c FILE")]);
+        }
+
+        return Load(text, path, options);
+    }
+
+    public static BootstrapLoadResult Load(string yaml, string sourceName, BootstrapLoadOptions options)
+    {
+        var context = new ConfigLoadContext(sourceName, options.IgnoreUnsupported);
+        var root = Parse(yaml, context);
+        context.ThrowIfFailed();
+        var reader = new MessageReader(context, root!, "", BootstrapType, BootstrapType);
+        var config = ReadBootstrap(reader, sourceName, options);
+        context.ThrowIfFailed();
+        var warnings = context.Diagnostics.Where(d => d.Kind != ConfigDiagnosticKind.Error).ToArray();
+        return new BootstrapLoadResult(config, warnings);
+    }
+
+    private static YamlMappingNode? Parse(string yaml, ConfigLoadContext context)
+    {
+        if (yaml.Contains('\0', StringComparison.Ordinal))
+        {
+            context.Error("", YamlMark.None, "the file is binary, not YAML; point -c at your envoy.yaml");
+            return null;
+        }
+
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            var message = e.InnerException?.Message ?? e.Message;
+            // YamlDotNet prefixes its own (Line, Col...) range; the mark below says the same more simply.
+            var close = message.IndexOf("): ", StringComparison.Ordinal);
+            if (message.StartsWith('(') && close > 0)
+            {
+                message = message[(close + 3)..];
+            }
+
+            context.Error("", new YamlMark((int)e.Start.Line, (int)e.Start.Column), $"invalid YAML: {message}");
+            return null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            context.Error("", YamlMark.None, $"invalid YAML: {e.Message}");
+            return null;
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            context.Error("", YamlMark.None, "the config file is empty; it needs at least static_resources");
+            return null;
+        }
+
+        if (stream.Documents.Count > 1)
+        {
+            context.Error("", YamlMark.Of(stream.Documents[1].RootNode), "the file holds more than one YAML document; Envoy reads exactly one");
+            return null;
+        }
+
+        if (stream.Documents[0].RootNode is not YamlMappingNode map)
+        {
+            context.Error("", YamlMark.Of(stream.Documents[0].RootNode), "the top level must be a mapping (admin:, static_resources:, ...)");
+            return null;
+        }
+
+        return map;
+    }
+
+    private static BootstrapConfig ReadBootstrap(MessageReader root, string sourceName, BootstrapLoadOptions options)
+    {
+        // node identifies this proxy to a management server; it changes nothing served.
+        if (root.Message("node", "envoy.config.core.v3.Node") is { } node)
+        {
+            node.Accept("id");
+            node.Accept("cluster");
+            node.Accept("metadata");
+            node.Accept("locality");
+            node.Finish();
+        }
+
+        var admin = ReadAdmin(root.Message("admin", "envoy.config.bootstrap.v3.Admin"));
+        var listeners = new List<ListenerConfig>();
+        var clusters = new List<ClusterConfig>();
+        var statics = root.Message("static_resources", "envoy.config.bootstrap.v3.Bootstrap.StaticResources");
+        if (statics is not null)
+        {
+            clusters.AddRange(ClusterConfigReader.ReadAll(statics.Messages("clusters", "envoy.config.cluster.v3.Cluster"), root.Context));
+            var clusterNames = clusters.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            var listenerReaders = statics.Messages("listeners", "envoy.config.listener.v3.Listener");
+            for (var i = 0; i < listenerReaders.Count; i++)
+            {
+                if (ListenerConfigReader.Read(listenerReaders[i], i, clusterNames, options) is { } listener)
+                {
+                    listeners.Add(listener);
+                }
+            }
+
+            statics.Finish();
+            CheckDuplicateListeners(listeners, root.Context);
+        }
+        else
+        {
+            root.Context.Error("static_resources", YamlMark.None, "missing static_resources; this gateway serves static listeners and clusters only");
+        }
+
+        root.Finish();
+        return new BootstrapConfig(sourceName, admin, listeners, clusters);
+    }
+
+    private static AdminConfig? ReadAdmin(MessageReader? admin)
+    {
+        if (admin is null)
+        {
+            return null;
+        }
+
+        var address = SocketAddressReader.Read(admin.Message("address", "envoy.config.core.v3.Address"), admin, "address");
+        var accessLogPath = admin.String("access_log_path");
+        admin.Accept("profile_path");
+        admin.Finish();
+        return address is null ? null : new AdminConfig(address, accessLogPath);
+    }
+
+    private static void CheckDuplicateListeners(List<ListenerConfig> listeners, ConfigLoadContext context)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var addresses = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var listener in listeners)
+        {
+            if (!names.Add(listener.Name))
+            {
+                context.Error(listener.YamlPath + ".name", YamlMark.None, $"error adding listener: duplicate listener name '{listener.Name}'; give each listener its own name");
+            }
+
+            if (listener.Address.Port != 0 && !addresses.Add(listener.Address.ToString()))
+            {
+                context.Error(listener.YamlPath + ".address", YamlMark.None, $"error adding listener '{listener.Address}': another listener already binds that address and port");
+            }
+        }
+    }
+
+    /// <summary>Reads a DataSource (inline_string, inline_bytes, filename) to text.</summary>
+    internal static string? ReadDataSource(MessageReader? source)
+    {
+        if (source is null)
+        {
+            return null;
+        }
+
+        string? result = null;
+        if (source.String("inline_string") is { } inline)
+        {
+            result = inline;
+        }
+        else if (source.String("inline_bytes") is { } bytes)
+        {
+            try
+            {
+                result = Encoding.UTF8.GetString(Convert.FromBase64String(bytes));
+            }
+            catch (FormatException)
+            {
+                source.Context.Error(source.Join("inline_bytes"), source.MarkOf("inline_bytes"), "inline_bytes must be base64");
+            }
+        }
+        else if (source.String("filename") is { } file)
+        {
+            try
+            {
+                result = File.ReadAllText(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                source.Context.Error(source.Join("filename"), source.MarkOf("filename"), $"cannot read '{file}': {e.Message}");
+            }
+        }
+        else if (source.String("environment_variable") is { } variable)
+        {
+            result = Environment.GetEnvironmentVariable(variable);
+            if (result is null)
+            {
+                source.Context.Error(source.Join("environment_variable"), source.MarkOf("environment_variable"), $"environment variable '{variable}' is not set");
+            }
+        }
+        else
+        {
+            source.Context.Error(source.Path, source.Mark, "a data source needs one of inline_string, inline_bytes, filename, environment_variable");
+        }
+
+        source.Finish();
+        return result;
+    }
+}

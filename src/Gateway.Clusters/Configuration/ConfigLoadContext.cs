@@ -1,0 +1,51 @@
+namespace Gateway.Clusters.Configuration;
+
+/// <summary>
+/// Collects findings while one config file is read. Loading goes on after an error so that all
+/// problems are reported together; <see cref="ThrowIfFailed"/> ends the load.
+/// </summary>
+public sealed class ConfigLoadContext
+{
+    private readonly List<ConfigDiagnostic> _diagnostics = new();
+
+    public ConfigLoadContext(string file, bool ignoreUnsupported)
+    {
+        File = file;
+        IgnoreUnsupported = ignoreUnsupported;
+    }
+
+    /// <summary>The file name as the user gave it, used in every message.</summary>
+    public string File { get; }
+
+    public bool IgnoreUnsupported { get; }
+
+    public IReadOnlyList<ConfigDiagnostic> Diagnostics => _diagnostics;
+
+    public bool HasErrors => _diagnostics.Any(d =>
+        d.Kind == ConfigDiagnosticKind.Error ||
+        (d.Kind == ConfigDiagnosticKind.Unsupported && !IgnoreUnsupported));
+
+    public void Error(string yamlPath, YamlMark mark, string message) =>
+        Add(ConfigDiagnosticKind.Error, yamlPath, mark, message);
+
+    public void Unsupported(string yamlPath, YamlMark mark, string message) =>
+        Add(ConfigDiagnosticKind.Unsupported, yamlPath, mark, message);
+
+    public void Warning(string yamlPath, YamlMark mark, string message) =>
+        Add(ConfigDiagnosticKind.Warning, yamlPath, mark, message);
+
+    private void Add(ConfigDiagnosticKind kind, string yamlPath, YamlMark mark, string message) =>
+        _diagnostics.Add(new ConfigDiagnostic(kind, File, yamlPath, mark.Line, mark.Column, message));
+
+    /// <summary>Unsupported fields, which the caller logs as warnings when they were let through.</summary>
+    public IEnumerable<ConfigDiagnostic> IgnoredUnsupported =>
+        IgnoreUnsupported ? _diagnostics.Where(d => d.Kind == ConfigDiagnosticKind.Unsupported) : [];
+
+    public void ThrowIfFailed()
+    {
+        if (HasErrors)
+        {
+            throw new ConfigException(_diagnostics.ToArray());
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using System.Globalization;
+
+namespace Gateway.Clusters.Configuration;
+
+/// <summary>google.protobuf.Duration in its JSON form: seconds with up to 9 decimals and an 's'.</summary>
+public static class EnvoyDuration
+{
+    public static bool TryParse(string text, out TimeSpan value)
+    {
+        value = default;
+        var span = text.AsSpan().Trim();
+        if (span.Length < 2 || span[^1] != 's')
+        {
+            return false;
+        }
+
+        if (!decimal.TryParse(span[..^1], NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign,
+                CultureInfo.InvariantCulture, out var seconds) || seconds < 0 || seconds > 315_576_000_000m)
+        {
+            return false;
+        }
+
+        value = TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond));
+        return true;
+    }
+
+    /// <summary>Formats a duration as Envoy's config dump does (<c>15s</c>, <c>0.250s</c>).</summary>
+    public static string Format(TimeSpan value) =>
+        value.Ticks % TimeSpan.TicksPerSecond == 0
+            ? ((long)value.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s"
+            : value.TotalSeconds.ToString("0.000######", CultureInfo.InvariantCulture) + "s";
+}

@@ -1,0 +1,157 @@
+using Gateway.Clusters.Model;
+
+namespace Gateway.Clusters.Configuration;
+
+/// <summary>Reads envoy.filters.network.http_connection_manager.</summary>
+internal static class HttpConnectionManagerReader
+{
+    private const string RouterType = "envoy.extensions.filters.http.router.v3.Router";
+
+    public static HttpConnectionManagerConfig? Read(MessageReader hcm, IReadOnlySet<string> clusterNames, BootstrapLoadOptions options)
+    {
+        var statPrefix = hcm.RequiredString("stat_prefix");
+        var codec = hcm.Enum("codec_type", CodecType.Auto, "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.CodecType", "HTTP3");
+        if (hcm.Has("rds"))
+        {
+            hcm.Unsupported("rds", "inline the routes under route_config; this gateway reads static config only");
+        }
+
+        if (hcm.Has("scoped_routes"))
+        {
+            hcm.Unsupported("scoped_routes", "inline the routes under route_config");
+        }
+
+        var routeReader = hcm.Message("route_config", "envoy.config.route.v3.RouteConfiguration");
+        RouteTableConfig? routes = null;
+        if (routeReader is not null)
+        {
+            routes = RouteConfigReader.Read(routeReader, clusterNames);
+        }
+        else if (!hcm.Has("rds"))
+        {
+            hcm.Context.Error(hcm.Join("route_config"), hcm.Mark, "missing route_config; add route_config.virtual_hosts");
+        }
+
+        var filters = ReadHttpFilters(hcm, options);
+        var serverName = hcm.String("server_name") ?? "envoy";
+        var serverTransform = hcm.Enum("server_header_transformation", ServerHeaderTransformation.Overwrite,
+            "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.ServerHeaderTransformation");
+        var accessLogs = AccessLogReader.ReadAll(hcm.Messages("access_log", "envoy.config.accesslog.v3.AccessLog"));
+        var stripMatching = hcm.Bool("strip_matching_host_port");
+        var stripAny = hcm.Bool("strip_any_host_port");
+        var useRemote = hcm.Bool("use_remote_address");
+        var generateRequestId = hcm.Bool("generate_request_id", true);
+        var alwaysSetRequestId = hcm.Bool("always_set_request_id_in_response");
+        var requestTimeout = hcm.Duration("request_timeout");
+        var maxHeadersKb = (int)(hcm.Integer("max_request_headers_kb", 1, 8192) ?? 60);
+        var upgrades = new List<string>();
+        foreach (var upgrade in hcm.Messages("upgrade_configs", "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.UpgradeConfig"))
+        {
+            var type = upgrade.RequiredString("upgrade_type");
+            if (upgrade.Bool("enabled", true))
+            {
+                upgrades.Add(type);
+            }
+
+            upgrade.Finish();
+        }
+
+        // scheme_header_transformation only rewrites :scheme, which an HTTP/1.1 upstream never sees;
+        // Higress's local-development config sets it, so it is read and validated, not refused.
+        if (hcm.Message("scheme_header_transformation", "envoy.config.core.v3.SchemeHeaderTransformation") is { } scheme)
+        {
+            scheme.String("scheme_to_overwrite");
+            scheme.Bool("match_upstream");
+            scheme.Finish();
+        }
+
+        // Envoy keeps the HCM's own idle/stream timeouts; Kestrel's defaults stand in for them.
+        hcm.Finish();
+        if (routes is null || statPrefix.Length == 0)
+        {
+            return null;
+        }
+
+        return new HttpConnectionManagerConfig(statPrefix, codec, routes, filters, serverName, serverTransform, accessLogs,
+            stripMatching, stripAny, useRemote, generateRequestId, alwaysSetRequestId, upgrades, requestTimeout, maxHeadersKb);
+    }
+
+    private static IReadOnlyList<HttpFilterConfig> ReadHttpFilters(MessageReader hcm, BootstrapLoadOptions options)
+    {
+        var readers = hcm.Messages("http_filters", "envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter");
+        var result = new List<HttpFilterConfig>(readers.Count);
+        var sawRouter = false;
+        foreach (var filter in readers)
+        {
+            var name = filter.RequiredString("name");
+            var optional = filter.Bool("is_optional");
+            var disabled = filter.Bool("disabled");
+            var typed = filter.Any("typed_config");
+            if (filter.Has("config_discovery"))
+            {
+                filter.Unsupported("config_discovery", "give the filter an inline typed_config");
+            }
+
+            filter.Finish();
+            if (disabled)
+            {
+                continue;
+            }
+
+            if (sawRouter)
+            {
+                filter.Context.Error(filter.Path, filter.Mark,
+                    $"Error: terminal filter named envoy.filters.http.router of type {RouterType} must be the last filter in a http filter chain; move '{name}' before it");
+                continue;
+            }
+
+            if (typed is null)
+            {
+                // Envoy still accepts the well-known router by name alone.
+                if (name == "envoy.filters.http.router")
+                {
+                    sawRouter = true;
+                    result.Add(new HttpFilterConfig(name, RouterType, null, filter.Path));
+                    continue;
+                }
+
+                filter.Context.Error(filter.Join("typed_config"), filter.Mark, $"http filter '{name}' needs a typed_config with \"@type\"");
+                continue;
+            }
+
+            var parser = options.FilterParsers.FirstOrDefault(p => p.CanParse(typed.TypeName));
+            if (parser is null)
+            {
+                if (optional)
+                {
+                    filter.Context.Warning(filter.Path, filter.Mark, $"optional http filter '{name}' ({typed.TypeName}) is not supported and is skipped, as Envoy skips an unknown optional filter");
+                    continue;
+                }
+
+                filter.Context.Unsupported(filter.Path, filter.Mark, $"http filter '{name}' ({typed.TypeName}) is not supported by this gateway");
+                continue;
+            }
+
+            var settings = parser.Parse(name, typed);
+            typed.Reader.Finish();
+            if (typed.TypeName == RouterType)
+            {
+                sawRouter = true;
+            }
+
+            result.Add(new HttpFilterConfig(name, typed.TypeName, settings, filter.Path));
+        }
+
+        if (!sawRouter && readers.Count > 0)
+        {
+            hcm.Context.Error(hcm.Join("http_filters"), hcm.MarkOf("http_filters"),
+                "the http filter chain has no terminal filter; add envoy.filters.http.router last");
+        }
+        else if (readers.Count == 0)
+        {
+            hcm.Context.Error(hcm.Join("http_filters"), hcm.Mark, "http_filters is empty; add envoy.filters.http.router");
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,18 @@
+namespace Gateway.Clusters.Configuration;
+
+/// <summary>
+/// Parses the typed_config of one kind of HTTP filter. Each filter owns its config parsing
+/// (Gateway.Filters supplies the implementations); the bootstrap loader only finds the right parser,
+/// and refuses a filter no parser claims.
+/// </summary>
+public interface IHttpFilterConfigParser
+{
+    /// <summary>True when this parser handles a filter of this Envoy type (e.g. ...router.v3.Router).</summary>
+    bool CanParse(string typeName);
+
+    /// <summary>
+    /// Reads the filter's config, reporting problems through <paramref name="config"/>'s context, and
+    /// returns the filter's own settings object (stored in <see cref="Model.HttpFilterConfig.Settings"/>).
+    /// </summary>
+    object? Parse(string filterName, TypedMessage config);
+}

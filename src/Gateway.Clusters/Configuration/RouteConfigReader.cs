@@ -1,0 +1,535 @@
+using System.Text.RegularExpressions;
+using Gateway.Clusters.Model;
+
+namespace Gateway.Clusters.Configuration;
+
+/// <summary>Reads a RouteConfiguration: virtual hosts, routes, matches, actions and header edits.</summary>
+internal static class RouteConfigReader
+{
+    public static RouteTableConfig Read(MessageReader config, IReadOnlySet<string> clusterNames)
+    {
+        var name = config.String("name") ?? "";
+        config.Accept("validate_clusters");
+        var headers = ReadHeaderMutation(config);
+        var hosts = new List<VirtualHostConfig>();
+        var domains = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var host in config.Messages("virtual_hosts", "envoy.config.route.v3.VirtualHost"))
+        {
+            if (ReadVirtualHost(host, clusterNames, domains, name) is { } vhost)
+            {
+                hosts.Add(vhost);
+            }
+        }
+
+        config.Finish();
+        return new RouteTableConfig(name, hosts, headers);
+    }
+
+    private static VirtualHostConfig? ReadVirtualHost(MessageReader host, IReadOnlySet<string> clusterNames, HashSet<string> seenDomains, string routeConfigName)
+    {
+        var name = host.RequiredString("name");
+        var domains = host.Strings("domains");
+        if (domains.Count == 0)
+        {
+            host.Context.Error(host.Join("domains"), host.Mark, "a virtual host needs at least one domain (\"*\" matches every host)");
+        }
+
+        foreach (var domain in domains)
+        {
+            if (!seenDomains.Add(domain))
+            {
+                host.Context.Error(host.Join("domains"), host.MarkOf("domains"),
+                    $"Only unique values for domains are permitted. Duplicate entry of domain {domain} in route {routeConfigName}");
+            }
+
+            if (domain.Length > 1 && domain.IndexOf('*', 1) >= 0 && !domain.EndsWith('*'))
+            {
+                host.Context.Error(host.Join("domains"), host.MarkOf("domains"),
+                    $"invalid domain '{domain}': a wildcard may only start (*.example.com) or end (example.*) the domain");
+            }
+        }
+
+        var headers = ReadHeaderMutation(host);
+        var routes = new List<RouteConfig>();
+        foreach (var route in host.Messages("routes", "envoy.config.route.v3.Route"))
+        {
+            if (ReadRoute(route, clusterNames) is { } r)
+            {
+                routes.Add(r);
+            }
+        }
+
+        host.Finish();
+        return new VirtualHostConfig(name, domains, routes, headers, host.Path);
+    }
+
+    private static RouteConfig? ReadRoute(MessageReader route, IReadOnlySet<string> clusterNames)
+    {
+        var name = route.String("name");
+        route.Accept("metadata");
+        var matchReader = route.Message("match", "envoy.config.route.v3.RouteMatch");
+        RouteMatchConfig? match = null;
+        if (matchReader is null)
+        {
+            route.Context.Error(route.Join("match"), route.Mark, "missing required field 'match'");
+        }
+        else
+        {
+            match = ReadMatch(matchReader);
+        }
+
+        var actions = new[] { "route", "redirect", "direct_response" }.Count(route.Has);
+        RouteActionConfig? forward = null;
+        DirectResponseConfig? direct = null;
+        RedirectConfig? redirect = null;
+        if (actions != 1)
+        {
+            route.Context.Error(route.Path, route.Mark, "a route needs exactly one of route, redirect or direct_response");
+        }
+
+        if (route.Message("route", "envoy.config.route.v3.RouteAction") is { } action)
+        {
+            forward = ReadRouteAction(action, clusterNames);
+        }
+
+        if (route.Message("direct_response", "envoy.config.route.v3.DirectResponseAction") is { } directReader)
+        {
+            var status = (int)(directReader.Integer("status", 200, 599) ?? 200);
+            if (!directReader.Has("status"))
+            {
+                directReader.Context.Error(directReader.Join("status"), directReader.Mark, "missing required field 'status' (200-599)");
+            }
+
+            var body = BootstrapLoader.ReadDataSource(directReader.Message("body", "envoy.config.core.v3.DataSource"));
+            if (directReader.Has("body_format"))
+            {
+                directReader.Unsupported("body_format");
+            }
+
+            directReader.Finish();
+            direct = new DirectResponseConfig(status, body);
+        }
+
+        if (route.Message("redirect", "envoy.config.route.v3.RedirectAction") is { } redirectReader)
+        {
+            redirect = ReadRedirect(redirectReader);
+        }
+
+        var headers = ReadHeaderMutation(route);
+        route.Finish();
+        return match is null || actions != 1 ? null : new RouteConfig(name, match, forward, direct, redirect, headers, route.Path);
+    }
+
+    private static RouteMatchConfig ReadMatch(MessageReader match)
+    {
+        var kinds = new List<(PathMatchKind Kind, string Value)>();
+        if (match.String("prefix") is { } prefix)
+        {
+            kinds.Add((PathMatchKind.Prefix, prefix));
+        }
+
+        if (match.String("path") is { } path)
+        {
+            kinds.Add((PathMatchKind.Path, path));
+        }
+
+        if (match.Message("safe_regex", "envoy.type.matcher.v3.RegexMatcher") is { } regex)
+        {
+            kinds.Add((PathMatchKind.SafeRegex, ReadRegex(regex)));
+        }
+
+        if (match.String("path_separated_prefix") is { } separated)
+        {
+            if (separated.Length == 0 || !separated.StartsWith('/') || (separated.Length > 1 && separated.EndsWith('/')) || separated.Contains('?') || separated.Contains('#'))
+            {
+                match.Context.Error(match.Join("path_separated_prefix"), match.MarkOf("path_separated_prefix"),
+                    "path_separated_prefix must start with '/', not end with '/', and hold no '?' or '#'");
+            }
+
+            kinds.Add((PathMatchKind.PathSeparatedPrefix, separated));
+        }
+
+        foreach (var field in new[] { "connect_matcher", "path_match_policy", "runtime_fraction", "grpc", "tls_context", "dynamic_metadata", "filter_state", "cel_expression" })
+        {
+            if (match.Has(field))
+            {
+                match.Unsupported(field);
+            }
+        }
+
+        if (kinds.Count != 1 && !match.Has("connect_matcher") && !match.Has("path_match_policy"))
+        {
+            match.Context.Error(match.Path, match.Mark, "a route match needs exactly one of prefix, path, safe_regex or path_separated_prefix");
+        }
+
+        var caseSensitive = match.Bool("case_sensitive", true);
+        var headers = match.Messages("headers", "envoy.config.route.v3.HeaderMatcher").Select(ReadHeaderMatcher).ToArray();
+        var query = match.Messages("query_parameters", "envoy.config.route.v3.QueryParameterMatcher").Select(ReadQueryMatcher).ToArray();
+        match.Finish();
+        var (kind, value) = kinds.Count > 0 ? kinds[0] : (PathMatchKind.Prefix, "/");
+        return new RouteMatchConfig(kind, value, caseSensitive, headers, query);
+    }
+
+    private static HeaderMatcherConfig ReadHeaderMatcher(MessageReader header)
+    {
+        var name = header.RequiredString("name");
+        StringMatcherConfig? matcher = null;
+        bool? present = null;
+        Int64RangeConfig? range = null;
+        if (header.String("exact_match") is { } exact)
+        {
+            matcher = new StringMatcherConfig(StringMatchKind.Exact, exact, false);
+        }
+        else if (header.Message("safe_regex_match", "envoy.type.matcher.v3.RegexMatcher") is { } regex)
+        {
+            matcher = new StringMatcherConfig(StringMatchKind.SafeRegex, ReadRegex(regex), false);
+        }
+        else if (header.String("prefix_match") is { } prefix)
+        {
+            matcher = new StringMatcherConfig(StringMatchKind.Prefix, prefix, false);
+        }
+        else if (header.String("suffix_match") is { } suffix)
+        {
+            matcher = new StringMatcherConfig(StringMatchKind.Suffix, suffix, false);
+        }
+        else if (header.String("contains_match") is { } contains)
+        {
+            matcher = new StringMatcherConfig(StringMatchKind.Contains, contains, false);
+        }
+        else if (header.Message("string_match", "envoy.type.matcher.v3.StringMatcher") is { } stringMatch)
+        {
+            matcher = ReadStringMatcher(stringMatch);
+        }
+        else if (header.Has("present_match"))
+        {
+            present = header.Bool("present_match");
+        }
+        else if (header.Message("range_match", "envoy.type.v3.Int64Range") is { } rangeReader)
+        {
+            var start = rangeReader.Integer("start", long.MinValue, long.MaxValue) ?? 0;
+            var end = rangeReader.Integer("end", long.MinValue, long.MaxValue) ?? 0;
+            rangeReader.Finish();
+            range = new Int64RangeConfig(start, end);
+        }
+
+        var invert = header.Bool("invert_match");
+        var missingAsEmpty = header.Bool("treat_missing_header_as_empty");
+        header.Finish();
+        return new HeaderMatcherConfig(name.ToLowerInvariant(), matcher, present, range, invert, missingAsEmpty);
+    }
+
+    private static QueryParameterMatcherConfig ReadQueryMatcher(MessageReader query)
+    {
+        var name = query.RequiredString("name");
+        StringMatcherConfig? matcher = null;
+        if (query.Message("string_match", "envoy.type.matcher.v3.StringMatcher") is { } stringMatch)
+        {
+            matcher = ReadStringMatcher(stringMatch);
+        }
+
+        var present = query.Bool("present_match");
+        query.Finish();
+        return new QueryParameterMatcherConfig(name, matcher, present || matcher is null);
+    }
+
+    internal static StringMatcherConfig ReadStringMatcher(MessageReader matcher)
+    {
+        var ignoreCase = matcher.Bool("ignore_case");
+        StringMatcherConfig? result = null;
+        if (matcher.String("exact") is { } exact)
+        {
+            result = new(StringMatchKind.Exact, exact, ignoreCase);
+        }
+        else if (matcher.String("prefix") is { } prefix)
+        {
+            result = new(StringMatchKind.Prefix, prefix, ignoreCase);
+        }
+        else if (matcher.String("suffix") is { } suffix)
+        {
+            result = new(StringMatchKind.Suffix, suffix, ignoreCase);
+        }
+        else if (matcher.String("contains") is { } contains)
+        {
+            result = new(StringMatchKind.Contains, contains, ignoreCase);
+        }
+        else if (matcher.Message("safe_regex", "envoy.type.matcher.v3.RegexMatcher") is { } regex)
+        {
+            result = new(StringMatchKind.SafeRegex, ReadRegex(regex), false);
+        }
+
+        if (matcher.Has("custom"))
+        {
+            matcher.Unsupported("custom");
+        }
+
+        matcher.Finish();
+        if (result is null)
+        {
+            matcher.Context.Error(matcher.Path, matcher.Mark, "a string matcher needs one of exact, prefix, suffix, contains or safe_regex");
+            return new(StringMatchKind.Exact, "", false);
+        }
+
+        return result;
+    }
+
+    /// <summary>Reads a RegexMatcher and checks that the pattern compiles, naming it when it does not.</summary>
+    internal static string ReadRegex(MessageReader regex)
+    {
+        if (regex.Message("google_re2", "envoy.type.matcher.v3.RegexMatcher.GoogleRE2") is { } re2)
+        {
+            re2.Accept("max_program_size");
+            re2.Finish();
+        }
+
+        var pattern = regex.RequiredString("regex");
+        regex.Finish();
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.CultureInvariant);
+        }
+        catch (ArgumentException e)
+        {
+            regex.Context.Error(regex.Join("regex"), regex.MarkOf("regex"), $"invalid regex '{pattern}': {e.Message}");
+        }
+
+        return pattern;
+    }
+
+    private static RegexRewriteConfig? ReadRegexRewrite(MessageReader? rewrite)
+    {
+        if (rewrite is null)
+        {
+            return null;
+        }
+
+        var pattern = rewrite.Message("pattern", "envoy.type.matcher.v3.RegexMatcher") is { } p ? ReadRegex(p) : "";
+        var substitution = rewrite.String("substitution") ?? "";
+        rewrite.Finish();
+        return new RegexRewriteConfig(pattern, substitution);
+    }
+
+    private static RouteActionConfig ReadRouteAction(MessageReader action, IReadOnlySet<string> clusterNames)
+    {
+        var cluster = action.String("cluster");
+        var clusterHeader = action.String("cluster_header");
+        List<WeightedClusterEntryConfig>? weighted = null;
+        if (action.Message("weighted_clusters", "envoy.config.route.v3.WeightedCluster") is { } weightedReader)
+        {
+            weighted = new List<WeightedClusterEntryConfig>();
+            foreach (var entry in weightedReader.Messages("clusters", "envoy.config.route.v3.WeightedCluster.ClusterWeight"))
+            {
+                var name = entry.RequiredString("name");
+                var weight = (int)(entry.Integer("weight", 0, int.MaxValue) ?? 0);
+                var headers = ReadHeaderMutation(entry);
+                entry.Finish();
+                CheckCluster(entry, "name", name, clusterNames);
+                weighted.Add(new WeightedClusterEntryConfig(name, weight, headers));
+            }
+
+            weightedReader.Accept("total_weight");
+            weightedReader.Accept("runtime_key_prefix");
+            weightedReader.Finish();
+            if (weighted.Count == 0 || weighted.Sum(w => (long)w.Weight) == 0)
+            {
+                weightedReader.Context.Error(weightedReader.Join("clusters"), weightedReader.Mark, "weighted_clusters needs at least one cluster with a weight above 0");
+            }
+        }
+
+        var targets = (cluster is null ? 0 : 1) + (clusterHeader is null ? 0 : 1) + (weighted is null ? 0 : 1);
+        if (targets != 1)
+        {
+            if (action.Has("cluster_specifier_plugin") || action.Has("inline_cluster_specifier_plugin"))
+            {
+                action.Unsupported("cluster_specifier_plugin");
+                action.Unsupported("inline_cluster_specifier_plugin");
+            }
+            else
+            {
+                action.Context.Error(action.Path, action.Mark, "a route action needs exactly one of cluster, cluster_header or weighted_clusters");
+            }
+        }
+
+        if (cluster is not null)
+        {
+            CheckCluster(action, "cluster", cluster, clusterNames);
+        }
+
+        var notFound = action.Enum("cluster_not_found_response_code", ClusterNotFoundCode.ServiceUnavailable,
+            "envoy.config.route.v3.RouteAction.ClusterNotFoundResponseCode");
+        var prefixRewrite = action.String("prefix_rewrite");
+        var regexRewrite = ReadRegexRewrite(action.Message("regex_rewrite", "envoy.type.matcher.v3.RegexMatchAndSubstitute"));
+        var hostLiteral = action.String("host_rewrite_literal");
+        var autoHost = action.Bool("auto_host_rewrite");
+        var timeout = action.Duration("timeout") ?? TimeSpan.FromSeconds(15);
+        var idle = action.Duration("idle_timeout");
+        var retry = ReadRetryPolicy(action.Message("retry_policy", "envoy.config.route.v3.RetryPolicy"));
+        var upgrades = new List<string>();
+        foreach (var upgrade in action.Messages("upgrade_configs", "envoy.config.route.v3.RouteAction.UpgradeConfig"))
+        {
+            var type = upgrade.RequiredString("upgrade_type");
+            if (upgrade.Bool("enabled", true))
+            {
+                upgrades.Add(type);
+            }
+
+            upgrade.Finish();
+        }
+
+        action.Finish();
+        var notFoundStatus = notFound switch
+        {
+            ClusterNotFoundCode.NotFound => 404,
+            ClusterNotFoundCode.InternalServerError => 500,
+            _ => 503,
+        };
+        return new RouteActionConfig(cluster, clusterHeader, weighted, prefixRewrite, regexRewrite, hostLiteral, autoHost,
+            timeout, idle, retry, upgrades, notFoundStatus);
+    }
+
+    private enum ClusterNotFoundCode
+    {
+        ServiceUnavailable,
+        NotFound,
+        InternalServerError,
+    }
+
+    private static void CheckCluster(MessageReader owner, string field, string cluster, IReadOnlySet<string> clusterNames)
+    {
+        if (cluster.Length > 0 && !clusterNames.Contains(cluster))
+        {
+            owner.Context.Error(owner.Join(field), owner.MarkOf(field),
+                $"route: unknown cluster '{cluster}'; define it under static_resources.clusters or fix the name");
+        }
+    }
+
+    private static RetryPolicyConfig? ReadRetryPolicy(MessageReader? retry)
+    {
+        if (retry is null)
+        {
+            return null;
+        }
+
+        var retryOn = (retry.String("retry_on") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var numRetries = (int)(retry.Integer("num_retries", 0, 100) ?? 1);
+        var perTry = retry.Duration("per_try_timeout");
+        var codes = new List<int>();
+        if (retry.Take("retriable_status_codes") is YamlDotNet.RepresentationModel.YamlSequenceNode list)
+        {
+            foreach (var item in list.Children)
+            {
+                if (item is YamlDotNet.RepresentationModel.YamlScalarNode { Value: { } v } && int.TryParse(v, out var code) && code is >= 100 and <= 599)
+                {
+                    codes.Add(code);
+                }
+                else
+                {
+                    retry.Context.Error(retry.Join("retriable_status_codes"), YamlMark.Of(item), "expected HTTP status codes (100-599)");
+                }
+            }
+        }
+
+        var baseInterval = TimeSpan.FromMilliseconds(25);
+        var maxInterval = TimeSpan.FromMilliseconds(250);
+        if (retry.Message("retry_back_off", "envoy.config.route.v3.RetryPolicy.RetryBackOff") is { } backOff)
+        {
+            baseInterval = backOff.Duration("base_interval") ?? baseInterval;
+            maxInterval = backOff.Duration("max_interval") ?? baseInterval * 10;
+            backOff.Finish();
+        }
+
+        retry.Finish();
+        return new RetryPolicyConfig(retryOn, numRetries, perTry, codes, baseInterval, maxInterval);
+    }
+
+    private static RedirectConfig ReadRedirect(MessageReader redirect)
+    {
+        var https = redirect.Bool("https_redirect");
+        var scheme = redirect.String("scheme_redirect") ?? (https ? "https" : null);
+        var host = redirect.String("host_redirect");
+        var port = (int?)redirect.Integer("port_redirect", 0, 65535);
+        var path = redirect.String("path_redirect");
+        var prefix = redirect.String("prefix_rewrite");
+        var regex = ReadRegexRewrite(redirect.Message("regex_rewrite", "envoy.type.matcher.v3.RegexMatchAndSubstitute"));
+        var code = redirect.Enum("response_code", RedirectCode.MovedPermanently, "envoy.config.route.v3.RedirectAction.RedirectResponseCode");
+        var stripQuery = redirect.Bool("strip_query");
+        redirect.Finish();
+        var status = code switch
+        {
+            RedirectCode.Found => 302,
+            RedirectCode.SeeOther => 303,
+            RedirectCode.TemporaryRedirect => 307,
+            RedirectCode.PermanentRedirect => 308,
+            _ => 301,
+        };
+        return new RedirectConfig(scheme, host, port, path, prefix, regex, status, stripQuery);
+    }
+
+    private enum RedirectCode
+    {
+        MovedPermanently,
+        Found,
+        SeeOther,
+        TemporaryRedirect,
+        PermanentRedirect,
+    }
+
+    internal static HeaderMutationConfig ReadHeaderMutation(MessageReader owner)
+    {
+        var requestAdd = ReadHeaderValues(owner.Messages("request_headers_to_add", "envoy.config.core.v3.HeaderValueOption"));
+        var responseAdd = ReadHeaderValues(owner.Messages("response_headers_to_add", "envoy.config.core.v3.HeaderValueOption"));
+        var requestRemove = owner.Strings("request_headers_to_remove");
+        var responseRemove = owner.Strings("response_headers_to_remove");
+        if (requestAdd.Count == 0 && responseAdd.Count == 0 && requestRemove.Count == 0 && responseRemove.Count == 0)
+        {
+            return HeaderMutationConfig.Empty;
+        }
+
+        return new HeaderMutationConfig(requestAdd, requestRemove.Select(h => h.ToLowerInvariant()).ToArray(), responseAdd, responseRemove.Select(h => h.ToLowerInvariant()).ToArray());
+    }
+
+    private static IReadOnlyList<HeaderValueOptionConfig> ReadHeaderValues(IReadOnlyList<MessageReader> options)
+    {
+        var result = new List<HeaderValueOptionConfig>(options.Count);
+        foreach (var option in options)
+        {
+            var header = option.Message("header", "envoy.config.core.v3.HeaderValue");
+            var action = HeaderAppendAction.AppendIfExistsOrAdd;
+            if (option.Has("append"))
+            {
+                // Legacy BoolValue: append false means overwrite.
+                action = option.Bool("append", true) ? HeaderAppendAction.AppendIfExistsOrAdd : HeaderAppendAction.OverwriteIfExistsOrAdd;
+            }
+
+            if (option.Has("append_action"))
+            {
+                action = option.Enum("append_action", HeaderAppendAction.AppendIfExistsOrAdd, "envoy.config.core.v3.HeaderValueOption.HeaderAppendAction");
+            }
+
+            var keepEmpty = option.Bool("keep_empty_value");
+            option.Finish();
+            if (header is null)
+            {
+                option.Context.Error(option.Join("header"), option.Mark, "missing required field 'header' (key and value)");
+                continue;
+            }
+
+            var key = header.RequiredString("key");
+            var value = header.String("value") ?? "";
+            if (header.Has("raw_value"))
+            {
+                header.Unsupported("raw_value", "use value");
+            }
+
+            header.Finish();
+            if (value.Contains('%'))
+            {
+                header.Context.Unsupported(header.Join("value"), header.MarkOf("value"),
+                    $"header value '{value}' uses %...% command operators, which header mutations here do not expand yet");
+            }
+
+            result.Add(new HeaderValueOptionConfig(key.ToLowerInvariant(), value, action, keepEmpty));
+        }
+
+        return result;
+    }
+}

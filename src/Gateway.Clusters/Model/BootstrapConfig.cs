@@ -1,0 +1,9 @@
+namespace Gateway.Clusters.Model;
+
+/// <summary>A whole envoy.yaml, validated: what one snapshot of the gateway serves.</summary>
+/// <param name="SourceFile">The file as the user named it, for messages and the config dump.</param>
+public sealed record BootstrapConfig(
+    string SourceFile,
+    AdminConfig? Admin,
+    IReadOnlyList<ListenerConfig> Listeners,
+    IReadOnlyList<ClusterConfig> Clusters);

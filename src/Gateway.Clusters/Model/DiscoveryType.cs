@@ -1,0 +1,8 @@
+namespace Gateway.Clusters.Model;
+
+public enum DiscoveryType
+{
+    Static,
+    StrictDns,
+    LogicalDns,
+}

@@ -1,0 +1,19 @@
+namespace Gateway.Clusters.Model;
+
+/// <summary>envoy.filters.network.http_connection_manager, as far as this gateway implements it.</summary>
+public sealed record HttpConnectionManagerConfig(
+    string StatPrefix,
+    CodecType CodecType,
+    RouteTableConfig RouteConfig,
+    IReadOnlyList<HttpFilterConfig> HttpFilters,
+    string ServerName,
+    ServerHeaderTransformation ServerHeaderTransformation,
+    IReadOnlyList<AccessLogConfig> AccessLogs,
+    bool StripMatchingHostPort,
+    bool StripAnyHostPort,
+    bool UseRemoteAddress,
+    bool GenerateRequestId,
+    bool AlwaysSetRequestIdInResponse,
+    IReadOnlyList<string> UpgradeTypes,
+    TimeSpan? RequestTimeout,
+    int MaxRequestHeadersKb);

@@ -1,0 +1,7 @@
+namespace Gateway.Clusters.Model;
+
+/// <summary>
+/// One entry of <c>http_filters</c>, already parsed by the filter that owns it.
+/// <paramref name="Settings"/> is that filter's own config type (see Gateway.Filters).
+/// </summary>
+public sealed record HttpFilterConfig(string Name, string TypeName, object? Settings, string YamlPath);

@@ -1,0 +1,11 @@
+namespace Gateway.Clusters.Model;
+
+/// <summary>One route: a match and exactly one action (forward, direct response or redirect).</summary>
+public sealed record RouteConfig(
+    string? Name,
+    RouteMatchConfig Match,
+    RouteActionConfig? Forward,
+    DirectResponseConfig? DirectResponse,
+    RedirectConfig? Redirect,
+    HeaderMutationConfig Headers,
+    string YamlPath);

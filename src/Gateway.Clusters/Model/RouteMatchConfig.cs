@@ -1,0 +1,9 @@
+namespace Gateway.Clusters.Model;
+
+/// <summary>Envoy's RouteMatch: one path specifier plus headers and query parameters, all ANDed.</summary>
+public sealed record RouteMatchConfig(
+    PathMatchKind Kind,
+    string Value,
+    bool CaseSensitive,
+    IReadOnlyList<HeaderMatcherConfig> Headers,
+    IReadOnlyList<QueryParameterMatcherConfig> QueryParameters);

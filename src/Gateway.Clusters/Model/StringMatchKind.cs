@@ -1,0 +1,10 @@
+namespace Gateway.Clusters.Model;
+
+public enum StringMatchKind
+{
+    Exact,
+    Prefix,
+    Suffix,
+    Contains,
+    SafeRegex,
+}
