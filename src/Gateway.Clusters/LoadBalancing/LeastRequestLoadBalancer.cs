@@ -1,0 +1,19 @@
+using Gateway.Clusters.Table;
+
+namespace Gateway.Clusters.LoadBalancing;
+
+/// <summary>Envoy's LEAST_REQUEST default: power of two random choices, fewer active requests wins.</summary>
+public sealed class LeastRequestLoadBalancer : ILoadBalancer
+{
+    public UpstreamEndpoint Pick(UpstreamEndpoint[] endpoints)
+    {
+        if (endpoints.Length == 1)
+        {
+            return endpoints[0];
+        }
+
+        var a = endpoints[Random.Shared.Next(endpoints.Length)];
+        var b = endpoints[Random.Shared.Next(endpoints.Length)];
+        return Volatile.Read(ref b.ActiveRequests) < Volatile.Read(ref a.ActiveRequests) ? b : a;
+    }
+}

@@ -1,0 +1,61 @@
+using Gateway.Clusters.Stats;
+
+namespace Gateway.Clusters.Table;
+
+/// <summary>
+/// One upstream host of a cluster: its address, the URL prefix the forwarder sends to (built once,
+/// not per request), weight, priority, health and counters.
+/// </summary>
+public sealed class UpstreamEndpoint
+{
+    private int _failedActiveHealthCheck;
+    private int _ejected;
+
+    public UpstreamEndpoint(string host, int port, int weight, int priority, bool tls)
+    {
+        Host = host;
+        Port = port;
+        Weight = Math.Max(1, weight);
+        Priority = priority;
+        var literal = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
+        Address = $"{literal}:{port}";
+        DestinationPrefix = (tls ? "https://" : "http://") + Address;
+    }
+
+    public string Host { get; }
+
+    public int Port { get; }
+
+    /// <summary><c>ip:port</c> as Envoy prints it in /clusters and %UPSTREAM_HOST%.</summary>
+    public string Address { get; }
+
+    /// <summary><c>http://ip:port</c>, the forwarder's destination prefix.</summary>
+    public string DestinationPrefix { get; }
+
+    public int Weight { get; }
+
+    public int Priority { get; }
+
+    public EndpointStats Stats { get; } = new();
+
+    /// <summary>Requests in flight, for least-request balancing.</summary>
+    public int ActiveRequests;
+
+    public bool FailedActiveHealthCheck
+    {
+        get => Volatile.Read(ref _failedActiveHealthCheck) != 0;
+        set => Volatile.Write(ref _failedActiveHealthCheck, value ? 1 : 0);
+    }
+
+    public bool Ejected
+    {
+        get => Volatile.Read(ref _ejected) != 0;
+        set => Volatile.Write(ref _ejected, value ? 1 : 0);
+    }
+
+    public bool IsHealthy => Volatile.Read(ref _failedActiveHealthCheck) == 0 && Volatile.Read(ref _ejected) == 0;
+
+    /// <summary>Envoy's health_flags text: <c>healthy</c>, or the reasons it is not.</summary>
+    public string HealthFlags =>
+        IsHealthy ? "healthy" : string.Join("|", new[] { FailedActiveHealthCheck ? "/failed_active_hc" : null, Ejected ? "/failed_outlier_check" : null }.Where(f => f is not null));
+}
