@@ -1,0 +1,259 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Gateway.Clusters.LoadBalancing;
+using Gateway.Clusters.Model;
+using Gateway.Clusters.Stats;
+
+namespace Gateway.Clusters.Table;
+
+/// <summary>
+/// The runtime of one envoy.yaml cluster: one connection pool (its own SocketsHttpHandler built from
+/// connect_timeout, protocol and TLS options), its endpoints and load balancer, and its stats. The
+/// router and the http-call filter both send through this entry, so a cluster means one pool and one
+/// set of counters whichever of them uses it, as in Envoy.
+/// </summary>
+public sealed class ClusterEntry : IDisposable
+{
+    private readonly SocketsHttpHandler _handler;
+    private readonly ILoadBalancer _loadBalancer;
+    private EndpointSet _endpoints;
+    private CancellationTokenSource? _dnsRefresh;
+
+    public ClusterEntry(ClusterConfig config)
+    {
+        Config = config;
+        Name = config.Name;
+        UsesTls = config.Tls is not null;
+        _loadBalancer = config.LbPolicy switch
+        {
+            LbPolicy.LeastRequest => new LeastRequestLoadBalancer(),
+            LbPolicy.Random => new RandomLoadBalancer(),
+            _ => new RoundRobinLoadBalancer(),
+        };
+        (RequestVersion, VersionPolicy) = config.Protocol switch
+        {
+            UpstreamProtocol.Http2 => (HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact),
+            UpstreamProtocol.Auto => (HttpVersion.Version20, HttpVersionPolicy.RequestVersionOrLower),
+            _ => (HttpVersion.Version11, HttpVersionPolicy.RequestVersionOrLower),
+        };
+        _handler = CreateHandler(config);
+        Invoker = new HttpMessageInvoker(_handler, disposeHandler: false);
+        _endpoints = config.Type == DiscoveryType.StrictDns
+            ? EndpointSet.Empty
+            : new EndpointSet(config.Endpoints.Select(e => new UpstreamEndpoint(e.Address, e.Port, e.Weight, e.Priority, UsesTls)).ToArray());
+    }
+
+    public string Name { get; }
+
+    public ClusterConfig Config { get; }
+
+    public bool UsesTls { get; }
+
+    /// <summary>The cluster's pool; YARP's forwarder and the callout client both send through it.</summary>
+    public HttpMessageInvoker Invoker { get; }
+
+    /// <summary>The same pool as a handler, for HttpClient-based callers (the http-call filter).</summary>
+    public HttpMessageHandler Handler => _handler;
+
+    public Version RequestVersion { get; }
+
+    public HttpVersionPolicy VersionPolicy { get; }
+
+    public ClusterStats Stats { get; } = new();
+
+    public EndpointSet Endpoints => Volatile.Read(ref _endpoints);
+
+    /// <summary>Chooses an upstream endpoint, or null when none is healthy (Envoy's "no healthy upstream").</summary>
+    public UpstreamEndpoint? PickEndpoint()
+    {
+        var healthy = Volatile.Read(ref _endpoints).BestPriorityHealthy;
+        return healthy.Length == 0 ? null : _loadBalancer.Pick(healthy);
+    }
+
+    /// <summary>Rebuilds the pick arrays after an endpoint's health changed.</summary>
+    public void RefreshHealth() => Volatile.Write(ref _endpoints, new EndpointSet(Volatile.Read(ref _endpoints).All));
+
+    /// <summary>Starts DNS resolution for STRICT_DNS clusters; returns once the first round is done or <paramref name="wait"/> elapses.</summary>
+    public async Task StartAsync(TimeSpan wait)
+    {
+        if (Config.Type != DiscoveryType.StrictDns)
+        {
+            return;
+        }
+
+        _dnsRefresh = new CancellationTokenSource();
+        var first = ResolveAsync(_dnsRefresh.Token);
+        _ = RefreshLoopAsync(first, _dnsRefresh.Token);
+        await Task.WhenAny(first, Task.Delay(wait)).ConfigureAwait(false);
+    }
+
+    private async Task RefreshLoopAsync(Task first, CancellationToken token)
+    {
+        try
+        {
+            await first.ConfigureAwait(false);
+            using var timer = new PeriodicTimer(Config.DnsRefreshRate);
+            while (await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
+            {
+                await ResolveAsync(token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task ResolveAsync(CancellationToken token)
+    {
+        var resolved = new List<UpstreamEndpoint>();
+        var previous = Volatile.Read(ref _endpoints).All.ToDictionary(e => e.Address);
+        foreach (var endpoint in Config.Endpoints)
+        {
+            IPAddress[] addresses;
+            try
+            {
+                addresses = IPAddress.TryParse(endpoint.Address, out var literal)
+                    ? [literal]
+                    : await Dns.GetHostAddressesAsync(endpoint.Address, AddressFamilyOf(Config.DnsLookupFamily), token).ConfigureAwait(false);
+            }
+            catch (SocketException)
+            {
+                // Envoy keeps the last good hosts when a refresh fails; with none yet the cluster stays empty.
+                resolved.AddRange(previous.Values.Where(e => Config.Endpoints.Any(c => c.Port == e.Port)));
+                continue;
+            }
+
+            foreach (var address in addresses.Distinct())
+            {
+                var candidate = new UpstreamEndpoint(address.ToString(), endpoint.Port, endpoint.Weight, endpoint.Priority, UsesTls);
+                // Keep the existing object (its stats and health) when the address is unchanged.
+                resolved.Add(previous.TryGetValue(candidate.Address, out var existing) ? existing : candidate);
+            }
+        }
+
+        var current = Volatile.Read(ref _endpoints).All;
+        if (!current.Select(e => e.Address).SequenceEqual(resolved.Select(e => e.Address)))
+        {
+            Volatile.Write(ref _endpoints, new EndpointSet(resolved.DistinctBy(e => e.Address).ToArray()));
+        }
+    }
+
+    private static AddressFamily AddressFamilyOf(DnsLookupFamily family) => family switch
+    {
+        DnsLookupFamily.V4Only => AddressFamily.InterNetwork,
+        DnsLookupFamily.V6Only => AddressFamily.InterNetworkV6,
+        _ => AddressFamily.Unspecified,
+    };
+
+    private SocketsHttpHandler CreateHandler(ClusterConfig config)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            ConnectTimeout = config.ConnectTimeout,
+            PooledConnectionIdleTimeout = config.IdleTimeout ?? TimeSpan.FromHours(1),
+            MaxConnectionsPerServer = Math.Max(1, config.CircuitBreakers.MaxConnections),
+            EnableMultipleHttp2Connections = true,
+            ActivityHeadersPropagator = null,
+            ConnectCallback = ConnectAsync,
+        };
+        if (config.Tls is { } tls)
+        {
+            handler.SslOptions = new SslClientAuthenticationOptions
+            {
+                TargetHost = tls.Sni,
+                ApplicationProtocols = tls.AlpnProtocols.Count > 0
+                    ? tls.AlpnProtocols.Select(p => new SslApplicationProtocol(p)).ToList()
+                    : null,
+                RemoteCertificateValidationCallback = CreateValidator(tls),
+            };
+        }
+
+        return handler;
+    }
+
+    /// <summary>
+    /// Envoy verifies an upstream certificate only when a validation context names a CA; without one it
+    /// accepts any certificate. The same choice is made here so configs behave as they did on Envoy.
+    /// </summary>
+    private static RemoteCertificateValidationCallback CreateValidator(UpstreamTlsConfig tls)
+    {
+        if (tls.TrustedCaPem is null)
+        {
+            return static (_, _, _, _) => true;
+        }
+
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPem(tls.TrustedCaPem);
+        return (_, certificate, _, errors) =>
+        {
+            if (certificate is null)
+            {
+                return false;
+            }
+
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            var nameOk = (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 || tls.Sni is null;
+            return nameOk && chain.Build(new X509Certificate2(certificate));
+        };
+    }
+
+    /// <summary>Opens upstream connections, counting them per cluster and per host as Envoy does.</summary>
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken token)
+    {
+        var endpointStats = FindEndpoint(context.DnsEndPoint)?.Stats;
+        Interlocked.Increment(ref Stats.UpstreamCxTotal);
+        if (endpointStats is not null)
+        {
+            Interlocked.Increment(ref endpointStats.CxTotal);
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(context.DnsEndPoint, token).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            Interlocked.Increment(ref Stats.UpstreamCxConnectFail);
+            if (endpointStats is not null)
+            {
+                Interlocked.Increment(ref endpointStats.CxConnectFail);
+            }
+
+            throw;
+        }
+
+        return new CountingNetworkStream(socket, Stats, endpointStats);
+    }
+
+    private UpstreamEndpoint? FindEndpoint(DnsEndPoint target)
+    {
+        foreach (var endpoint in Volatile.Read(ref _endpoints).All)
+        {
+            if (endpoint.Port == target.Port && string.Equals(endpoint.Host, target.Host, StringComparison.OrdinalIgnoreCase))
+            {
+                return endpoint;
+            }
+        }
+
+        return null;
+    }
+
+    public void Dispose()
+    {
+        _dnsRefresh?.Cancel();
+        _dnsRefresh?.Dispose();
+        Invoker.Dispose();
+        _handler.Dispose();
+    }
+}
