@@ -1,0 +1,29 @@
+using Gateway.Clusters.Configuration;
+using Gateway.Clusters.Model;
+
+namespace Gateway.Filters.Router;
+
+/// <summary>
+/// envoy.filters.http.router: the terminal filter. It owns its config parsing here; the forwarding
+/// itself is the gateway's proxy (YARP's forwarder), which reads <see cref="RouterFilterConfig"/>.
+/// </summary>
+public sealed class RouterFilterFactory : IHttpFilterFactory
+{
+    public const string TypeName = "envoy.extensions.filters.http.router.v3.Router";
+
+    public bool IsTerminal => true;
+
+    public bool CanParse(string typeName) => typeName == TypeName;
+
+    public object? Parse(string filterName, TypedMessage config)
+    {
+        var reader = config.Reader;
+        var suppress = reader.Bool("suppress_envoy_headers");
+        // Stats and tracing knobs change what Envoy records, not what a client sees.
+        reader.Accept("dynamic_stats");
+        reader.Accept("start_child_span");
+        return new RouterFilterConfig(suppress);
+    }
+
+    public IHttpFilter? Create(HttpFilterConfig config, IServiceProvider services) => null;
+}
