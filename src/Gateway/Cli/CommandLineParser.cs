@@ -1,0 +1,205 @@
+using Serilog.Events;
+
+namespace Gateway.Cli;
+
+/// <summary>
+/// Parses Envoy's command line (so container commands and scripts written for Envoy keep working)
+/// plus this gateway's own flags. Envoy flags that only tune Envoy internals are accepted and noted.
+/// </summary>
+public static class CommandLineParser
+{
+    // Envoy flags that tune its own internals (threads, hot restart, shared memory, ...): no effect here.
+    private static readonly HashSet<string> IgnoredWithValue = new(StringComparer.Ordinal)
+    {
+        "--concurrency", "--base-id", "--drain-time-s", "--parent-shutdown-time-s", "--restart-epoch",
+        "--service-cluster", "--service-node", "--service-zone", "--file-flush-interval-msec", "--drain-strategy",
+        "--local-address-ip-version", "--socket-path", "--socket-mode", "--base-id-path", "--stats-tag",
+        "--log-format", "--log-path", "--disable-extensions", "--admin-address-path", "--bootstrap-version",
+        "--hot-restart-version",
+    };
+
+    private static readonly HashSet<string> IgnoredSwitches = new(StringComparer.Ordinal)
+    {
+        "--disable-hot-restart", "--use-dynamic-base-id", "--enable-mutex-tracing", "--cpuset-threads",
+        "--enable-core-dump", "--log-format-escaped", "--enable-fine-grain-logging", "--reject-unknown-dynamic-fields",
+        "--ignore-unknown-dynamic-fields", "--allow-unknown-static-fields", "--disable-extensions-check",
+        "--skip-hot-restart-on-no-parent", "--skip-hot-restart-parent-stats",
+    };
+
+    public const string Usage = """
+        usage: Gateway [-c FILE] [options]
+               Gateway cluster-name '<cluster JSON>'
+
+          -c, --config-path FILE       envoy.yaml to serve (default: config/envoy.yaml)
+          --mode serve|validate        validate: check the config, print "configuration 'FILE' OK", exit
+          -l, --log-level LEVEL        trace, debug, info, warning, error, critical, off (default: info)
+          --component-log-level C:L,.. per component, e.g. wasm:debug,router:trace
+          --ignore-unsupported         start even if the config uses Envoy fields not implemented here (each is warned)
+          --native-plugin NAME=http-call  serve the wasm plugin NAME with the native http-call filter
+          --disable-hot-reload         do not watch the config file for changes
+          --log-json                   write the gateway's own logs as JSON lines
+          --version                    print the version and exit
+          Envoy's tuning flags (--concurrency, --base-id, --drain-time-s, ...) are accepted and have no effect.
+        """;
+
+    public static bool TryParse(string[] args, out GatewayOptions options, out string? error)
+    {
+        options = new GatewayOptions { Arguments = args };
+        error = null;
+        var ignored = new List<string>();
+        var components = new Dictionary<string, LogEventLevel>(StringComparer.OrdinalIgnoreCase);
+        var plugins = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            string? inlineValue = null;
+            var eq = arg.IndexOf('=');
+            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
+            {
+                inlineValue = arg[(eq + 1)..];
+                arg = arg[..eq];
+            }
+
+            string? Value()
+            {
+                if (inlineValue is not null)
+                {
+                    return inlineValue;
+                }
+
+                if (i + 1 < args.Length)
+                {
+                    return args[++i];
+                }
+
+                return null;
+            }
+
+            switch (arg)
+            {
+                case "-c" or "--config-path":
+                {
+                    var value = Value();
+                    if (string.IsNullOrEmpty(value))
+                    {
+                        error = $"{arg} needs a file name";
+                        return false;
+                    }
+
+                    options = options with { ConfigPath = value };
+                    break;
+                }
+
+                case "--mode":
+                {
+                    var value = Value();
+                    if (value is not ("serve" or "validate"))
+                    {
+                        error = value == "init_only"
+                            ? "--mode init_only is not supported; use --mode validate to check a config"
+                            : $"--mode must be serve or validate, not '{value}'";
+                        return false;
+                    }
+
+                    options = options with { Mode = value };
+                    break;
+                }
+
+                case "-l" or "--log-level":
+                {
+                    var value = Value();
+                    if (!TryParseLevel(value, out var level))
+                    {
+                        error = $"invalid log level '{value}'; use trace, debug, info, warning, error, critical or off";
+                        return false;
+                    }
+
+                    options = options with { LogLevel = level };
+                    break;
+                }
+
+                case "--component-log-level":
+                {
+                    var value = Value() ?? "";
+                    foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        var colon = part.IndexOf(':');
+                        if (colon <= 0 || !TryParseLevel(part[(colon + 1)..], out var level))
+                        {
+                            error = $"invalid --component-log-level entry '{part}'; write component:level, e.g. wasm:debug";
+                            return false;
+                        }
+
+                        components[part[..colon]] = level;
+                    }
+
+                    options = options with { ComponentLogLevels = components };
+                    break;
+                }
+
+                case "--native-plugin":
+                {
+                    var value = Value() ?? "";
+                    var sep = value.IndexOf('=');
+                    if (sep <= 0 || sep == value.Length - 1)
+                    {
+                        error = $"--native-plugin needs NAME=native-plugin, e.g. --native-plugin wasmdemo=http-call (got '{value}')";
+                        return false;
+                    }
+
+                    plugins[value[..sep]] = value[(sep + 1)..];
+                    options = options with { NativePlugins = plugins };
+                    break;
+                }
+
+                case "--ignore-unsupported":
+                    options = options with { IgnoreUnsupported = true };
+                    break;
+                case "--disable-hot-reload":
+                    options = options with { DisableHotReload = true };
+                    break;
+                case "--log-json":
+                    options = options with { JsonLogs = true };
+                    break;
+                case "--config-yaml":
+                    error = "--config-yaml is not supported; put the whole config in a file and pass -c FILE";
+                    return false;
+                default:
+                    if (IgnoredWithValue.Contains(arg))
+                    {
+                        var value = Value();
+                        ignored.Add($"{arg} {value}");
+                    }
+                    else if (IgnoredSwitches.Contains(arg))
+                    {
+                        ignored.Add(arg);
+                    }
+                    else
+                    {
+                        error = $"unknown argument '{args[i]}'";
+                        return false;
+                    }
+
+                    break;
+            }
+        }
+
+        options = options with { IgnoredEnvoyFlags = ignored };
+        return true;
+    }
+
+    private static bool TryParseLevel(string? value, out LogEventLevel level)
+    {
+        switch (value?.ToLowerInvariant())
+        {
+            case "trace": level = LogEventLevel.Verbose; return true;
+            case "debug": level = LogEventLevel.Debug; return true;
+            case "info": level = LogEventLevel.Information; return true;
+            case "warn" or "warning": level = LogEventLevel.Warning; return true;
+            case "error": level = LogEventLevel.Error; return true;
+            case "critical": level = LogEventLevel.Fatal; return true;
+            case "off": level = (LogEventLevel)6; return true;
+            default: level = LogEventLevel.Information; return false;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using Serilog.Events;
+
+namespace Gateway.Cli;
+
+/// <summary>What the command line asked for, after parsing Envoy's flags and the gateway's own.</summary>
+public sealed record GatewayOptions
+{
+    public string ConfigPath { get; init; } = "config/envoy.yaml";
+
+    /// <summary>serve (default) or validate, as Envoy's --mode.</summary>
+    public string Mode { get; init; } = "serve";
+
+    public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
+
+    /// <summary>Per-component levels from --component-log-level (e.g. wasm → Debug).</summary>
+    public IReadOnlyDictionary<string, LogEventLevel> ComponentLogLevels { get; init; } = new Dictionary<string, LogEventLevel>();
+
+    public bool IgnoreUnsupported { get; init; }
+
+    public bool DisableHotReload { get; init; }
+
+    /// <summary>Gateway log lines as JSON instead of Envoy's text shape.</summary>
+    public bool JsonLogs { get; init; }
+
+    /// <summary>--native-plugin NAME=native: wasm plugin names served by a native filter.</summary>
+    public IReadOnlyDictionary<string, string> NativePlugins { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Envoy flags accepted but without effect here, reported at debug level once running.</summary>
+    public IReadOnlyList<string> IgnoredEnvoyFlags { get; init; } = [];
+
+    /// <summary>The command line as given, for /server_info.</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+}

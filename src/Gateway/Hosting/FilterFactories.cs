@@ -1,0 +1,14 @@
+using Gateway.Cli;
+using Gateway.Filters;
+using Gateway.Filters.Router;
+
+namespace Gateway.Hosting;
+
+/// <summary>The HTTP filters this gateway implements natively.</summary>
+public static class FilterFactories
+{
+    public static IReadOnlyList<IHttpFilterFactory> Create(GatewayOptions options) =>
+    [
+        new RouterFilterFactory(),
+    ];
+}

@@ -1,0 +1,216 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Gateway.Admin;
+using Gateway.Cli;
+using Gateway.Clusters.Configuration;
+using Gateway.Clusters.Model;
+using Gateway.Logging;
+using Gateway.Proxy;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Hosting;
+
+/// <summary>
+/// The running gateway: Kestrel bound to every envoy.yaml listener (and the admin address), one
+/// terminal handler that dispatches each request to its listener's connection manager, and the
+/// current config snapshot. Used by Program and, in-process, by the tests.
+/// </summary>
+public sealed partial class GatewayHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly List<ListenerSlot> _slots;
+    private readonly Microsoft.Extensions.Logging.ILogger _logger;
+
+    private GatewayHost(WebApplication app, GatewayState state, List<ListenerSlot> slots)
+    {
+        _app = app;
+        State = state;
+        _slots = slots;
+        _logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("main");
+    }
+
+    public GatewayState State { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Bound port of each listener by name (the real one for port_value 0).</summary>
+    public IReadOnlyDictionary<string, int> ListenerPorts =>
+        _slots.Where(s => !s.IsAdmin).ToDictionary(s => s.Name, s => s.BoundPort);
+
+    public int? AdminPort => _slots.FirstOrDefault(s => s.IsAdmin)?.BoundPort;
+
+    /// <summary>Loads the config and starts serving. Throws <see cref="ConfigException"/> for a bad config.</summary>
+    public static async Task<GatewayHost> StartAsync(GatewayOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
+    {
+        var factories = FilterFactories.Create(options);
+        var loaded = BootstrapLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, factories));
+        var config = loaded.Config;
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSerilog(GatewayLogging.Create(options), dispose: true);
+        configureLogging?.Invoke(builder.Logging);
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddHttpClient();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<ProxyHandler>();
+        builder.Services.AddSingleton<AdminHandler>();
+
+        var slots = new List<ListenerSlot>();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.AllowSynchronousIO = false;
+            kestrel.Limits.MaxRequestBodySize = null;
+            var maxHeadersKb = config.Listeners.Count > 0 ? config.Listeners.Max(l => l.Http.MaxRequestHeadersKb) : 60;
+            kestrel.Limits.MaxRequestHeadersTotalSize = maxHeadersKb * 1024;
+            foreach (var listener in config.Listeners)
+            {
+                var slot = new ListenerSlot(listener.Name, isAdmin: false);
+                slots.Add(slot);
+                kestrel.Listen(IPAddress.Parse(listener.Address.Address), listener.Address.Port, listen => ConfigureListener(listen, listener, slot));
+            }
+
+            if (config.Admin is { } admin && IPAddress.TryParse(admin.Address.Address, out var adminIp))
+            {
+                var slot = new ListenerSlot("admin", isAdmin: true);
+                slots.Add(slot);
+                kestrel.Listen(adminIp, admin.Address.Port, listen =>
+                {
+                    slot.ListenOptions = listen;
+                    listen.Protocols = HttpProtocols.Http1;
+                    listen.Use(next => connection =>
+                    {
+                        connection.Items[ListenerSlot.ItemKey] = slot;
+                        return next(connection);
+                    });
+                });
+            }
+        });
+
+        var app = builder.Build();
+        var services = app.Services;
+        var snapshotBuilder = new SnapshotBuilder(options, factories, services);
+        var snapshot = snapshotBuilder.Build(loaded, previous: null);
+        var state = new GatewayState(snapshot, options);
+        var host = new GatewayHost(app, state, slots);
+        var proxy = services.GetRequiredService<ProxyHandler>();
+        var admin = services.GetRequiredService<AdminHandler>();
+        admin.Attach(host);
+        app.Run(context => host.DispatchAsync(context, proxy, admin));
+
+        foreach (var warning in loaded.Warnings)
+        {
+            Log.ConfigWarning(host._logger, warning.ToString());
+        }
+
+        foreach (var flag in options.IgnoredEnvoyFlags)
+        {
+            Log.IgnoredFlag(host._logger, flag);
+        }
+
+        await snapshot.Clusters.StartAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var slot in slots)
+        {
+            if (snapshot.Listeners.TryGetValue(slot.Name, out var runtime) && !slot.IsAdmin)
+            {
+                runtime.BoundPort = slot.BoundPort;
+            }
+
+            Log.Listening(host._logger, slot.IsAdmin ? "admin" : "listener", slot.Name, slot.ListenOptions?.IPEndPoint?.ToString() ?? "?");
+        }
+
+        Log.Started(host._logger, options.ConfigPath, config.Listeners.Count, config.Clusters.Count);
+        return host;
+    }
+
+    private static void ConfigureListener(ListenOptions listen, ListenerConfig listener, ListenerSlot slot)
+    {
+        slot.ListenOptions = listen;
+        listen.Protocols = listener.Http.CodecType switch
+        {
+            CodecType.Http1 => HttpProtocols.Http1,
+            CodecType.Http2 => HttpProtocols.Http2,
+            // Cleartext AUTO serves HTTP/1.1 (Kestrel cannot sniff h2c beside it); TLS offers h2 via ALPN.
+            _ => listener.Tls is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2,
+        };
+        listen.Use(next => async connection =>
+        {
+            connection.Items[ListenerSlot.ItemKey] = slot;
+            await next(connection).ConfigureAwait(false);
+        });
+        if (listener.Tls is { } tls)
+        {
+            var certificate = X509Certificate2.CreateFromPem(tls.CertificateChainPem, tls.PrivateKeyPem);
+            listen.UseHttps(certificate);
+        }
+    }
+
+    private Task DispatchAsync(HttpContext context, ProxyHandler proxy, AdminHandler admin)
+    {
+        var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
+        if (items is null || !items.TryGetValue(ListenerSlot.ItemKey, out var value) || value is not ListenerSlot slot)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }
+
+        if (slot.IsAdmin)
+        {
+            return admin.HandleAsync(context);
+        }
+
+        var snapshot = State.Current;
+        if (!snapshot.Listeners.TryGetValue(slot.Name, out var listener))
+        {
+            // The listener was removed by a reload; its port closes once the reload applies.
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }
+
+        return proxy.HandleAsync(context, listener, snapshot);
+    }
+
+    /// <summary>Asks the host to stop (POST /quitquitquit).</summary>
+    public void RequestStop() => _app.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _app.StopAsync(TimeSpan.FromSeconds(5) is var grace ? new CancellationTokenSource(grace).Token : default).ConfigureAwait(false);
+        }
+        finally
+        {
+            State.Current.Dispose();
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "{Kind} '{Name}' listening on {Address}")]
+        public static partial void Listening(Microsoft.Extensions.Logging.ILogger logger, string kind, string name, string address);
+
+        [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "all clusters initialized; serving '{Config}' with {Listeners} listener(s) and {Clusters} cluster(s)")]
+        public static partial void Started(Microsoft.Extensions.Logging.ILogger logger, string config, int listeners, int clusters);
+
+        [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "{Warning}")]
+        public static partial void ConfigWarning(Microsoft.Extensions.Logging.ILogger logger, string warning);
+
+        [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Envoy flag '{Flag}' accepted; it tunes Envoy internals and has no effect here")]
+        public static partial void IgnoredFlag(Microsoft.Extensions.Logging.ILogger logger, string flag);
+    }
+}

@@ -1,0 +1,31 @@
+using Gateway.Clusters.Model;
+using Gateway.Clusters.Table;
+using Gateway.Proxy;
+
+namespace Gateway.Hosting;
+
+/// <summary>
+/// Everything one loaded config serves: the cluster table and the compiled listeners. Requests take
+/// the snapshot current when they start and keep it to the end, so a reload never changes a request
+/// mid-flight.
+/// </summary>
+public sealed class GatewaySnapshot : IDisposable
+{
+    public GatewaySnapshot(BootstrapConfig config, ClusterTable clusters, IReadOnlyDictionary<string, ListenerRuntime> listeners)
+    {
+        Config = config;
+        Clusters = clusters;
+        Listeners = listeners;
+    }
+
+    public BootstrapConfig Config { get; }
+
+    public ClusterTable Clusters { get; }
+
+    /// <summary>Listener runtimes by listener name.</summary>
+    public IReadOnlyDictionary<string, ListenerRuntime> Listeners { get; }
+
+    public DateTimeOffset LoadedAt { get; } = DateTimeOffset.UtcNow;
+
+    public void Dispose() => Clusters.Dispose();
+}

@@ -1,0 +1,49 @@
+using Gateway.Cli;
+using Gateway.Clusters.Configuration;
+using Gateway.Clusters.Table;
+using Gateway.Filters;
+using Gateway.Filters.Router;
+using Gateway.Proxy;
+
+namespace Gateway.Hosting;
+
+/// <summary>Loads envoy.yaml and compiles it into a <see cref="GatewaySnapshot"/>.</summary>
+public sealed class SnapshotBuilder
+{
+    private readonly GatewayOptions _options;
+    private readonly IReadOnlyList<IHttpFilterFactory> _factories;
+    private readonly IServiceProvider _services;
+
+    public SnapshotBuilder(GatewayOptions options, IReadOnlyList<IHttpFilterFactory> factories, IServiceProvider services)
+    {
+        _options = options;
+        _factories = factories;
+        _services = services;
+    }
+
+    public BootstrapLoadOptions LoadOptions => new(_options.IgnoreUnsupported, _factories);
+
+    /// <summary>Loads and validates the file; throws <see cref="ConfigException"/> on any problem.</summary>
+    public BootstrapLoadResult Load(string path) => BootstrapLoader.LoadFile(path, LoadOptions);
+
+    /// <summary>Builds runtimes; <paramref name="previous"/> lends its HCM stats so counters survive a reload.</summary>
+    public GatewaySnapshot Build(BootstrapLoadResult loaded, GatewaySnapshot? previous)
+    {
+        var config = loaded.Config;
+        var clusters = new ClusterTable(config.Clusters);
+        var listeners = new Dictionary<string, ListenerRuntime>(StringComparer.Ordinal);
+        foreach (var listener in config.Listeners)
+        {
+            var chain = HttpFilterChain.Build(listener.Http.HttpFilters, _factories, _services);
+            var router = listener.Http.HttpFilters.FirstOrDefault(f => f.TypeName == RouterFilterFactory.TypeName)?.Settings as RouterFilterConfig
+                ?? RouterFilterConfig.Default;
+            var stats = previous?.Listeners.GetValueOrDefault(listener.Name)?.Stats ?? new HttpConnectionManagerStats();
+            listeners[listener.Name] = new ListenerRuntime(listener, chain, router, stats)
+            {
+                BoundPort = previous?.Listeners.GetValueOrDefault(listener.Name)?.BoundPort ?? listener.Address.Port,
+            };
+        }
+
+        return new GatewaySnapshot(config, clusters, listeners);
+    }
+}

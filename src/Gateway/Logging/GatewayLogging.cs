@@ -1,0 +1,38 @@
+using Gateway.Cli;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace Gateway.Logging;
+
+/// <summary>Builds the Serilog logger for the gateway's own logs in Envoy's shape (or JSON lines).</summary>
+public static class GatewayLogging
+{
+    /// <summary>Envoy's default: <c>[2026-11-23 21:07:07.123][12][info][main] message</c>.</summary>
+    public const string EnvoyTemplate = "[{Timestamp:yyyy-MM-dd HH:mm:ss.fff}][{ThreadId}][{EnvoyLevel}][{Component}] {Message:lj}{NewLine}{Exception}";
+
+    public static Serilog.ILogger Create(GatewayOptions options)
+    {
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Is(Clamp(options.LogLevel))
+            // ASP.NET's own chatter (hosting, routing) is not part of Envoy's output.
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Warning)
+            .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
+            .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
+            .Enrich.With(new EnvoyLogEnricher());
+        foreach (var (component, level) in options.ComponentLogLevels)
+        {
+            configuration = configuration.MinimumLevel.Override(component, Clamp(level));
+        }
+
+        configuration = options.JsonLogs
+            ? configuration.WriteTo.Console(new CompactJsonFormatter(), standardErrorFromLevel: null)
+            : configuration.WriteTo.Console(outputTemplate: EnvoyTemplate, standardErrorFromLevel: null,
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        return configuration.CreateLogger();
+    }
+
+    // "off" is passed as one past Fatal; Serilog has no such level, so Fatal with nothing logged at it stands in.
+    private static LogEventLevel Clamp(LogEventLevel level) => level > LogEventLevel.Fatal ? LogEventLevel.Fatal : level;
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Globalization;
+using Gateway.Clusters.Model;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Proxy;
+
+/// <summary>
+/// Turns the downstream request into the upstream one the way Envoy's router does: the raw request
+/// target (rewritten when the route says so), the client's Host unless a host rewrite applies, and no
+/// X-Forwarded-* beyond what the connection manager already set. On the way back it applies the
+/// server header rule, <c>x-envoy-upstream-service-time</c> and the response header edits.
+/// One instance per listener; per-request facts come from the <see cref="RequestState"/> feature.
+/// </summary>
+public sealed class EnvoyHttpTransformer : HttpTransformer
+{
+    private static readonly UriCreationOptions RawUri = new() { DangerousDisablePathAndQueryCanonicalization = true };
+
+    private readonly ListenerRuntime _listener;
+
+    public EnvoyHttpTransformer(ListenerRuntime listener)
+    {
+        _listener = listener;
+    }
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
+        var state = httpContext.Features.GetRequiredFeature<RequestState>();
+        var route = state.Route!;
+        var target = httpContext.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+        if (route.HasRewrite)
+        {
+            target = route.RewriteTarget(target, PathLength(target));
+        }
+
+        proxyRequest.RequestUri = new Uri(destinationPrefix + target, RawUri);
+        var forward = route.Forward!;
+        if (forward.HostRewriteLiteral is { } literal)
+        {
+            proxyRequest.Headers.Host = literal;
+        }
+        else if (forward.AutoHostRewrite)
+        {
+            // Null makes HttpClient send the endpoint's own authority.
+            proxyRequest.Headers.Host = null;
+        }
+        else
+        {
+            proxyRequest.Headers.Host = httpContext.Request.Host.Value;
+        }
+
+        state.UpstreamStartTimestamp = Stopwatch.GetTimestamp();
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
+        if (proxyResponse is null)
+        {
+            return copyBody;
+        }
+
+        var headers = httpContext.Response.Headers;
+        switch (_listener.Http.ServerHeaderTransformation)
+        {
+            case ServerHeaderTransformation.Overwrite:
+                headers.Server = _listener.ServerName;
+                break;
+            case ServerHeaderTransformation.AppendIfAbsent:
+                if (headers.Server.Count == 0)
+                {
+                    headers.Server = _listener.ServerName;
+                }
+
+                break;
+        }
+
+        var state = httpContext.Features.GetRequiredFeature<RequestState>();
+        if (!_listener.Router.SuppressEnvoyHeaders)
+        {
+            var elapsed = (long)Stopwatch.GetElapsedTime(state.UpstreamStartTimestamp).TotalMilliseconds;
+            headers[HeaderNames.XEnvoyUpstreamServiceTime] = elapsed.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var route = state.Route!;
+        if (route.ResponseHeadersToAdd.Count > 0 || route.ResponseHeadersToRemove.Count > 0)
+        {
+            HeaderMutator.Apply(headers, route.ResponseHeadersToRemove, route.ResponseHeadersToAdd);
+        }
+
+        return copyBody;
+    }
+
+    internal static int PathLength(string target)
+    {
+        var q = target.IndexOf('?');
+        return q < 0 ? target.Length : q;
+    }
+}

@@ -1,0 +1,31 @@
+namespace Gateway.Proxy;
+
+/// <summary>Envoy's <c>http.&lt;stat_prefix&gt;.*</c> counters for one HCM.</summary>
+public sealed class HttpConnectionManagerStats
+{
+    public long DownstreamRqTotal;
+    public long DownstreamRq1xx;
+    public long DownstreamRq2xx;
+    public long DownstreamRq3xx;
+    public long DownstreamRq4xx;
+    public long DownstreamRq5xx;
+    public long DownstreamRqActive;
+    public long DownstreamCxTotal;
+    public long DownstreamCxActive;
+    public long NoRoute;
+    public long NoCluster;
+    public long RqDirectResponse;
+    public long RqRedirect;
+
+    public void RecordResponse(int status)
+    {
+        switch (status / 100)
+        {
+            case 1: Interlocked.Increment(ref DownstreamRq1xx); break;
+            case 2: Interlocked.Increment(ref DownstreamRq2xx); break;
+            case 3: Interlocked.Increment(ref DownstreamRq3xx); break;
+            case 4: Interlocked.Increment(ref DownstreamRq4xx); break;
+            case 5: Interlocked.Increment(ref DownstreamRq5xx); break;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using Gateway.Clusters.Model;
+using Gateway.Filters;
+using Gateway.Filters.Router;
+using Gateway.Routing;
+using Microsoft.Extensions.Primitives;
+
+namespace Gateway.Proxy;
+
+/// <summary>
+/// A listener ready to serve: its virtual hosts, filter chain and router settings, compiled once
+/// per config load, plus its connection manager's stats.
+/// </summary>
+public sealed class ListenerRuntime
+{
+    public ListenerRuntime(ListenerConfig config, HttpFilterChain filters, RouterFilterConfig router, HttpConnectionManagerStats stats)
+    {
+        Config = config;
+        Http = config.Http;
+        Filters = filters;
+        Router = router;
+        Stats = stats;
+        Hosts = new VirtualHostSelector(config.Http.RouteConfig, config.Http.StripAnyHostPort, config.Http.StripMatchingHostPort);
+        ServerName = new StringValues(config.Http.ServerName);
+        Transformer = new EnvoyHttpTransformer(this);
+    }
+
+    /// <summary>Builds upstream requests and downstream responses the Envoy way for this listener.</summary>
+    public EnvoyHttpTransformer Transformer { get; }
+
+    public ListenerConfig Config { get; }
+
+    public HttpConnectionManagerConfig Http { get; }
+
+    public string Name => Config.Name;
+
+    public VirtualHostSelector Hosts { get; }
+
+    public HttpFilterChain Filters { get; }
+
+    public RouterFilterConfig Router { get; }
+
+    public HttpConnectionManagerStats Stats { get; }
+
+    /// <summary>The <c>server</c> header value, boxed once.</summary>
+    public StringValues ServerName { get; }
+
+    /// <summary>The port Kestrel actually bound (differs from the config for port 0).</summary>
+    public int BoundPort { get; set; }
+}

@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Gateway.Clusters.Table;
+using Gateway.Filters;
+using Gateway.Hosting;
+using Gateway.Routing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Proxy;
+
+/// <summary>
+/// The HTTP connection manager and router of one listener: request id and forwarding headers, virtual
+/// host and route selection, the filter chain, then the route's action (forward through YARP's
+/// forwarder to the cluster's pool, direct response, redirect), with Envoy's local replies.
+/// </summary>
+public sealed partial class ProxyHandler
+{
+    private readonly IHttpForwarder _forwarder;
+    private readonly ILogger _logger;
+
+    public ProxyHandler(IHttpForwarder forwarder, ILoggerFactory loggerFactory)
+    {
+        _forwarder = forwarder;
+        _logger = loggerFactory.CreateLogger("router");
+    }
+
+    /// <summary>Called when a request completes, for access logs (set by the host).</summary>
+    public Action<HttpContext, RequestState>? OnCompleted { get; set; }
+
+    public async Task HandleAsync(HttpContext context, ListenerRuntime listener, GatewaySnapshot snapshot)
+    {
+        var stats = listener.Stats;
+        Interlocked.Increment(ref stats.DownstreamRqTotal);
+        Interlocked.Increment(ref stats.DownstreamRqActive);
+        var filterContext = new HttpFilterContext(context, snapshot.Clusters);
+        var state = new RequestState(listener, filterContext, Stopwatch.GetTimestamp());
+        context.Features.Set(state);
+        try
+        {
+            await HandleCoreAsync(context, listener, state).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref stats.DownstreamRqActive);
+            stats.RecordResponse(context.Response.StatusCode);
+            OnCompleted?.Invoke(context, state);
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext context, ListenerRuntime listener, RequestState state)
+    {
+        var request = context.Request;
+        var http = listener.Http;
+        if (http.ServerHeaderTransformation != Clusters.Model.ServerHeaderTransformation.PassThrough)
+        {
+            context.Response.Headers.Server = listener.ServerName;
+        }
+
+        var headers = request.Headers;
+        if (http.GenerateRequestId && headers[HeaderNames.XRequestId].Count == 0)
+        {
+            headers[HeaderNames.XRequestId] = Guid.NewGuid().ToString();
+        }
+
+        var requestId = headers[HeaderNames.XRequestId].ToString();
+        state.FilterContext.RequestId = requestId;
+        if (http.AlwaysSetRequestIdInResponse)
+        {
+            context.Response.Headers[HeaderNames.XRequestId] = requestId;
+        }
+
+        if (http.UseRemoteAddress)
+        {
+            var remote = context.Connection.RemoteIpAddress?.ToString();
+            if (remote is not null)
+            {
+                var existing = headers[HeaderNames.XForwardedFor];
+                headers[HeaderNames.XForwardedFor] = existing.Count == 0 ? remote : existing + "," + remote;
+            }
+
+            headers[HeaderNames.XForwardedProto] = request.Scheme;
+        }
+        else if (headers[HeaderNames.XForwardedProto].Count == 0)
+        {
+            headers[HeaderNames.XForwardedProto] = request.Scheme;
+        }
+
+        var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+        var pathLength = EnvoyHttpTransformer.PathLength(rawTarget);
+        var route = listener.Hosts.Select(request.Host.Value ?? "", listener.BoundPort)?.Match(request, rawTarget, pathLength);
+        state.Route = route;
+        string? clusterName = null;
+        if (route is { Kind: RouteActionKind.Forward })
+        {
+            clusterName = route.Cluster
+                ?? (route.ClusterHeader is { } header ? headers[header].ToString() : route.Weighted!.Pick());
+            state.FilterContext.RouteClusterName = clusterName;
+        }
+
+        // Envoy runs the decoder filters before the router acts, whatever the route turns out to be.
+        if (!listener.Filters.IsEmpty && !await listener.Filters.RunAsync(state.FilterContext).ConfigureAwait(false))
+        {
+            state.ResponseFlags = state.FilterContext.ResponseFlag;
+            return;
+        }
+
+        if (route is null)
+        {
+            Interlocked.Increment(ref listener.Stats.NoRoute);
+            state.ResponseFlags = "NR";
+            state.ResponseCodeDetails = "route_not_found";
+            await LocalReply.WriteAsync(context, StatusCodes.Status404NotFound, null, default).ConfigureAwait(false);
+            return;
+        }
+
+        if (route.RequestHeadersToAdd.Count > 0 || route.RequestHeadersToRemove.Count > 0)
+        {
+            HeaderMutator.Apply(headers, route.RequestHeadersToRemove, route.RequestHeadersToAdd);
+        }
+
+        switch (route.Kind)
+        {
+            case RouteActionKind.DirectResponse:
+                Interlocked.Increment(ref listener.Stats.RqDirectResponse);
+                state.ResponseCodeDetails = "direct_response";
+                ApplyResponseHeaders(context, route);
+                await LocalReply.WriteAsync(context, route.DirectStatus, route.DirectBody, default).ConfigureAwait(false);
+                return;
+            case RouteActionKind.Redirect:
+                Interlocked.Increment(ref listener.Stats.RqRedirect);
+                state.ResponseCodeDetails = "direct_response";
+                ApplyResponseHeaders(context, route);
+                context.Response.Headers.Location = RedirectLocation.Build(route, request, rawTarget, pathLength);
+                await LocalReply.WriteAsync(context, route.Redirect!.ResponseCode, null, default).ConfigureAwait(false);
+                return;
+        }
+
+        await ForwardAsync(context, listener, state, route, clusterName!, rawTarget, pathLength).ConfigureAwait(false);
+    }
+
+    private async Task ForwardAsync(HttpContext context, ListenerRuntime listener, RequestState state, CompiledRoute route, string clusterName, string rawTarget, int pathLength)
+    {
+        var headers = context.Request.Headers;
+        if (!state.FilterContext.Clusters.TryGet(clusterName, out var cluster))
+        {
+            Interlocked.Increment(ref listener.Stats.NoCluster);
+            state.ResponseFlags = "NC";
+            state.ResponseCodeDetails = "cluster_not_found";
+            await LocalReply.WriteAsync(context, route.Forward!.ClusterNotFoundResponseCode, null, default).ConfigureAwait(false);
+            return;
+        }
+
+        state.UpstreamCluster = cluster.Name;
+        var endpoint = cluster.PickEndpoint();
+        if (endpoint is null)
+        {
+            Interlocked.Increment(ref cluster.Stats.UpstreamCxNone);
+            state.ResponseFlags = "UH";
+            state.ResponseCodeDetails = "no_healthy_upstream";
+            await LocalReply.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, LocalReply.NoHealthyUpstream, default).ConfigureAwait(false);
+            return;
+        }
+
+        if (IsWebSocketUpgrade(context.Request) && !route.AllowsUpgrade && !listener.Http.UpgradeTypes.Contains("websocket", StringComparer.OrdinalIgnoreCase))
+        {
+            // Envoy refuses an upgrade no upgrade_configs entry allows.
+            state.ResponseCodeDetails = "upgrade_failed";
+            await LocalReply.WriteAsync(context, StatusCodes.Status403Forbidden, null, default).ConfigureAwait(false);
+            return;
+        }
+
+        if (route.HasRewrite)
+        {
+            headers[HeaderNames.XEnvoyOriginalPath] = rawTarget[..pathLength];
+        }
+
+        if (route.TimeoutMs is { } timeoutMs && !listener.Router.SuppressEnvoyHeaders)
+        {
+            headers[HeaderNames.XEnvoyExpectedRqTimeoutMs] = timeoutMs;
+        }
+
+        state.UpstreamHost = endpoint.Address;
+        var clusterStats = cluster.Stats;
+        var hostStats = endpoint.Stats;
+        Interlocked.Increment(ref clusterStats.UpstreamRqTotal);
+        Interlocked.Increment(ref clusterStats.UpstreamRqActive);
+        Interlocked.Increment(ref hostStats.RqTotal);
+        Interlocked.Increment(ref hostStats.RqActive);
+        Interlocked.Increment(ref endpoint.ActiveRequests);
+        ForwarderError error;
+        try
+        {
+            error = await _forwarder.SendAsync(context, endpoint.DestinationPrefix, cluster.Invoker,
+                route.RequestConfigs[(int)cluster.Config.Protocol], listener.Transformer).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref clusterStats.UpstreamRqActive);
+            Interlocked.Decrement(ref hostStats.RqActive);
+            Interlocked.Decrement(ref endpoint.ActiveRequests);
+        }
+
+        if (error == ForwarderError.None)
+        {
+            state.ResponseCodeDetails = "via_upstream";
+            var status = context.Response.StatusCode;
+            clusterStats.RecordStatus(status);
+            Interlocked.Increment(ref status >= 500 ? ref hostStats.RqError : ref hostStats.RqSuccess);
+            return;
+        }
+
+        await ReplyToForwarderErrorAsync(context, listener, state, cluster, endpoint, error).ConfigureAwait(false);
+    }
+
+    private async Task ReplyToForwarderErrorAsync(HttpContext context, ListenerRuntime listener, RequestState state, ClusterEntry cluster, UpstreamEndpoint endpoint, ForwarderError error)
+    {
+        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+        int status;
+        byte[]? body;
+        switch (error)
+        {
+            case ForwarderError.RequestTimedOut:
+                Interlocked.Increment(ref cluster.Stats.UpstreamRqTimeout);
+                Interlocked.Increment(ref endpoint.Stats.RqTimeout);
+                (status, body, state.ResponseFlags, state.ResponseCodeDetails) = (504, LocalReply.RequestTimeout, "UT", "upstream_response_timeout");
+                break;
+            case ForwarderError.Request:
+                (status, body, state.ResponseFlags, state.ResponseCodeDetails) = ClassifyRequestFailure(exception);
+                break;
+            case ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient:
+                // The client went away or sent a broken body: nothing useful to reply.
+                state.ResponseFlags = "DC";
+                state.ResponseCodeDetails = "downstream_remote_disconnect";
+                return;
+            default:
+                state.ResponseFlags = "UR";
+                state.ResponseCodeDetails = "upstream_reset_after_response_started";
+                Log.ForwardFailed(_logger, cluster.Name, endpoint.Address, error, exception?.Message);
+                return;
+        }
+
+        Log.ForwardFailed(_logger, cluster.Name, endpoint.Address, error, exception?.Message);
+        cluster.Stats.RecordStatus(status);
+        Interlocked.Increment(ref endpoint.Stats.RqError);
+        if (context.Response.HasStarted)
+        {
+            return;
+        }
+
+        context.Response.Clear();
+        await LocalReply.WriteAsync(context, status, body, listener.Http.ServerHeaderTransformation == Clusters.Model.ServerHeaderTransformation.PassThrough ? default : listener.ServerName).ConfigureAwait(false);
+    }
+
+    private static (int, byte[]?, string, string) ClassifyRequestFailure(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException)
+            {
+                return (503, LocalReply.ConnectionFailure, "UF", "upstream_reset_before_response_started{connection_failure}");
+            }
+
+            if (e is TimeoutException || (e is OperationCanceledException && exception is HttpRequestException))
+            {
+                return (503, LocalReply.ConnectionTimeout, "UF", "upstream_reset_before_response_started{connection_timeout}");
+            }
+        }
+
+        return (503, LocalReply.ConnectionTermination, "UC", "upstream_reset_before_response_started{connection_termination}");
+    }
+
+    private static bool IsWebSocketUpgrade(HttpRequest request) =>
+        request.Headers.Upgrade.Count > 0 && string.Equals(request.Headers.Upgrade[0], "websocket", StringComparison.OrdinalIgnoreCase);
+
+    private static void ApplyResponseHeaders(HttpContext context, CompiledRoute route)
+    {
+        if (route.ResponseHeadersToAdd.Count > 0 || route.ResponseHeadersToRemove.Count > 0)
+        {
+            HeaderMutator.Apply(context.Response.Headers, route.ResponseHeadersToRemove, route.ResponseHeadersToAdd);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "upstream request to cluster '{Cluster}' host {Host} failed: {Error} {Reason}")]
+        public static partial void ForwardFailed(ILogger logger, string cluster, string host, ForwarderError error, string? reason);
+    }
+}

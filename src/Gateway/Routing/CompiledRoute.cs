@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using Gateway.Clusters.Model;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Routing;
+
+/// <summary>
+/// One route ready to serve: its matcher, its action and everything the action needs per request
+/// (header edits merged across route, virtual host and route config; the forwarder's request
+/// configs; the timeout header value), all computed once per config load.
+/// </summary>
+public sealed class CompiledRoute
+{
+    internal CompiledRoute(RouteConfig config, VirtualHostConfig virtualHost, RouteTableConfig table)
+    {
+        Config = config;
+        VirtualHostName = virtualHost.Name;
+        Name = config.Name ?? "";
+        Matcher = new RouteMatcher(config.Match);
+        RequestHeadersToAdd = config.Headers.RequestAdd.Concat(virtualHost.Headers.RequestAdd).Concat(table.Headers.RequestAdd).ToArray();
+        RequestHeadersToRemove = config.Headers.RequestRemove.Concat(virtualHost.Headers.RequestRemove).Concat(table.Headers.RequestRemove).Distinct().ToArray();
+        ResponseHeadersToAdd = config.Headers.ResponseAdd.Concat(virtualHost.Headers.ResponseAdd).Concat(table.Headers.ResponseAdd).ToArray();
+        ResponseHeadersToRemove = config.Headers.ResponseRemove.Concat(virtualHost.Headers.ResponseRemove).Concat(table.Headers.ResponseRemove).Distinct().ToArray();
+
+        if (config.Forward is { } forward)
+        {
+            Kind = RouteActionKind.Forward;
+            Forward = forward;
+            Cluster = forward.Cluster;
+            ClusterHeader = forward.ClusterHeader?.ToLowerInvariant();
+            Weighted = forward.WeightedClusters is { Count: > 0 } weighted ? new WeightedClusterPicker(weighted) : null;
+            RegexRewrite = forward.RegexRewrite is { } rewrite ? RegexCache.Search(rewrite.Pattern) : null;
+            RegexSubstitution = forward.RegexRewrite is { } r ? ToDotNetSubstitution(r.Substitution) : null;
+            HasRewrite = forward.PrefixRewrite is not null || RegexRewrite is not null;
+            TimeoutMs = forward.Timeout > TimeSpan.Zero ? ((long)forward.Timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : null;
+            var activity = forward.Timeout > TimeSpan.Zero ? forward.Timeout : TimeSpan.FromDays(1);
+            if (forward.IdleTimeout is { } idle && idle > TimeSpan.Zero && idle < activity)
+            {
+                activity = idle;
+            }
+
+            RequestConfigs = new[]
+            {
+                new ForwarderRequestConfig { ActivityTimeout = activity, Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower, AllowResponseBuffering = false },
+                new ForwarderRequestConfig { ActivityTimeout = activity, Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact, AllowResponseBuffering = false },
+                new ForwarderRequestConfig { ActivityTimeout = activity, Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower, AllowResponseBuffering = false },
+            };
+            AllowsUpgrade = forward.UpgradeTypes.Count > 0;
+        }
+        else if (config.DirectResponse is { } direct)
+        {
+            Kind = RouteActionKind.DirectResponse;
+            DirectStatus = direct.Status;
+            DirectBody = direct.Body is null ? null : Encoding.UTF8.GetBytes(direct.Body);
+        }
+        else
+        {
+            Kind = RouteActionKind.Redirect;
+            Redirect = config.Redirect;
+            RedirectRegex = config.Redirect?.RegexRewrite is { } rr ? RegexCache.Search(rr.Pattern) : null;
+        }
+    }
+
+    public RouteConfig Config { get; }
+
+    public string Name { get; }
+
+    public string VirtualHostName { get; }
+
+    internal RouteMatcher Matcher { get; }
+
+    public RouteActionKind Kind { get; }
+
+    public RouteActionConfig? Forward { get; }
+
+    /// <summary>The fixed cluster, or null for cluster_header / weighted_clusters.</summary>
+    public string? Cluster { get; }
+
+    public string? ClusterHeader { get; }
+
+    internal WeightedClusterPicker? Weighted { get; }
+
+    internal Regex? RegexRewrite { get; }
+
+    internal string? RegexSubstitution { get; }
+
+    public bool HasRewrite { get; }
+
+    /// <summary>x-envoy-expected-rq-timeout-ms, or null when the route has no timeout.</summary>
+    public string? TimeoutMs { get; }
+
+    /// <summary>Indexed by <see cref="UpstreamProtocol"/>: the forwarder config for a cluster speaking it.</summary>
+    internal ForwarderRequestConfig[] RequestConfigs { get; } = [];
+
+    /// <summary>True when upgrade_configs on the route enables an upgrade (WebSocket).</summary>
+    public bool AllowsUpgrade { get; }
+
+    public int DirectStatus { get; }
+
+    public byte[]? DirectBody { get; }
+
+    public RedirectConfig? Redirect { get; }
+
+    internal Regex? RedirectRegex { get; }
+
+    public IReadOnlyList<HeaderValueOptionConfig> RequestHeadersToAdd { get; }
+
+    public IReadOnlyList<string> RequestHeadersToRemove { get; }
+
+    public IReadOnlyList<HeaderValueOptionConfig> ResponseHeadersToAdd { get; }
+
+    public IReadOnlyList<string> ResponseHeadersToRemove { get; }
+
+    /// <summary>Rewrites the request target (path + query) as prefix_rewrite / regex_rewrite say.</summary>
+    public string RewriteTarget(string rawTarget, int pathLength)
+    {
+        var path = rawTarget[..pathLength];
+        var query = rawTarget[pathLength..];
+        if (Forward?.PrefixRewrite is { } replacement)
+        {
+            var matched = Matcher.Kind is PathMatchKind.Prefix or PathMatchKind.PathSeparatedPrefix ? Matcher.Value.Length : path.Length;
+            if (Matcher.Kind == PathMatchKind.Prefix && matched > path.Length)
+            {
+                // A prefix that reached into the query string: rewrite the whole target.
+                return replacement + rawTarget[Math.Min(matched, rawTarget.Length)..];
+            }
+
+            return replacement + path[matched..] + query;
+        }
+
+        if (RegexRewrite is not null)
+        {
+            return RegexRewrite.Replace(path, RegexSubstitution!) + query;
+        }
+
+        return rawTarget;
+    }
+
+    /// <summary>RE2 substitutions write groups as \1; .NET writes $1.</summary>
+    internal static string ToDotNetSubstitution(string re2) =>
+        Regex.Replace(re2.Replace("$", "$$", StringComparison.Ordinal), @"\\(\d)", "$${$1}");
+}

@@ -1,0 +1,8 @@
+namespace Gateway.Routing;
+
+public enum RouteActionKind
+{
+    Forward,
+    DirectResponse,
+    Redirect,
+}

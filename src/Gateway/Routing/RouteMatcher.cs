@@ -1,0 +1,87 @@
+using System.Text.RegularExpressions;
+using Gateway.Clusters.Model;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Routing;
+
+/// <summary>
+/// Envoy's RouteMatch, compiled. Works on the raw request target as the client sent it (Envoy does
+/// not normalise paths by default): <c>prefix</c> is a raw string prefix of <c>:path</c>, <c>path</c>
+/// and <c>safe_regex</c> see the path without its query.
+/// </summary>
+internal sealed class RouteMatcher
+{
+    private readonly PathMatchKind _kind;
+    private readonly string _value;
+    private readonly StringComparison _comparison;
+    private readonly Regex? _regex;
+    private readonly HeaderMatcher[] _headers;
+    private readonly QueryParameterMatcher[] _query;
+
+    public RouteMatcher(RouteMatchConfig config)
+    {
+        _kind = config.Kind;
+        _value = config.Value;
+        _comparison = config.CaseSensitive ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+        if (config.Kind == PathMatchKind.SafeRegex)
+        {
+            _regex = RegexCache.WholeMatch(config.Value);
+        }
+
+        _headers = config.Headers.Select(h => new HeaderMatcher(h)).ToArray();
+        _query = config.QueryParameters.Select(q => new QueryParameterMatcher(q)).ToArray();
+    }
+
+    public PathMatchKind Kind => _kind;
+
+    public string Value => _value;
+
+    public bool CaseSensitive => _comparison == StringComparison.Ordinal;
+
+    /// <summary>True when only the path decides (no header or query conditions).</summary>
+    public bool PathOnly => _headers.Length == 0 && _query.Length == 0;
+
+    /// <param name="rawTarget">The request target as sent, query included.</param>
+    /// <param name="pathLength">Length of the path part of <paramref name="rawTarget"/> (before '?').</param>
+    public bool Matches(HttpRequest request, string rawTarget, int pathLength)
+    {
+        if (!MatchesPath(rawTarget, pathLength))
+        {
+            return false;
+        }
+
+        foreach (var header in _headers)
+        {
+            if (!header.Matches(request, rawTarget))
+            {
+                return false;
+            }
+        }
+
+        foreach (var query in _query)
+        {
+            if (!query.Matches(request))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public bool MatchesPath(string rawTarget, int pathLength)
+    {
+        var path = rawTarget.AsSpan(0, pathLength);
+        switch (_kind)
+        {
+            case PathMatchKind.Prefix:
+                return rawTarget.StartsWith(_value, _comparison);
+            case PathMatchKind.Path:
+                return path.Equals(_value, _comparison);
+            case PathMatchKind.PathSeparatedPrefix:
+                return path.StartsWith(_value, _comparison) && (path.Length == _value.Length || path[_value.Length] == '/');
+            default:
+                return _regex!.IsMatch(path);
+        }
+    }
+}
