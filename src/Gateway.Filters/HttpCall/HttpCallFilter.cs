@@ -146,7 +146,8 @@ public sealed partial class HttpCallFilter : IHttpFilter
             Log.CallResponse(_logger, _pluginName, _pluginId, requestId, result.Status, body);
         }
 
-        // The seed's callback: AddHttpRequestHeader(X-External-Response, body) for every status.
+        // The seed's callback: AddHttpRequestHeader(X-External-Response, body) for every status. An empty
+        // body adds nothing: ASP.NET Core header collections drop empty values (Envoy would send "name:").
         http.Request.Headers.Append(_config.ResponseHeader, HeaderValueSanitizer.ToHeaderValue(result.Body, _config.MaxHeaderBytes));
 
         if (!result.FromUpstream && _config.OnError == HttpCallOnError.Deny)
