@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using Gateway.Clusters.Naming;
 using Gateway.Clusters.Table;
@@ -52,6 +51,10 @@ public sealed partial class HttpCallFilter : IHttpFilter
     // DestinationPrefix + path as a Uri per endpoint: parsing a Uri per request would be the costliest step.
     private readonly ConcurrentDictionary<UpstreamEndpoint, Uri> _uris = new(ReferenceEqualityComparer.Instance);
     private MissingClusterHint? _hint;
+
+    // The last table this filter's fixed cluster was found in: tables are immutable snapshots, so while the
+    // snapshot is the same the lookup's answer is too, and the name need not be hashed per request.
+    private Tuple<ClusterTable, ClusterEntry>? _lastEntry;
 
     public HttpCallFilter(HttpCallFilterSettings settings, ILogger logger)
     {
@@ -116,7 +119,7 @@ public sealed partial class HttpCallFilter : IHttpFilter
             return await FailedAsync(context).ConfigureAwait(false);
         }
 
-        if (!context.Clusters.TryGet(clusterName, out var entry))
+        if (!TryGetCluster(context.Clusters, clusterName, out var entry))
         {
             LogMissingCluster(context, clusterName);
             return await FailedAsync(context).ConfigureAwait(false);
@@ -153,6 +156,28 @@ public sealed partial class HttpCallFilter : IHttpFilter
         if (!result.FromUpstream && _config.OnError == HttpCallOnError.Deny)
         {
             return await DenyAsync(context).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    private bool TryGetCluster(ClusterTable table, string clusterName, out ClusterEntry entry)
+    {
+        var last = Volatile.Read(ref _lastEntry);
+        if (last is not null && ReferenceEquals(last.Item1, table) && _clusterName is not null)
+        {
+            entry = last.Item2;
+            return true;
+        }
+
+        if (!table.TryGet(clusterName, out entry))
+        {
+            return false;
+        }
+
+        if (_clusterName is not null)
+        {
+            Volatile.Write(ref _lastEntry, Tuple.Create(table, entry));
         }
 
         return true;
@@ -209,7 +234,7 @@ public sealed partial class HttpCallFilter : IHttpFilter
             stats.RecordStatus(503);
             return HttpCallResult.ConnectTimeout;
         }
-        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError || e.InnerException is SocketException)
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError)
         {
             Interlocked.Increment(ref hostStats.RqError);
             stats.RecordStatus(503);

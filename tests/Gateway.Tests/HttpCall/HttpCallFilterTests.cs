@@ -187,6 +187,31 @@ public sealed class HttpCallFilterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Connection_closed_without_a_response_is_a_502_with_no_body()
+    {
+        // A listener that reads the request and hangs up without answering: a reset before headers.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var server = Task.Run(async () =>
+        {
+            using var socket = await listener.AcceptSocketAsync();
+            await socket.ReceiveAsync(new byte[4096]);
+            socket.Shutdown(System.Net.Sockets.SocketShutdown.Both);
+        });
+        using var table = new ClusterTable([Cluster(SeedCluster, port)]);
+        var filter = Filter("", _logs);
+        var context = Context(table);
+
+        Assert.True(await filter.OnRequestAsync(context));
+        await server;
+
+        Assert.Null(Header(context));
+        Assert.Contains(_logs.Messages(LogLevel.Information), m => m.EndsWith(", code: 502, normal: false, body: ", StringComparison.Ordinal));
+        Assert.Contains("[http-call] [] [req-1] HTTP call response: status=502, body=", _logs.Messages(LogLevel.Information));
+    }
+
+    [Fact]
     public async Task Status_500_from_the_callout_is_injected_like_any_answer()
     {
         using var table = Table(SeedCluster);
