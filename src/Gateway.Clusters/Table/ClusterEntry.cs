@@ -161,6 +161,10 @@ public sealed class ClusterEntry : IDisposable
             EnableMultipleHttp2Connections = true,
             ActivityHeadersPropagator = null,
             ConnectCallback = ConnectAsync,
+            // Envoy passes header bytes through; UTF-8 keeps non-ASCII values (e.g. an injected
+            // callout body) instead of failing the request.
+            RequestHeaderEncodingSelector = static (_, _) => System.Text.Encoding.UTF8,
+            ResponseHeaderEncodingSelector = static (_, _) => System.Text.Encoding.UTF8,
         };
         if (config.Tls is { } tls)
         {
