@@ -49,7 +49,15 @@ public static class HttpCallConfigParser
     /// Parses <paramref name="json"/>; null or blank means <c>{}</c> (all defaults). On failure
     /// <paramref name="error"/> starts with the JSON path, e.g. <c>$.timeout_ms: expected an integer</c>.
     /// </summary>
-    public static bool TryParse(string? json, out HttpCallConfig config, out string error)
+    public static bool TryParse(string? json, out HttpCallConfig config, out string error) =>
+        TryParse(json, out config, out error, unknownKeys: null);
+
+    /// <summary>
+    /// As above, but keys this filter does not know are collected in <paramref name="unknownKeys"/>
+    /// (with a hint) instead of failing: a WASM plugin ignores JSON keys it does not read, so an
+    /// existing plugin configuration must still load. The caller reports them as warnings.
+    /// </summary>
+    public static bool TryParse(string? json, out HttpCallConfig config, out string error, List<string>? unknownKeys)
     {
         config = HttpCallConfig.Default;
         error = "";
@@ -71,11 +79,11 @@ public static class HttpCallConfigParser
 
         using (document)
         {
-            return TryRead(document.RootElement, out config, out error);
+            return TryRead(document.RootElement, out config, out error, unknownKeys);
         }
     }
 
-    private static bool TryRead(JsonElement root, out HttpCallConfig config, out string error)
+    private static bool TryRead(JsonElement root, out HttpCallConfig config, out string error, List<string>? unknownKeys)
     {
         config = HttpCallConfig.Default;
         if (root.ValueKind != JsonValueKind.Object)
@@ -90,8 +98,15 @@ public static class HttpCallConfigParser
             if (Array.IndexOf(KnownKeys, property.Name) < 0)
             {
                 var close = ClusterNameSuggestions.Closest(property.Name, KnownKeys, 1);
-                error = $"$.{property.Name}: unknown key" + (close.Count == 0 ? "" : $" (did you mean \"{close[0]}\"?)") +
+                var message = $"$.{property.Name}: unknown key" + (close.Count == 0 ? "" : $" (did you mean \"{close[0]}\"?)") +
                         $"; the keys are {string.Join(", ", KnownKeys.Take(9))} (or the flat fqdn/service_name, port, host)";
+                if (unknownKeys is not null)
+                {
+                    unknownKeys.Add(message);
+                    continue;
+                }
+
+                error = message;
                 return false;
             }
 

@@ -106,11 +106,17 @@ public sealed class HttpCallFilterFactory : IHttpFilterFactory
             return null;
         }
 
-        if (!HttpCallConfigParser.TryParse(json.Value.Text, out var parsed, out var error))
+        var unknownKeys = new List<string>();
+        if (!HttpCallConfigParser.TryParse(json.Value.Text, out var parsed, out var error, unknownKeys))
         {
             wasm.Context.Error(json.Value.Path, json.Value.Mark,
                 $"{error} (in the configuration of http-call filter '{filterName}')");
             return null;
+        }
+
+        foreach (var unknown in unknownKeys)
+        {
+            wasm.Context.Warning(json.Value.Path, json.Value.Mark, $"{unknown} (ignored by http-call filter '{filterName}', as the WASM plugin ignores keys it does not read)");
         }
 
         return new HttpCallFilterSettings(filterName, pluginName, rootId, vmId, wasmFile, parsed);
