@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
 using Gateway.Clusters.Naming;
+using Gateway.Clusters.Resilience;
 using Gateway.Clusters.Table;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -187,6 +188,26 @@ public sealed partial class HttpCallFilter : IHttpFilter
     private async ValueTask<HttpCallResult> SendAsync(ClusterEntry entry, string authority, CancellationToken aborted)
     {
         var stats = entry.Stats;
+        // The callout obeys the cluster's circuit breaker, outlier detection and health, as the router does.
+        if (entry.TryEnterRequest() != RequestAdmission.Admitted)
+        {
+            // The breaker has counted upstream_rq_pending_overflow.
+            return HttpCallResult.Overflow;
+        }
+
+        try
+        {
+            return await SendAdmittedAsync(entry, authority, aborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            entry.ExitRequest();
+        }
+    }
+
+    private async ValueTask<HttpCallResult> SendAdmittedAsync(ClusterEntry entry, string authority, CancellationToken aborted)
+    {
+        var stats = entry.Stats;
         var endpoint = entry.PickEndpoint();
         if (endpoint is null)
         {
@@ -212,6 +233,7 @@ public sealed partial class HttpCallFilter : IHttpFilter
             await response.Content.LoadIntoBufferAsync(MaxResponseBodyBytes, token).ConfigureAwait(false);
             var body = await response.Content.ReadAsByteArrayAsync(token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
+            entry.ReportOutcome(endpoint, UpstreamOutcome.Response, status);
             stats.RecordStatus(status);
             Interlocked.Increment(ref status >= 500 ? ref hostStats.RqError : ref hostStats.RqSuccess);
             return new HttpCallResult(status, body, Normal: true, FromUpstream: true, Aborted: false);
@@ -224,6 +246,7 @@ public sealed partial class HttpCallFilter : IHttpFilter
         {
             Interlocked.Increment(ref stats.UpstreamRqTimeout);
             Interlocked.Increment(ref hostStats.RqTimeout);
+            entry.ReportOutcome(endpoint, UpstreamOutcome.LocalFailure, 504);
             stats.RecordStatus(504);
             return HttpCallResult.Timeout;
         }
@@ -231,12 +254,14 @@ public sealed partial class HttpCallFilter : IHttpFilter
         {
             // Neither token fired: SocketsHttpHandler's ConnectTimeout (the cluster's connect_timeout).
             Interlocked.Increment(ref hostStats.RqError);
+            entry.ReportOutcome(endpoint, UpstreamOutcome.LocalFailure, 503);
             stats.RecordStatus(503);
             return HttpCallResult.ConnectTimeout;
         }
         catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError)
         {
             Interlocked.Increment(ref hostStats.RqError);
+            entry.ReportOutcome(endpoint, UpstreamOutcome.LocalFailure, 503);
             stats.RecordStatus(503);
             return HttpCallResult.ConnectFailure;
         }
@@ -244,6 +269,7 @@ public sealed partial class HttpCallFilter : IHttpFilter
         {
             // Reset, malformed response, or body over the cap: the callback gets no headers and no body.
             Interlocked.Increment(ref hostStats.RqError);
+            entry.ReportOutcome(endpoint, UpstreamOutcome.LocalFailure, 502);
             return HttpCallResult.Reset;
         }
         finally

@@ -15,6 +15,8 @@ internal readonly record struct HttpCallResult(int Status, byte[] Body, bool Nor
     private static readonly byte[] NoHealthyUpstreamBody = "no healthy upstream"u8.ToArray();
     private static readonly byte[] ConnectFailureBody =
         "upstream connect error or disconnect/reset before headers. reset reason: connection failure"u8.ToArray();
+    private static readonly byte[] OverflowBody =
+        "upstream connect error or disconnect/reset before headers. reset reason: overflow"u8.ToArray();
     private static readonly byte[] ConnectTimeoutBody =
         "upstream connect error or disconnect/reset before headers. reset reason: connection timeout"u8.ToArray();
 
@@ -29,6 +31,9 @@ internal readonly record struct HttpCallResult(int Status, byte[] Body, bool Nor
 
     /// <summary>The cluster's connect_timeout elapsed.</summary>
     public static HttpCallResult ConnectTimeout => new(503, ConnectTimeoutBody, true, false, false);
+
+    /// <summary>The cluster's circuit breaker refused the call (max_requests reached).</summary>
+    public static HttpCallResult Overflow => new(503, OverflowBody, true, false, false);
 
     /// <summary>The stream was reset or ended without a response: wasm-go sees no headers and reports 502.</summary>
     public static HttpCallResult Reset => new(502, [], false, false, false);

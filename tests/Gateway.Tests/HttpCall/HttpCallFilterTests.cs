@@ -1,3 +1,4 @@
+using Gateway.Clusters.Model;
 using System.Text.Json;
 using DemoUpstream;
 using Gateway.Clusters.Table;
@@ -305,5 +306,23 @@ public sealed class HttpCallFilterTests : IAsyncLifetime
         Assert.True(await filter.OnRequestAsync(context));
 
         Assert.Equal("client|{\"message\": \"hello\"}", string.Join("|", context.HttpContext.Request.Headers["X-External-Response"].ToArray()));
+    }
+
+    [Fact]
+    public async Task Callout_obeys_the_clusters_circuit_breaker_and_reports_overflow_to_the_callback()
+    {
+        // max_requests 0: the cluster admits nothing, so the callout never leaves and the callback gets Envoy's overflow reply.
+        var config = Cluster(SeedCluster, _upstream.Port) with { CircuitBreakers = new CircuitBreakerThresholds(1024, 1024, 0, 3) };
+        using var table = new ClusterTable([config]);
+        var filter = Filter("", _logs);
+        var context = Context(table);
+
+        Assert.True(await filter.OnRequestAsync(context));
+
+        Assert.Equal("upstream connect error or disconnect/reset before headers. reset reason: overflow", Header(context));
+        Assert.True(table.TryGet(SeedCluster, out var entry));
+        Assert.Equal(0, entry.Stats.UpstreamRqTotal);
+        Assert.Equal(1, entry.Stats.UpstreamRqPendingOverflow);
+        Assert.Equal(0, _upstream.RequestCount);
     }
 }
