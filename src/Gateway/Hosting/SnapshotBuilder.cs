@@ -32,6 +32,7 @@ public sealed class SnapshotBuilder
         var config = loaded.Config;
         var clusters = new ClusterTable(config.Clusters);
         var listeners = new Dictionary<string, ListenerRuntime>(StringComparer.Ordinal);
+        var accessLogs = _services.GetService(typeof(AccessLog.AccessLogService)) as AccessLog.AccessLogService;
         foreach (var listener in config.Listeners)
         {
             var chain = HttpFilterChain.Build(listener.Http.HttpFilters, _factories, _services);
@@ -40,6 +41,7 @@ public sealed class SnapshotBuilder
             var stats = previous?.Listeners.GetValueOrDefault(listener.Name)?.Stats ?? new HttpConnectionManagerStats();
             listeners[listener.Name] = new ListenerRuntime(listener, chain, router, stats)
             {
+                AccessLog = accessLogs?.Compile(listener, config.SourceFile),
                 BoundPort = previous?.Listeners.GetValueOrDefault(listener.Name)?.BoundPort ?? listener.Address.Port,
             };
         }
