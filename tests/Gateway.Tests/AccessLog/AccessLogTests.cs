@@ -80,6 +80,17 @@ public sealed class AccessLogTests
     }
 
     [Fact]
+    public async Task Bytes_sent_counts_a_streamed_chunked_body()
+    {
+        var directory = AdminTestGateway.NewDirectory();
+        var path = Path.Combine(directory, "bytes.log");
+        await using var gateway = await AdminTestGateway.StartAsync(FileLog(path, "                text_format: \"%BYTES_SENT% %RESPONSE_CODE%\\n\"\n"), directory);
+        var body = await gateway.Proxy.GetByteArrayAsync("/stream-bytes/100000");
+        Assert.Equal(100000, body.Length);
+        Assert.Equal("100000 200", (await AdminTestGateway.WaitForLinesAsync(path, 1)).Single());
+    }
+
+    [Fact]
     public async Task Lines_queued_at_shutdown_are_written()
     {
         var directory = AdminTestGateway.NewDirectory();

@@ -82,6 +82,8 @@ public sealed class AdminTestGateway : IAsyncDisposable
                             route: { cluster: demo }
                           - match: { prefix: "/post" }
                             route: { cluster: demo }
+                          - match: { prefix: "/stream-bytes" }
+                            route: { cluster: demo }
                       http_filters:
                       - name: envoy.filters.http.router
                         typed_config:
