@@ -86,6 +86,39 @@ public sealed partial class AccessLogService : IAsyncDisposable, IReportsStats
         return new ListenerAccessLog(this, entries.ToArray());
     }
 
+    /// <summary>
+    /// Checks every access log format of a config without opening any file, for <c>--mode validate</c>;
+    /// throws <see cref="ConfigException"/> naming each bad format.
+    /// </summary>
+    public static void Validate(BootstrapConfig config)
+    {
+        var diagnostics = new List<ConfigDiagnostic>();
+        foreach (var listener in config.Listeners)
+        {
+            for (var i = 0; i < listener.Http.AccessLogs.Count; i++)
+            {
+                var log = listener.Http.AccessLogs[i];
+                try
+                {
+                    _ = log.JsonFormat is { } json
+                        ? new JsonAccessLogFormatter(json)
+                        : (IAccessLogFormatter)new TextAccessLogFormatter(log.TextFormat ?? AccessLogFormatParser.DefaultFormat);
+                }
+                catch (AccessLogFormatException e)
+                {
+                    diagnostics.Add(new ConfigDiagnostic(ConfigDiagnosticKind.Error, config.SourceFile,
+                        $"{listener.YamlPath}.filter_chains[0].filters[0].typed_config.access_log[{i}].typed_config.log_format", 0, 0,
+                        e.Message + "; fix the format or remove the operator"));
+                }
+            }
+        }
+
+        if (diagnostics.Count > 0)
+        {
+            throw new ConfigException(diagnostics);
+        }
+    }
+
     private AccessLogSinkTarget SinkFor(AccessLogConfig config)
     {
         var key = config.Sink switch

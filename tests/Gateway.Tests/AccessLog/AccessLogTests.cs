@@ -115,5 +115,10 @@ public sealed class AccessLogTests
         Assert.Contains("%START_TIME% %NOPE%", error.Message);
         Assert.Contains("unknown command operator %NOPE%", error.Message);
         Assert.Contains("access_log[0]", error.Message);
+
+        // The same check without starting anything, for --mode validate.
+        var loaded = BootstrapLoader.LoadFile(Path.Combine(directory, "envoy.yaml"), new BootstrapLoadOptions(false, Hosting.FilterFactories.Create(new Cli.GatewayOptions())));
+        var validation = Assert.Throws<ConfigException>(() => Gateway.AccessLog.AccessLogService.Validate(loaded.Config));
+        Assert.Contains("unknown command operator %NOPE%", validation.Message);
     }
 }
