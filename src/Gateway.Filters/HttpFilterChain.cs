@@ -18,6 +18,9 @@ public sealed class HttpFilterChain
 
     public int Count => _filters.Length;
 
+    /// <summary>The filters in order, for the admin's stats walk (filters may implement IReportsStats).</summary>
+    public IReadOnlyList<IHttpFilter> Filters => _filters;
+
     /// <summary>Runs the filters in order; false when one of them answered the request.</summary>
     public async ValueTask<bool> RunAsync(HttpFilterContext context)
     {

@@ -45,6 +45,9 @@ public sealed class ClusterStats
         }
     }
 
+    /// <summary>The <c>upstream_rq_&lt;code&gt;</c> counter itself, for the admin's stats walk and reset.</summary>
+    public ref long StatusCounter(int status) => ref _byStatus[status];
+
     public long CountOf(int status) => (uint)status < (uint)_byStatus.Length ? Volatile.Read(ref _byStatus[status]) : 0;
 
     /// <summary>Status codes seen so far, for <c>upstream_rq_&lt;code&gt;</c> stats.</summary>

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Gateway.AccessLog;
 using Gateway.Admin;
 using Gateway.Cli;
 using Gateway.Clusters.Configuration;
 using Gateway.Clusters.Model;
+using Gateway.Clusters.Stats;
 using Gateway.Logging;
 using Gateway.Proxy;
 using Microsoft.AspNetCore.Builder;
@@ -61,7 +63,10 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
-        builder.Services.AddSerilog(GatewayLogging.Create(options), dispose: true);
+        builder.Services.AddSerilog(GatewayLogging.Create(options, out var logLevels), dispose: true);
+        builder.Services.AddSingleton(logLevels);
+        builder.Services.AddSingleton<AccessLogService>();
+        builder.Services.AddSingleton<IReportsStats>(sp => sp.GetRequiredService<AccessLogService>());
         configureLogging?.Invoke(builder.Logging);
         builder.Services.AddHttpForwarder();
         builder.Services.AddHttpClient();
@@ -95,7 +100,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
                     listen.Use(next => connection =>
                     {
                         connection.Items[ListenerSlot.ItemKey] = slot;
-                        return next(connection);
+                        return CountConnectionAsync(slot, connection, next);
                     });
                 });
             }
@@ -109,6 +114,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var host = new GatewayHost(app, state, slots);
         var proxy = services.GetRequiredService<ProxyHandler>();
         var admin = services.GetRequiredService<AdminHandler>();
+        foreach (var slot in slots)
+        {
+            slot.Stats = slot.IsAdmin ? admin.Stats : snapshot.Listeners.GetValueOrDefault(slot.Name)?.Stats;
+        }
+
         admin.Attach(host);
         app.Run(context => host.DispatchAsync(context, proxy, admin));
 
@@ -156,10 +166,10 @@ public sealed partial class GatewayHost : IAsyncDisposable
             // Cleartext AUTO serves HTTP/1.1 (Kestrel cannot sniff h2c beside it); TLS offers h2 via ALPN.
             _ => listener.Tls is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2,
         };
-        listen.Use(next => async connection =>
+        listen.Use(next => connection =>
         {
             connection.Items[ListenerSlot.ItemKey] = slot;
-            await next(connection).ConfigureAwait(false);
+            return CountConnectionAsync(slot, connection, next);
         });
         if (listener.Tls is { } tls)
         {
@@ -167,6 +177,31 @@ public sealed partial class GatewayHost : IAsyncDisposable
             listen.UseHttps(certificate);
         }
     }
+
+    /// <summary>downstream_cx_total / downstream_cx_active of the listener's connection manager, per connection.</summary>
+    private static async Task CountConnectionAsync(ListenerSlot slot, Microsoft.AspNetCore.Connections.ConnectionContext connection, Microsoft.AspNetCore.Connections.ConnectionDelegate next)
+    {
+        var stats = slot.Stats;
+        if (stats is null)
+        {
+            await next(connection).ConfigureAwait(false);
+            return;
+        }
+
+        Interlocked.Increment(ref stats.DownstreamCxTotal);
+        Interlocked.Increment(ref stats.DownstreamCxActive);
+        try
+        {
+            await next(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref stats.DownstreamCxActive);
+        }
+    }
+
+    /// <summary>Listener slots (Kestrel endpoints), for the admin's listener stats.</summary>
+    internal IReadOnlyList<ListenerSlot> Slots => _slots;
 
     private Task DispatchAsync(HttpContext context, ProxyHandler proxy, AdminHandler admin)
     {
@@ -211,6 +246,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
                 await Reloader.DisposeAsync().ConfigureAwait(false);
             }
 
+            // Every access log line of the requests that just drained is written before exit.
+            await _app.Services.GetRequiredService<AccessLogService>().DisposeAsync().ConfigureAwait(false);
             State.Current.Dispose();
             await _app.DisposeAsync().ConfigureAwait(false);
         }

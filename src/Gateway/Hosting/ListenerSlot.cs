@@ -21,6 +21,15 @@ internal sealed class ListenerSlot
 
     public Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? ListenOptions { get; set; }
 
+    /// <summary>
+    /// The connection manager stats the Kestrel connection middleware counts downstream_cx_* into; set
+    /// once the first snapshot exists (reloads carry the same object forward by listener name).
+    /// </summary>
+    public Proxy.HttpConnectionManagerStats? Stats { get; set; }
+
+    /// <summary>The bound address as Envoy writes it in listener stat names: <c>127.0.0.1_10000</c>.</summary>
+    public string StatAddress => (ListenOptions?.IPEndPoint?.ToString() ?? Name).Replace(':', '_');
+
     /// <summary>The port actually bound (for port_value 0, the ephemeral one), once started.</summary>
     public int BoundPort => (ListenOptions?.IPEndPoint?.Port) ?? 0;
 }

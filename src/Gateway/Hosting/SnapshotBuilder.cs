@@ -35,6 +35,7 @@ public sealed class SnapshotBuilder
         var config = loaded.Config;
         var clusters = new ClusterTable(config.Clusters, previous?.Clusters);
         var listeners = new Dictionary<string, ListenerRuntime>(StringComparer.Ordinal);
+        var accessLogs = _services.GetService(typeof(AccessLog.AccessLogService)) as AccessLog.AccessLogService;
         foreach (var listener in config.Listeners)
         {
             var chain = HttpFilterChain.Build(listener.Http.HttpFilters, _factories, _services);
@@ -43,6 +44,7 @@ public sealed class SnapshotBuilder
             var stats = previous?.Listeners.GetValueOrDefault(listener.Name)?.Stats ?? new HttpConnectionManagerStats();
             listeners[listener.Name] = new ListenerRuntime(listener, chain, router, stats)
             {
+                AccessLog = accessLogs?.Compile(listener, config.SourceFile),
                 BoundPort = previous?.Listeners.GetValueOrDefault(listener.Name)?.BoundPort ?? listener.Address.Port,
             };
         }

@@ -11,19 +11,23 @@ public static class GatewayLogging
     /// <summary>Envoy's default: <c>[2026-11-23 21:07:07.123][12][info][main] message</c>.</summary>
     public const string EnvoyTemplate = "[{Timestamp:yyyy-MM-dd HH:mm:ss.fff}][{ThreadId}][{EnvoyLevel}][{Component}] {Message:lj}{NewLine}{Exception}";
 
-    public static Serilog.ILogger Create(GatewayOptions options)
+    public static Serilog.ILogger Create(GatewayOptions options) => Create(options, out _);
+
+    /// <summary>Builds the logger and the level switches the admin's /logging changes at run time.</summary>
+    public static Serilog.ILogger Create(GatewayOptions options, out LogLevels levels)
     {
+        levels = new LogLevels(options.LogLevel, options.ComponentLogLevels);
         var configuration = new LoggerConfiguration()
-            .MinimumLevel.Is(Clamp(options.LogLevel))
+            .MinimumLevel.ControlledBy(levels.Default)
             // ASP.NET's own chatter (hosting, routing) is not part of Envoy's output.
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Warning)
             .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
             .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
             .Enrich.With(new EnvoyLogEnricher());
-        foreach (var (component, level) in options.ComponentLogLevels)
+        foreach (var (component, levelSwitch) in levels.Components)
         {
-            configuration = configuration.MinimumLevel.Override(component, Clamp(level));
+            configuration = configuration.MinimumLevel.Override(component, levelSwitch);
         }
 
         configuration = options.JsonLogs
@@ -32,7 +36,4 @@ public static class GatewayLogging
                 formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         return configuration.CreateLogger();
     }
-
-    // "off" is passed as one past Fatal; Serilog has no such level, so Fatal with nothing logged at it stands in.
-    private static LogEventLevel Clamp(LogEventLevel level) => level > LogEventLevel.Fatal ? LogEventLevel.Fatal : level;
 }

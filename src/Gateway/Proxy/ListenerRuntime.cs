@@ -44,6 +44,9 @@ public sealed class ListenerRuntime
     /// <summary>The <c>server</c> header value, boxed once.</summary>
     public StringValues ServerName { get; }
 
+    /// <summary>The HCM's access_log entries, compiled at load; null when it has none.</summary>
+    public AccessLog.ListenerAccessLog? AccessLog { get; init; }
+
     /// <summary>The port Kestrel actually bound (differs from the config for port 0).</summary>
     public int BoundPort { get; set; }
 }

@@ -39,6 +39,8 @@ public sealed partial class ProxyHandler
         var filterContext = new HttpFilterContext(context, snapshot.Clusters);
         var state = new RequestState(listener, filterContext, Stopwatch.GetTimestamp());
         context.Features.Set(state);
+        var accessLog = listener.AccessLog;
+        var byteCounter = accessLog?.Begin(context);
         try
         {
             await HandleCoreAsync(context, listener, state).ConfigureAwait(false);
@@ -47,6 +49,7 @@ public sealed partial class ProxyHandler
         {
             Interlocked.Decrement(ref stats.DownstreamRqActive);
             stats.RecordResponse(context.Response.StatusCode);
+            accessLog?.Complete(context, state, byteCounter);
             OnCompleted?.Invoke(context, state);
         }
     }
