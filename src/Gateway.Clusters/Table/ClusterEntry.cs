@@ -42,7 +42,7 @@ public sealed class ClusterEntry : IDisposable
         Invoker = new HttpMessageInvoker(_handler, disposeHandler: false);
         _endpoints = config.Type == DiscoveryType.StrictDns
             ? EndpointSet.Empty
-            : new EndpointSet(config.Endpoints.Select(e => new UpstreamEndpoint(e.Address, e.Port, e.Weight, e.Priority, UsesTls)).ToArray());
+            : new EndpointSet(config.Endpoints.Select(e => new UpstreamEndpoint(e.Address, e.Port, e.Weight, e.Priority, UsesTls, config.Type == DiscoveryType.LogicalDns ? e.Address : null)).ToArray());
     }
 
     public string Name { get; }
@@ -127,7 +127,7 @@ public sealed class ClusterEntry : IDisposable
 
             foreach (var address in addresses.Distinct())
             {
-                var candidate = new UpstreamEndpoint(address.ToString(), endpoint.Port, endpoint.Weight, endpoint.Priority, UsesTls);
+                var candidate = new UpstreamEndpoint(address.ToString(), endpoint.Port, endpoint.Weight, endpoint.Priority, UsesTls, endpoint.Address);
                 // Keep the existing object (its stats and health) when the address is unchanged.
                 resolved.Add(previous.TryGetValue(candidate.Address, out var existing) ? existing : candidate);
             }

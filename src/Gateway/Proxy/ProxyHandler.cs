@@ -183,6 +183,7 @@ public sealed partial class ProxyHandler
         }
 
         state.UpstreamHost = endpoint.Address;
+        state.UpstreamHostname = endpoint.Hostname;
         var clusterStats = cluster.Stats;
         var hostStats = endpoint.Stats;
         Interlocked.Increment(ref clusterStats.UpstreamRqTotal);

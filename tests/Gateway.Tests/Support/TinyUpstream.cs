@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -25,11 +26,16 @@ public sealed class TinyUpstream : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<TinyUpstream> StartAsync(RequestDelegate handler)
+    /// <param name="http2Only">Serve cleartext HTTP/2 with prior knowledge (h2c) instead of HTTP/1.1.</param>
+    public static async Task<TinyUpstream> StartAsync(RequestDelegate handler, bool http2Only = false)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.ConfigureEndpointDefaults(l => l.Protocols = http2Only ? HttpProtocols.Http2 : HttpProtocols.Http1);
+        });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         app.Run(handler);
