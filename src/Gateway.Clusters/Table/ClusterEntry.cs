@@ -20,6 +20,7 @@ public sealed class ClusterEntry : IDisposable
     private readonly ILoadBalancer _loadBalancer;
     private EndpointSet _endpoints;
     private CancellationTokenSource? _dnsRefresh;
+    private SslClientAuthenticationOptions? _sniTls;
 
     public ClusterEntry(ClusterConfig config)
     {
@@ -172,6 +173,23 @@ public sealed class ClusterEntry : IDisposable
                     : null,
                 RemoteCertificateValidationCallback = CreateValidator(tls),
             };
+            if (tls.Sni is not null)
+            {
+                // SocketsHttpHandler ignores SslOptions.TargetHost and sends the Host header as SNI, so a
+                // configured sni is honoured by doing the handshake in ConnectAsync (the handler uses a
+                // returned SslStream as is). ALPN must then be chosen here too.
+                _sniTls = new SslClientAuthenticationOptions
+                {
+                    TargetHost = tls.Sni,
+                    RemoteCertificateValidationCallback = handler.SslOptions.RemoteCertificateValidationCallback,
+                    ApplicationProtocols = handler.SslOptions.ApplicationProtocols ?? config.Protocol switch
+                    {
+                        UpstreamProtocol.Http2 => [SslApplicationProtocol.Http2],
+                        UpstreamProtocol.Auto => [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+                        _ => [SslApplicationProtocol.Http11],
+                    },
+                };
+            }
         }
 
         return handler;
@@ -233,7 +251,24 @@ public sealed class ClusterEntry : IDisposable
             throw;
         }
 
-        return new CountingNetworkStream(socket, Stats, endpointStats);
+        var stream = new CountingNetworkStream(socket, Stats, endpointStats);
+        if (_sniTls is null)
+        {
+            return stream;
+        }
+
+        var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(_sniTls, token).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return ssl;
     }
 
     private UpstreamEndpoint? FindEndpoint(DnsEndPoint target)

@@ -182,4 +182,21 @@ public sealed class ProxyBehaviourTests
         var echo = await UpstreamEcho.ReadAsync(await gw.Client.GetAsync("/anything"));
         Assert.Null(echo.Header("x-request-id"));
     }
+
+    [Fact]
+    public async Task UpstreamTlsSendsSniAndDoesNotVerifyWithoutValidationContext()
+    {
+        await using var upstream = await TinyUpstream.StartAsync(
+            context => context.Response.WriteAsync(context.Request.IsHttps ? "https" : "http"), tls: true);
+        var tls = """
+            transport_socket:
+              name: envoy.transport_sockets.tls
+              typed_config:
+                "@type": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext
+                sni: backend.test
+            """;
+        await using var gw = await TestGateway.StartAsync(Yaml(upstream.Port, clusterExtra: tls));
+        Assert.Equal("https", await gw.Client.GetStringAsync("/"));
+        Assert.Equal("backend.test", upstream.LastSni);
+    }
 }

@@ -1,9 +1,13 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -18,30 +22,61 @@ public sealed class TinyUpstream : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TinyUpstream(WebApplication app, int port)
+    private readonly StrongBox<string?> _sni;
+
+    private TinyUpstream(WebApplication app, int port, StrongBox<string?> sni)
     {
         _app = app;
         Port = port;
+        _sni = sni;
     }
 
     public int Port { get; }
 
+    /// <summary>The server name (SNI) of the latest TLS handshake, when started with tls.</summary>
+    public string? LastSni => _sni.Value;
+
     /// <param name="http2Only">Serve cleartext HTTP/2 with prior knowledge (h2c) instead of HTTP/1.1.</param>
-    public static async Task<TinyUpstream> StartAsync(RequestDelegate handler, bool http2Only = false)
+    /// <param name="tls">Serve HTTPS with a fresh self-signed certificate (CN=tiny-upstream).</param>
+    public static async Task<TinyUpstream> StartAsync(RequestDelegate handler, bool http2Only = false, bool tls = false)
     {
+        var sni = new StrongBox<string?>();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.ConfigureEndpointDefaults(l => l.Protocols = http2Only ? HttpProtocols.Http2 : HttpProtocols.Http1);
+            k.Listen(System.Net.IPAddress.Loopback, 0, l =>
+            {
+                l.Protocols = http2Only ? HttpProtocols.Http2 : HttpProtocols.Http1;
+                if (tls)
+                {
+                    var certificate = SelfSignedCertificate();
+                    l.UseHttps(new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificateSelector = (_, name) =>
+                        {
+                            sni.Value = name;
+                            return certificate;
+                        },
+                    });
+                }
+            });
         });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         app.Run(handler);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TinyUpstream(app, new Uri(address).Port);
+        return new TinyUpstream(app, new Uri(address).Port, sni);
+    }
+
+    private static X509Certificate2 SelfSignedCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=tiny-upstream", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        // Kestrel needs the key in a form it can use on every platform: round-trip through PKCS#12.
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 
     public async ValueTask DisposeAsync()
