@@ -45,7 +45,8 @@ public sealed class ConfigLoadContext
     {
         if (HasErrors)
         {
-            throw new ConfigException(_diagnostics.ToArray());
+            // Reported in file order, whatever order the loader read the sections in.
+            throw new ConfigException(_diagnostics.OrderBy(d => d.Line).ThenBy(d => d.Column).ToArray());
         }
     }
 }

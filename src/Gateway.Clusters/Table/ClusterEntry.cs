@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using Gateway.Clusters.Health;
 using Gateway.Clusters.LoadBalancing;
 using Gateway.Clusters.Model;
+using Gateway.Clusters.Resilience;
 using Gateway.Clusters.Stats;
 
 namespace Gateway.Clusters.Table;
@@ -21,6 +23,7 @@ public sealed class ClusterEntry : IDisposable
     private EndpointSet _endpoints;
     private CancellationTokenSource? _dnsRefresh;
     private SslClientAuthenticationOptions? _sniTls;
+    private int _started;
 
     public ClusterEntry(ClusterConfig config)
     {
@@ -44,7 +47,39 @@ public sealed class ClusterEntry : IDisposable
         _endpoints = config.Type == DiscoveryType.StrictDns
             ? EndpointSet.Empty
             : new EndpointSet(config.Endpoints.Select(e => new UpstreamEndpoint(e.Address, e.Port, e.Weight, e.Priority, UsesTls, config.Type == DiscoveryType.LogicalDns ? e.Address : null)).ToArray());
+        CircuitBreaker = new CircuitBreaker(config.CircuitBreakers, config.Protocol, Stats);
+        Outlier = config.OutlierDetection is { } outlier ? new OutlierDetector(this, outlier) : null;
+        HealthChecker = config.HealthCheck is { } check ? new HttpHealthChecker(this, check) : null;
+        CanonicalConfig = ClusterConfigCanonicalForm.Of(config);
     }
+
+    /// <summary>The config in a canonical text form: equal text means a reload can keep this entry.</summary>
+    public string CanonicalConfig { get; }
+
+    /// <summary>circuit_breakers.thresholds; the router and the http-call callout both pass through it.</summary>
+    public CircuitBreaker CircuitBreaker { get; }
+
+    /// <summary>outlier_detection, or null when the cluster has none.</summary>
+    public OutlierDetector? Outlier { get; }
+
+    /// <summary>The active HTTP health checker, or null when the cluster has none.</summary>
+    public HttpHealthChecker? HealthChecker { get; }
+
+    /// <summary>
+    /// The circuit breaker gate. On <see cref="RequestAdmission.Admitted"/> the caller owns a slot and
+    /// must call <see cref="ExitRequest"/> once the request ends; on overflow answer 503 with
+    /// <c>x-envoy-overloaded: true</c> (flag UO) and do not call ExitRequest.
+    /// </summary>
+    public RequestAdmission TryEnterRequest() => CircuitBreaker.TryEnterRequest();
+
+    public void ExitRequest() => CircuitBreaker.ExitRequest();
+
+    /// <summary>
+    /// Tells outlier detection how an attempt to <paramref name="endpoint"/> ended (a status from the
+    /// upstream, or a local failure before headers). Cheap no-op without outlier_detection.
+    /// </summary>
+    public void ReportOutcome(UpstreamEndpoint endpoint, UpstreamOutcome outcome, int status) =>
+        Outlier?.Report(endpoint, outcome, status);
 
     public string Name { get; }
 
@@ -76,18 +111,30 @@ public sealed class ClusterEntry : IDisposable
     /// <summary>Rebuilds the pick arrays after an endpoint's health changed.</summary>
     public void RefreshHealth() => Volatile.Write(ref _endpoints, new EndpointSet(Volatile.Read(ref _endpoints).All));
 
-    /// <summary>Starts DNS resolution for STRICT_DNS clusters; returns once the first round is done or <paramref name="wait"/> elapses.</summary>
+    /// <summary>
+    /// Starts DNS resolution for STRICT_DNS clusters and the active health checker; returns once the first
+    /// round is done or <paramref name="wait"/> elapses.
+    /// </summary>
+    /// <remarks>Idempotent: an entry a reload kept is already running.</remarks>
     public async Task StartAsync(TimeSpan wait)
     {
-        if (Config.Type != DiscoveryType.StrictDns)
+        if (Interlocked.Exchange(ref _started, 1) != 0)
         {
             return;
         }
 
-        _dnsRefresh = new CancellationTokenSource();
-        var first = ResolveAsync(_dnsRefresh.Token);
-        _ = RefreshLoopAsync(first, _dnsRefresh.Token);
-        await Task.WhenAny(first, Task.Delay(wait)).ConfigureAwait(false);
+        if (Config.Type == DiscoveryType.StrictDns)
+        {
+            _dnsRefresh = new CancellationTokenSource();
+            var first = ResolveAsync(_dnsRefresh.Token);
+            _ = RefreshLoopAsync(first, _dnsRefresh.Token);
+            await Task.WhenAny(first, Task.Delay(wait)).ConfigureAwait(false);
+        }
+
+        if (HealthChecker is not null)
+        {
+            await Task.WhenAny(HealthChecker.StartAsync(), Task.Delay(wait)).ConfigureAwait(false);
+        }
     }
 
     private async Task RefreshLoopAsync(Task first, CancellationToken token)
@@ -162,6 +209,10 @@ public sealed class ClusterEntry : IDisposable
             EnableMultipleHttp2Connections = true,
             ActivityHeadersPropagator = null,
             ConnectCallback = ConnectAsync,
+            // Envoy passes header bytes through; UTF-8 keeps non-ASCII values (e.g. an injected
+            // callout body) instead of failing the request.
+            RequestHeaderEncodingSelector = static (_, _) => System.Text.Encoding.UTF8,
+            ResponseHeaderEncodingSelector = static (_, _) => System.Text.Encoding.UTF8,
         };
         if (config.Tls is { } tls)
         {
@@ -288,6 +339,8 @@ public sealed class ClusterEntry : IDisposable
     {
         _dnsRefresh?.Cancel();
         _dnsRefresh?.Dispose();
+        HealthChecker?.Dispose();
+        Outlier?.Dispose();
         Invoker.Dispose();
         _handler.Dispose();
     }

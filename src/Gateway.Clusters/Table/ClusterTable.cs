@@ -12,9 +12,55 @@ public sealed class ClusterTable : IDisposable
 {
     private readonly FrozenDictionary<string, ClusterEntry> _entries;
 
+    /// <summary>Entries a newer table took over; this table must not dispose them.</summary>
+    private readonly HashSet<ClusterEntry> _handedOver = new(ReferenceEqualityComparer.Instance);
+    private readonly Lock _handOverLock = new();
+
     public ClusterTable(IEnumerable<ClusterConfig> clusters)
+        : this(clusters, previous: null)
     {
-        _entries = clusters.ToFrozenDictionary(c => c.Name, c => new ClusterEntry(c), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Builds the table of a reloaded config. A cluster whose config is unchanged (same canonical form)
+    /// keeps the previous table's entry, so its pool, health state and stats carry on; the previous
+    /// table then leaves that entry alone when it is disposed.
+    /// </summary>
+    public ClusterTable(IEnumerable<ClusterConfig> clusters, ClusterTable? previous)
+    {
+        var reused = 0;
+        _entries = clusters.ToFrozenDictionary(
+            c => c.Name,
+            c =>
+            {
+                if (previous?.TakeOver(c) is { } kept)
+                {
+                    reused++;
+                    return kept;
+                }
+
+                return new ClusterEntry(c);
+            },
+            StringComparer.Ordinal);
+        Reused = reused;
+    }
+
+    /// <summary>How many entries came from the previous table (for logs and tests).</summary>
+    public int Reused { get; }
+
+    private ClusterEntry? TakeOver(ClusterConfig config)
+    {
+        if (!_entries.TryGetValue(config.Name, out var entry) || entry.CanonicalConfig != ClusterConfigCanonicalForm.Of(config))
+        {
+            return null;
+        }
+
+        lock (_handOverLock)
+        {
+            _handedOver.Add(entry);
+        }
+
+        return entry;
     }
 
     public static readonly ClusterTable Empty = new([]);
@@ -34,6 +80,14 @@ public sealed class ClusterTable : IDisposable
     {
         foreach (var entry in _entries.Values)
         {
+            lock (_handOverLock)
+            {
+                if (_handedOver.Contains(entry))
+                {
+                    continue;
+                }
+            }
+
             entry.Dispose();
         }
     }

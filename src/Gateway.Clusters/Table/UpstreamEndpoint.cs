@@ -1,3 +1,4 @@
+using Gateway.Clusters.Resilience;
 using Gateway.Clusters.Stats;
 
 namespace Gateway.Clusters.Table;
@@ -42,6 +43,9 @@ public sealed class UpstreamEndpoint
     public int Priority { get; }
 
     public EndpointStats Stats { get; } = new();
+
+    /// <summary>outlier_detection counters for this host (unused without outlier_detection).</summary>
+    public OutlierHostState Outlier { get; } = new();
 
     /// <summary>Requests in flight, for least-request balancing.</summary>
     public int ActiveRequests;

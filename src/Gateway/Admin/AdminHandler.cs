@@ -34,6 +34,11 @@ public sealed class AdminHandler
                 await response.CompleteAsync();
                 host.RequestStop();
                 return;
+            case "/reload" when HttpMethods.IsPost(context.Request.Method):
+                var reload = await host.Reloader.ReloadAsync(context.RequestAborted);
+                response.StatusCode = reload.Success ? 200 : 400;
+                await response.WriteAsync(reload.Success ? "OK\n" : reload.Message + "\n");
+                return;
             default:
                 response.StatusCode = 404;
                 await response.WriteAsync(new StringBuilder("invalid path. admin commands are:\n")

@@ -1,5 +1,6 @@
 using Gateway.Cli;
 using Gateway.Filters;
+using Gateway.Filters.HttpCall;
 using Gateway.Filters.Router;
 
 namespace Gateway.Hosting;
@@ -9,6 +10,7 @@ public static class FilterFactories
 {
     public static IReadOnlyList<IHttpFilterFactory> Create(GatewayOptions options) =>
     [
+        new HttpCallFilterFactory(options.NativePlugins),
         new RouterFilterFactory(),
     ];
 }

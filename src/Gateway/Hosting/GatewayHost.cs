@@ -42,6 +42,9 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Reloads envoy.yaml live (file watch, POST /reload).</summary>
+    public ConfigReloader Reloader { get; private set; } = null!;
+
     /// <summary>Bound port of each listener by name (the real one for port_value 0).</summary>
     public IReadOnlyDictionary<string, int> ListenerPorts =>
         _slots.Where(s => !s.IsAdmin).ToDictionary(s => s.Name, s => s.BoundPort);
@@ -52,6 +55,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
     public static async Task<GatewayHost> StartAsync(GatewayOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
     {
         var factories = FilterFactories.Create(options);
+        var initialHash = ConfigReloader.HashFile(options.ConfigPath);
         var loaded = BootstrapLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, factories));
         var config = loaded.Config;
 
@@ -131,6 +135,14 @@ public sealed partial class GatewayHost : IAsyncDisposable
         }
 
         Log.Started(host._logger, options.ConfigPath, config.Listeners.Count, config.Clusters.Count);
+
+        // Live reload (issue 5): POST /reload always works; watching is off under --disable-hot-reload.
+        host.Reloader = new ConfigReloader(state, snapshotBuilder, options.ConfigPath, initialHash, services.GetRequiredService<ILoggerFactory>());
+        if (!options.DisableHotReload)
+        {
+            host.Reloader.Start();
+        }
+
         return host;
     }
 
@@ -194,6 +206,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
         }
         finally
         {
+            if (Reloader is not null)
+            {
+                await Reloader.DisposeAsync().ConfigureAwait(false);
+            }
+
             State.Current.Dispose();
             await _app.DisposeAsync().ConfigureAwait(false);
         }

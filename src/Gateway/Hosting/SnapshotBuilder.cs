@@ -26,11 +26,14 @@ public sealed class SnapshotBuilder
     /// <summary>Loads and validates the file; throws <see cref="ConfigException"/> on any problem.</summary>
     public BootstrapLoadResult Load(string path) => BootstrapLoader.LoadFile(path, LoadOptions);
 
-    /// <summary>Builds runtimes; <paramref name="previous"/> lends its HCM stats so counters survive a reload.</summary>
+    /// <summary>
+    /// Builds runtimes; <paramref name="previous"/> lends its HCM stats and its unchanged cluster entries
+    /// (pools, health, stats) so they survive a reload.
+    /// </summary>
     public GatewaySnapshot Build(BootstrapLoadResult loaded, GatewaySnapshot? previous)
     {
         var config = loaded.Config;
-        var clusters = new ClusterTable(config.Clusters);
+        var clusters = new ClusterTable(config.Clusters, previous?.Clusters);
         var listeners = new Dictionary<string, ListenerRuntime>(StringComparer.Ordinal);
         foreach (var listener in config.Listeners)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using Gateway.Clusters.Resilience;
 using Gateway.Clusters.Table;
 using Gateway.Filters;
 using Gateway.Hosting;
@@ -182,6 +183,54 @@ public sealed partial class ProxyHandler
             headers[HeaderNames.XEnvoyExpectedRqTimeoutMs] = timeoutMs;
         }
 
+        // ---- resilience (issue 5): circuit breaker gate, retries, outlier reporting ----
+        if (cluster.TryEnterRequest() != RequestAdmission.Admitted)
+        {
+            await OverflowReply.WriteAsync(context, state).ConfigureAwait(false);
+            return;
+        }
+
+        var retry = route.Retry is { } plan && RetryingTransformer.CanRetry(context) ? new RetryingTransformer(listener.Transformer, plan, cluster) : null;
+        try
+        {
+            while (true)
+            {
+                var error = await ForwardAttemptAsync(context, listener, state, route, cluster, endpoint, retry).ConfigureAwait(false);
+                if (retry is not null && !context.RequestAborted.IsCancellationRequested &&
+                    (retry.SwallowedStatus != 0 || (FailureKindOf(context, error, retry) is { } kind && retry.ShouldRetryFailure(kind))))
+                {
+                    await retry.BeforeRetryAsync(context).ConfigureAwait(false);
+                    endpoint = cluster.PickEndpoint();
+                    if (endpoint is null)
+                    {
+                        Interlocked.Increment(ref cluster.Stats.UpstreamCxNone);
+                        state.ResponseFlags = "UH";
+                        state.ResponseCodeDetails = "no_healthy_upstream";
+                        await LocalReply.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, LocalReply.NoHealthyUpstream, default).ConfigureAwait(false);
+                        return;
+                    }
+
+                    continue;
+                }
+
+                if (error != ForwarderError.None)
+                {
+                    await ReplyToForwarderErrorAsync(context, listener, state, cluster, endpoint, error).ConfigureAwait(false);
+                }
+
+                return;
+            }
+        }
+        finally
+        {
+            retry?.Finish();
+            cluster.ExitRequest();
+        }
+    }
+
+    /// <summary>One upstream attempt with its stats and outlier report; the error (None when headers came back).</summary>
+    private async Task<ForwarderError> ForwardAttemptAsync(HttpContext context, ListenerRuntime listener, RequestState state, CompiledRoute route, ClusterEntry cluster, UpstreamEndpoint endpoint, RetryingTransformer? retry)
+    {
         state.UpstreamHost = endpoint.Address;
         state.UpstreamHostname = endpoint.Hostname;
         var clusterStats = cluster.Stats;
@@ -194,8 +243,10 @@ public sealed partial class ProxyHandler
         ForwarderError error;
         try
         {
-            error = await _forwarder.SendAsync(context, endpoint.DestinationPrefix, cluster.Invoker,
-                route.RequestConfigs[(int)cluster.Config.Protocol], listener.Transformer).ConfigureAwait(false);
+            var config = route.RequestConfigs[(int)cluster.Config.Protocol];
+            error = retry is null
+                ? await _forwarder.SendAsync(context, endpoint.DestinationPrefix, cluster.Invoker, config, listener.Transformer).ConfigureAwait(false)
+                : await _forwarder.SendAsync(context, endpoint.DestinationPrefix, cluster.Invoker, config, retry, retry.StartAttempt()).ConfigureAwait(false);
         }
         finally
         {
@@ -204,16 +255,53 @@ public sealed partial class ProxyHandler
             Interlocked.Decrement(ref endpoint.ActiveRequests);
         }
 
+        if (error != ForwarderError.None && retry is not null && retry.PerTryTimedOut && !context.RequestAborted.IsCancellationRequested)
+        {
+            // per_try_timeout fired: Envoy answers it as an upstream timeout (504 UT).
+            error = ForwarderError.RequestTimedOut;
+        }
+
         if (error == ForwarderError.None)
         {
             state.ResponseCodeDetails = "via_upstream";
-            var status = context.Response.StatusCode;
+            var status = retry is { SwallowedStatus: > 0 } ? retry.SwallowedStatus : context.Response.StatusCode;
             clusterStats.RecordStatus(status);
             Interlocked.Increment(ref status >= 500 ? ref hostStats.RqError : ref hostStats.RqSuccess);
-            return;
+            cluster.ReportOutcome(endpoint, UpstreamOutcome.Response, status);
+        }
+        else if (error is ForwarderError.Request or ForwarderError.RequestTimedOut)
+        {
+            cluster.ReportOutcome(endpoint, UpstreamOutcome.LocalFailure, error == ForwarderError.RequestTimedOut ? 504 : 503);
         }
 
-        await ReplyToForwarderErrorAsync(context, listener, state, cluster, endpoint, error).ConfigureAwait(false);
+        return error;
+    }
+
+    /// <summary>How a failed attempt failed, for retry_on; null when it is not retriable (client gone, response started, route timeout).</summary>
+    private static LocalFailureKind? FailureKindOf(HttpContext context, ForwarderError error, RetryingTransformer retry)
+    {
+        if (context.Response.HasStarted)
+        {
+            return null;
+        }
+
+        switch (error)
+        {
+            case ForwarderError.RequestTimedOut when retry.PerTryTimedOut:
+                return LocalFailureKind.Timeout;
+            case ForwarderError.Request:
+                for (var e = context.Features.Get<IForwarderErrorFeature>()?.Exception; e is not null; e = e.InnerException)
+                {
+                    if (e is SocketException)
+                    {
+                        return LocalFailureKind.ConnectFailure;
+                    }
+                }
+
+                return LocalFailureKind.Reset;
+            default:
+                return null;
+        }
     }
 
     private async Task ReplyToForwarderErrorAsync(HttpContext context, ListenerRuntime listener, RequestState state, ClusterEntry cluster, UpstreamEndpoint endpoint, ForwarderError error)

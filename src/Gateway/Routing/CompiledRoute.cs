@@ -49,6 +49,7 @@ public sealed class CompiledRoute
                 new ForwarderRequestConfig { ActivityTimeout = activity, Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower, AllowResponseBuffering = false },
             };
             AllowsUpgrade = forward.UpgradeTypes.Count > 0;
+            Retry = Clusters.Resilience.RetryPlan.Create(forward.RetryPolicy);
         }
         else if (config.DirectResponse is { } direct)
         {
@@ -94,6 +95,9 @@ public sealed class CompiledRoute
 
     /// <summary>Indexed by <see cref="UpstreamProtocol"/>: the forwarder config for a cluster speaking it.</summary>
     internal ForwarderRequestConfig[] RequestConfigs { get; } = [];
+
+    /// <summary>The route's retry_policy, compiled; null without one.</summary>
+    public Clusters.Resilience.RetryPlan? Retry { get; }
 
     /// <summary>True when upgrade_configs on the route enables an upgrade (WebSocket).</summary>
     public bool AllowsUpgrade { get; }

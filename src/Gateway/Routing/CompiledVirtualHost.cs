@@ -12,7 +12,13 @@ public sealed class CompiledVirtualHost
     {
         Config = config;
         _routes = config.Routes.Select(r => new CompiledRoute(r, config, table)).ToArray();
+        // A short list scans fastest; a long one is worth indexing by literal path prefix.
+        _index = _routes.Length > IndexThreshold ? new RouteIndex(_routes) : null;
     }
+
+    private const int IndexThreshold = 16;
+
+    private readonly RouteIndex? _index;
 
     public VirtualHostConfig Config { get; }
 
@@ -20,6 +26,11 @@ public sealed class CompiledVirtualHost
 
     public CompiledRoute? Match(HttpRequest request, string rawTarget, int pathLength)
     {
+        if (_index is not null)
+        {
+            return _index.Match(request, rawTarget, pathLength);
+        }
+
         foreach (var route in _routes)
         {
             if (route.Matcher.Matches(request, rawTarget, pathLength))

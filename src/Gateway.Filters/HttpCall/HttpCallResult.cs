@@ -1,0 +1,37 @@
+namespace Gateway.Filters.HttpCall;
+
+/// <summary>
+/// What the callout's callback receives, as Envoy would deliver it: a status and body from the upstream,
+/// or Envoy's local reply for a failure (504 timeout, 503 connect failure / no healthy upstream, 502 reset).
+/// </summary>
+/// <param name="Status">The status code the callback sees.</param>
+/// <param name="Body">The response body (never null).</param>
+/// <param name="Normal">wasm-go's <c>normal</c>: a <c>:status</c> header was present (false only for a reset).</param>
+/// <param name="FromUpstream">True when the upstream answered; false for a locally generated failure (what on_error acts on).</param>
+/// <param name="Aborted">The downstream request went away while waiting; nothing more is done.</param>
+internal readonly record struct HttpCallResult(int Status, byte[] Body, bool Normal, bool FromUpstream, bool Aborted)
+{
+    private static readonly byte[] TimeoutBody = "upstream request timeout"u8.ToArray();
+    private static readonly byte[] NoHealthyUpstreamBody = "no healthy upstream"u8.ToArray();
+    private static readonly byte[] ConnectFailureBody =
+        "upstream connect error or disconnect/reset before headers. reset reason: connection failure"u8.ToArray();
+    private static readonly byte[] ConnectTimeoutBody =
+        "upstream connect error or disconnect/reset before headers. reset reason: connection timeout"u8.ToArray();
+
+    /// <summary>Envoy's router answer when the callout's timeout fires.</summary>
+    public static HttpCallResult Timeout => new(504, TimeoutBody, true, false, false);
+
+    /// <summary>No healthy endpoint in the cluster.</summary>
+    public static HttpCallResult NoHealthyUpstream => new(503, NoHealthyUpstreamBody, true, false, false);
+
+    /// <summary>The TCP connection was refused or failed.</summary>
+    public static HttpCallResult ConnectFailure => new(503, ConnectFailureBody, true, false, false);
+
+    /// <summary>The cluster's connect_timeout elapsed.</summary>
+    public static HttpCallResult ConnectTimeout => new(503, ConnectTimeoutBody, true, false, false);
+
+    /// <summary>The stream was reset or ended without a response: wasm-go sees no headers and reports 502.</summary>
+    public static HttpCallResult Reset => new(502, [], false, false, false);
+
+    public static HttpCallResult DownstreamAborted => new(0, [], false, false, true);
+}

@@ -1,0 +1,322 @@
+using System.Security.Cryptography;
+using Gateway.Cli;
+using Gateway.Clusters.Configuration;
+using Gateway.Clusters.Model;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Hosting;
+
+/// <summary>
+/// Live reload of envoy.yaml. Watches the file's directory (a Kubernetes ConfigMap swaps the
+/// <c>..data</c> symlink, which changes no event on the file itself) and polls the content hash every
+/// second as a fallback for file systems without events. A change is loaded and validated in full,
+/// compiled into a new snapshot (unchanged clusters keep their pools, health and stats), and swapped in
+/// atomically; requests in flight finish on the old snapshot, which is disposed after a grace period.
+/// A bad edit changes nothing served: the error is logged and counted, the last good config stays.
+/// Listener address changes cannot be applied to the running Kestrel server: they are reported and need
+/// a restart; everything else (routes, clusters, filters, headers) applies.
+/// </summary>
+public sealed partial class ConfigReloader : IAsyncDisposable
+{
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(150);
+
+    private readonly GatewayState _state;
+    private readonly SnapshotBuilder _builder;
+    private readonly string _path;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<GatewaySnapshot> _retiring = [];
+    private readonly string _boundListeners;
+    private FileSystemWatcher? _watcher;
+    private Timer? _debounce;
+    private Timer? _poll;
+    private byte[] _lastHash;
+    private byte[]? _pollCandidate;
+
+    public ConfigReloader(GatewayState state, SnapshotBuilder builder, string path, byte[] initialHash, ILoggerFactory loggerFactory)
+    {
+        _state = state;
+        _builder = builder;
+        _path = path;
+        _lastHash = initialHash;
+        _logger = loggerFactory.CreateLogger("config");
+        _boundListeners = ListenerSignature(state.Current.Config);
+    }
+
+    /// <summary>How often the content hash is compared when no file event arrives.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a replaced snapshot lives before its clusters are disposed; null: the longest route
+    /// timeout of the old config, at least 30s and at most 5 minutes.
+    /// </summary>
+    public TimeSpan? RetireGrace { get; init; }
+
+    public bool IsWatching => _poll is not null;
+
+    /// <summary>Hash of the file's bytes (through symlinks), or empty when it cannot be read.</summary>
+    public static byte[] HashFile(string path)
+    {
+        try
+        {
+            return SHA256.HashData(File.ReadAllBytes(path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Starts watching the file (not called under --disable-hot-reload).</summary>
+    public void Start()
+    {
+        var full = Path.GetFullPath(_path);
+        var directory = Path.GetDirectoryName(full)!;
+        _debounce = new Timer(static s => _ = ((ConfigReloader)s!).ReloadIfChangedAsync(fromPoll: false), this, Timeout.Infinite, Timeout.Infinite);
+        try
+        {
+            // The whole directory: editors replace files by rename and ConfigMaps swap ..data.
+            _watcher = new FileSystemWatcher(directory)
+            {
+                IncludeSubdirectories = false,
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
+            };
+            _watcher.Changed += OnFileEvent;
+            _watcher.Created += OnFileEvent;
+            _watcher.Deleted += OnFileEvent;
+            _watcher.Renamed += OnFileEvent;
+            _watcher.Error += (_, e) => Log.WatcherFailed(_logger, e.GetException().Message);
+            _watcher.EnableRaisingEvents = true;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or PlatformNotSupportedException or UnauthorizedAccessException)
+        {
+            _watcher?.Dispose();
+            _watcher = null;
+            Log.WatcherFailed(_logger, e.Message);
+        }
+
+        _poll = new Timer(static s => _ = ((ConfigReloader)s!).ReloadIfChangedAsync(fromPoll: true), this, PollInterval, PollInterval);
+        Log.Watching(_logger, full);
+    }
+
+    private void OnFileEvent(object sender, FileSystemEventArgs e) => _debounce?.Change(Debounce, Timeout.InfiniteTimeSpan);
+
+    /// <summary>Reloads now, whether or not the file changed (POST /reload).</summary>
+    public Task<ConfigReloadResult> ReloadAsync(CancellationToken cancellationToken = default) => ReloadCoreAsync(force: true, fromPoll: false, cancellationToken);
+
+    private async Task ReloadIfChangedAsync(bool fromPoll)
+    {
+        try
+        {
+            await ReloadCoreAsync(force: false, fromPoll, _stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task<ConfigReloadResult> ReloadCoreAsync(bool force, bool fromPoll, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = await File.ReadAllBytesAsync(_path, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!force && e is FileNotFoundException or DirectoryNotFoundException or IOException)
+            {
+                // Mid-replace (delete then create): the next event or poll reads the new file.
+                return new ConfigReloadResult(false, e.Message);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return Fail($"{_path}: cannot read the config file: {e.Message}");
+            }
+
+            var hash = SHA256.HashData(bytes);
+            if (!force)
+            {
+                if (hash.AsSpan().SequenceEqual(_lastHash))
+                {
+                    _pollCandidate = null;
+                    return new ConfigReloadResult(true, "unchanged");
+                }
+
+                if (fromPoll && (_pollCandidate is null || !hash.AsSpan().SequenceEqual(_pollCandidate)))
+                {
+                    // Polling sees a change only once it is stable for one interval: never a half-written file.
+                    _pollCandidate = hash;
+                    return new ConfigReloadResult(false, "changing");
+                }
+            }
+
+            _pollCandidate = null;
+            _lastHash = hash;
+            return await ApplyAsync(bytes).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<ConfigReloadResult> ApplyAsync(byte[] bytes)
+    {
+        BootstrapLoadResult loaded;
+        try
+        {
+            using var reader = new StreamReader(new MemoryStream(bytes), detectEncodingFromByteOrderMarks: true);
+            loaded = BootstrapLoader.Load(await reader.ReadToEndAsync().ConfigureAwait(false), _path, _builder.LoadOptions);
+        }
+        catch (ConfigException e)
+        {
+            return Fail(e.Message);
+        }
+
+        var previous = _state.Current;
+        GatewaySnapshot next;
+        try
+        {
+            next = _builder.Build(loaded, previous);
+            await next.Clusters.StartAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return Fail($"{_path}: {e.Message}");
+        }
+
+        foreach (var warning in loaded.Warnings)
+        {
+            Log.ConfigWarning(_logger, warning.ToString());
+        }
+
+        var restartNeeded = ListenerChanges(loaded.Config);
+        foreach (var change in restartNeeded)
+        {
+            Log.ListenerNeedsRestart(_logger, change);
+        }
+
+        var old = _state.Swap(next);
+        Interlocked.Increment(ref _state.ConfigReloads);
+        Retire(old);
+        Log.Reloaded(_logger, _path, loaded.Config.Listeners.Count, loaded.Config.Clusters.Count, next.Clusters.Reused);
+        return new ConfigReloadResult(true, "OK") { ListenerChangesNeedingRestart = restartNeeded };
+    }
+
+    private ConfigReloadResult Fail(string message)
+    {
+        Interlocked.Increment(ref _state.ConfigReloadFailures);
+        Log.ReloadRejected(_logger, message);
+        return new ConfigReloadResult(false, message);
+    }
+
+    private void Retire(GatewaySnapshot old)
+    {
+        var grace = RetireGrace ?? GraceFor(old.Config);
+        lock (_retiring)
+        {
+            _retiring.Add(old);
+        }
+
+        _ = Task.Delay(grace, _stop.Token).ContinueWith(_ =>
+        {
+            lock (_retiring)
+            {
+                if (!_retiring.Remove(old))
+                {
+                    return;
+                }
+            }
+
+            old.Dispose();
+        }, TaskScheduler.Default);
+    }
+
+    private static TimeSpan GraceFor(BootstrapConfig config)
+    {
+        var longest = config.Listeners
+            .SelectMany(l => l.Http.RouteConfig.VirtualHosts)
+            .SelectMany(v => v.Routes)
+            .Select(r => r.Forward?.Timeout ?? TimeSpan.Zero)
+            .DefaultIfEmpty(TimeSpan.Zero)
+            .Max();
+        return TimeSpan.FromTicks(Math.Clamp(longest.Ticks, TimeSpan.FromSeconds(30).Ticks, TimeSpan.FromMinutes(5).Ticks));
+    }
+
+    /// <summary>Listener name → address:port, plus admin; compared with what Kestrel bound at start.</summary>
+    internal static string ListenerSignature(BootstrapConfig config) =>
+        string.Join(";", config.Listeners.Select(l => $"{l.Name}={l.Address.Address}:{l.Address.Port}").Order(StringComparer.Ordinal)) +
+        (config.Admin is { } admin ? $";admin={admin.Address.Address}:{admin.Address.Port}" : "");
+
+    private List<string> ListenerChanges(BootstrapConfig config)
+    {
+        var signature = ListenerSignature(config);
+        if (signature == _boundListeners)
+        {
+            return [];
+        }
+
+        var bound = _boundListeners.Split(';', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        var wanted = signature.Split(';', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        return wanted.Except(bound).Select(w => $"new or moved: {w}")
+            .Concat(bound.Except(wanted).Select(b => $"removed or moved: {b}"))
+            .ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        _watcher?.Dispose();
+        if (_debounce is not null)
+        {
+            await _debounce.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_poll is not null)
+        {
+            await _poll.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _gate.WaitAsync().ConfigureAwait(false);
+        List<GatewaySnapshot> retiring;
+        lock (_retiring)
+        {
+            retiring = [.. _retiring];
+            _retiring.Clear();
+        }
+
+        foreach (var snapshot in retiring)
+        {
+            snapshot.Dispose();
+        }
+
+        _stop.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "watching '{Path}' for changes (hot reload)")]
+        public static partial void Watching(ILogger logger, string path);
+
+        [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "config reloaded from '{Path}': {Listeners} listener(s), {Clusters} cluster(s), {Reused} cluster(s) kept with their connections")]
+        public static partial void Reloaded(ILogger logger, string path, int listeners, int clusters, int reused);
+
+        [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "config reload rejected; still serving the last good config:\n{Error}")]
+        public static partial void ReloadRejected(ILogger logger, string error);
+
+        [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "listener change needs a restart to take effect ({Change}); the other changes are applied")]
+        public static partial void ListenerNeedsRestart(ILogger logger, string change);
+
+        [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "file watching unavailable ({Reason}); polling the config file instead")]
+        public static partial void WatcherFailed(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "{Warning}")]
+        public static partial void ConfigWarning(ILogger logger, string warning);
+    }
+}
