@@ -22,6 +22,7 @@ public sealed class ClusterEntry : IDisposable
     private readonly ILoadBalancer _loadBalancer;
     private EndpointSet _endpoints;
     private CancellationTokenSource? _dnsRefresh;
+    private SslClientAuthenticationOptions? _sniTls;
     private int _started;
 
     public ClusterEntry(ClusterConfig config)
@@ -45,7 +46,7 @@ public sealed class ClusterEntry : IDisposable
         Invoker = new HttpMessageInvoker(_handler, disposeHandler: false);
         _endpoints = config.Type == DiscoveryType.StrictDns
             ? EndpointSet.Empty
-            : new EndpointSet(config.Endpoints.Select(e => new UpstreamEndpoint(e.Address, e.Port, e.Weight, e.Priority, UsesTls)).ToArray());
+            : new EndpointSet(config.Endpoints.Select(e => new UpstreamEndpoint(e.Address, e.Port, e.Weight, e.Priority, UsesTls, config.Type == DiscoveryType.LogicalDns ? e.Address : null)).ToArray());
         CircuitBreaker = new CircuitBreaker(config.CircuitBreakers, config.Protocol, Stats);
         Outlier = config.OutlierDetection is { } outlier ? new OutlierDetector(this, outlier) : null;
         HealthChecker = config.HealthCheck is { } check ? new HttpHealthChecker(this, check) : null;
@@ -174,7 +175,7 @@ public sealed class ClusterEntry : IDisposable
 
             foreach (var address in addresses.Distinct())
             {
-                var candidate = new UpstreamEndpoint(address.ToString(), endpoint.Port, endpoint.Weight, endpoint.Priority, UsesTls);
+                var candidate = new UpstreamEndpoint(address.ToString(), endpoint.Port, endpoint.Weight, endpoint.Priority, UsesTls, endpoint.Address);
                 // Keep the existing object (its stats and health) when the address is unchanged.
                 resolved.Add(previous.TryGetValue(candidate.Address, out var existing) ? existing : candidate);
             }
@@ -223,6 +224,23 @@ public sealed class ClusterEntry : IDisposable
                     : null,
                 RemoteCertificateValidationCallback = CreateValidator(tls),
             };
+            if (tls.Sni is not null)
+            {
+                // SocketsHttpHandler ignores SslOptions.TargetHost and sends the Host header as SNI, so a
+                // configured sni is honoured by doing the handshake in ConnectAsync (the handler uses a
+                // returned SslStream as is). ALPN must then be chosen here too.
+                _sniTls = new SslClientAuthenticationOptions
+                {
+                    TargetHost = tls.Sni,
+                    RemoteCertificateValidationCallback = handler.SslOptions.RemoteCertificateValidationCallback,
+                    ApplicationProtocols = handler.SslOptions.ApplicationProtocols ?? config.Protocol switch
+                    {
+                        UpstreamProtocol.Http2 => [SslApplicationProtocol.Http2],
+                        UpstreamProtocol.Auto => [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+                        _ => [SslApplicationProtocol.Http11],
+                    },
+                };
+            }
         }
 
         return handler;
@@ -284,7 +302,24 @@ public sealed class ClusterEntry : IDisposable
             throw;
         }
 
-        return new CountingNetworkStream(socket, Stats, endpointStats);
+        var stream = new CountingNetworkStream(socket, Stats, endpointStats);
+        if (_sniTls is null)
+        {
+            return stream;
+        }
+
+        var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(_sniTls, token).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return ssl;
     }
 
     private UpstreamEndpoint? FindEndpoint(DnsEndPoint target)

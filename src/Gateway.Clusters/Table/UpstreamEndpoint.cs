@@ -12,9 +12,11 @@ public sealed class UpstreamEndpoint
     private int _failedActiveHealthCheck;
     private int _ejected;
 
-    public UpstreamEndpoint(string host, int port, int weight, int priority, bool tls)
+    /// <param name="hostname">The DNS name this endpoint was resolved from (STRICT_DNS, LOGICAL_DNS); null for STATIC.</param>
+    public UpstreamEndpoint(string host, int port, int weight, int priority, bool tls, string? hostname = null)
     {
         Host = host;
+        Hostname = hostname;
         Port = port;
         Weight = Math.Max(1, weight);
         Priority = priority;
@@ -26,6 +28,9 @@ public sealed class UpstreamEndpoint
     public string Host { get; }
 
     public int Port { get; }
+
+    /// <summary>Envoy's host "hostname": the configured DNS name, without port; what auto_host_rewrite sends as Host.</summary>
+    public string? Hostname { get; }
 
     /// <summary><c>ip:port</c> as Envoy prints it in /clusters and %UPSTREAM_HOST%.</summary>
     public string Address { get; }

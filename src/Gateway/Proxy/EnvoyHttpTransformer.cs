@@ -43,10 +43,11 @@ public sealed class EnvoyHttpTransformer : HttpTransformer
         {
             proxyRequest.Headers.Host = literal;
         }
-        else if (forward.AutoHostRewrite)
+        else if (forward.AutoHostRewrite && state.UpstreamHostname is { } hostname)
         {
-            // Null makes HttpClient send the endpoint's own authority.
-            proxyRequest.Headers.Host = null;
+            // Envoy sends the DNS cluster host's name without its port; STATIC hosts have no name,
+            // so the client's Host is kept for them.
+            proxyRequest.Headers.Host = hostname;
         }
         else
         {

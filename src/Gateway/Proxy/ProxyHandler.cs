@@ -235,6 +235,7 @@ public sealed partial class ProxyHandler
     private async Task<ForwarderError> ForwardAttemptAsync(HttpContext context, ListenerRuntime listener, RequestState state, CompiledRoute route, ClusterEntry cluster, UpstreamEndpoint endpoint, RetryingTransformer? retry)
     {
         state.UpstreamHost = endpoint.Address;
+        state.UpstreamHostname = endpoint.Hostname;
         var clusterStats = cluster.Stats;
         var hostStats = endpoint.Stats;
         Interlocked.Increment(ref clusterStats.UpstreamRqTotal);

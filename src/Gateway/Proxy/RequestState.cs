@@ -33,6 +33,9 @@ public sealed class RequestState
     /// <summary>ip:port of the upstream host, for %UPSTREAM_HOST%.</summary>
     public string? UpstreamHost { get; set; }
 
+    /// <summary>DNS name of the upstream host (DNS clusters only), for auto_host_rewrite.</summary>
+    public string? UpstreamHostname { get; set; }
+
     /// <summary>Envoy's %RESPONSE_FLAGS% (NR, UH, UF, UT, NC, ...); null prints as "-".</summary>
     public string? ResponseFlags { get; set; }
 

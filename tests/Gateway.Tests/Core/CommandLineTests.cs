@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Sockets;
+using Gateway.Tests.Support;
+
+namespace Gateway.Tests.Core;
+
+/// <summary>The gateway's command line as Envoy users call it, run as a real process.</summary>
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("gateway-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string Write(string name, string text)
+    {
+        File.WriteAllText(Path.Combine(_directory, name), text);
+        return name;
+    }
+
+    [Fact]
+    public async Task ValidateGoodConfigPrintsOkWithoutOpeningPorts()
+    {
+        // Hold a port and point both the listener and admin at it: validate must not try to bind it.
+        using var held = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        held.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        held.Listen();
+        var port = ((IPEndPoint)held.LocalEndPoint!).Port;
+        var yaml = EnvoyYaml.WithRoutes("""
+            - match: { prefix: "/" }
+              direct_response: { status: 200 }
+            """).Replace("port_value: 0", $"port_value: {port}");
+        Write("good.yaml", yaml);
+
+        var result = await GatewayProcess.RunAsync(_directory, null, "--mode", "validate", "-c", "good.yaml");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("configuration 'good.yaml' OK", result.StdOut);
+
+        var longForm = await GatewayProcess.RunAsync(_directory, null, "--mode=validate", "--config-path", "good.yaml", "--concurrency", "2", "--log-level", "debug", "--component-log-level", "upstream:debug,router:trace");
+        Assert.Equal(0, longForm.ExitCode);
+        Assert.Contains("configuration 'good.yaml' OK", longForm.StdOut);
+    }
+
+    [Fact]
+    public async Task ValidateBadConfigNamesFileLineAndPathWithoutStackTrace()
+    {
+        Write("bad.yaml", """
+            static_resources:
+              clusters:
+              - name: a
+                type: STATIC
+                hosts: [{ socket_address: { address: 127.0.0.1, port_value: 80 } }]
+            """);
+        var result = await GatewayProcess.RunAsync(_directory, null, "--mode", "validate", "-c", "bad.yaml");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("bad.yaml:5:5", result.StdErr);
+        Assert.Contains("static_resources.clusters[0].hosts", result.StdErr);
+        Assert.Contains("has unknown fields", result.StdErr);
+        Assert.DoesNotContain("   at ", result.StdErr + result.StdOut);
+        Assert.DoesNotContain("OK", result.StdOut);
+    }
+
+    [Fact]
+    public async Task ServeWithBadConfigExitsOneWithoutStackTrace()
+    {
+        Write("syntax.yaml", "static_resources:\n  clusters: [\n");
+        var result = await GatewayProcess.RunAsync(_directory, null, "-c", "syntax.yaml");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("syntax.yaml:", result.StdErr);
+        Assert.DoesNotContain("   at ", result.StdErr + result.StdOut);
+    }
+
+    [Fact]
+    public async Task MissingFileIsAClearError()
+    {
+        var result = await GatewayProcess.RunAsync(_directory, null, "--mode", "validate", "-c", "absent.yaml");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("absent.yaml", result.StdErr);
+        Assert.DoesNotContain("   at ", result.StdErr + result.StdOut);
+    }
+
+    [Fact]
+    public async Task UnknownFlagIsAnErrorWithUsage()
+    {
+        var result = await GatewayProcess.RunAsync(_directory, null, "--no-such-flag");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("--no-such-flag", result.StdErr);
+        Assert.Contains("usage:", result.StdErr);
+    }
+}
