@@ -1,37 +1,44 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using DemoUpstream;
 using Gateway.Clusters.Configuration;
-using Gateway.Tests.Admin;
+using Gateway.Tests.Support;
 
 namespace Gateway.Tests.AccessLog;
 
 /// <summary>HCM access logs written to files: Envoy's default line, a custom text_format, json_format.</summary>
 public sealed class AccessLogTests
 {
+    /// <summary>An access_log list item writing to <paramref name="path"/>; <paramref name="logFormat"/> holds log_format's fields.</summary>
     private static string FileLog(string path, string? logFormat = null) =>
-        "          - name: envoy.access_loggers.file\n" +
-        "            typed_config:\n" +
-        "              \"@type\": type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog\n" +
-        $"              path: {path}\n" +
-        (logFormat is null ? "" : "              log_format:\n" + logFormat);
+        "- name: envoy.access_loggers.file\n" +
+        "  typed_config:\n" +
+        "    \"@type\": type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog\n" +
+        $"    path: {path}\n" +
+        (logFormat is null ? "" : "    log_format:\n" + EnvoyYaml.Indent(logFormat, 6));
+
+    /// <summary>The standard-traffic gateway in front of <paramref name="upstream"/>, its config and logs in <paramref name="directory"/>.</summary>
+    private static Task<TestGateway> StartAsync(DemoUpstreamHandle upstream, string accessLogs, string directory) =>
+        TestGateway.StartAsync(EnvoyYaml.StandardTraffic(upstream.Port, TestGateway.FreePort(), accessLogs), directory: directory);
 
     [Fact]
     public async Task Default_format_is_envoys_line()
     {
-        var directory = AdminTestGateway.NewDirectory();
+        var directory = TestGateway.NewDirectory();
         var path = Path.Combine(directory, "access.log");
-        await using var gateway = await AdminTestGateway.StartAsync(FileLog(path), directory);
-        var get = await gateway.Proxy.GetAsync("/get");
+        await using var upstream = await DemoUpstreamServer.StartAsync();
+        await using var gateway = await StartAsync(upstream, FileLog(path), directory);
+        var get = await gateway.Client.GetAsync("/get");
         var body = await get.Content.ReadAsByteArrayAsync();
         await gateway.SendStandardTrafficAsync();
 
-        var lines = await AdminTestGateway.WaitForLinesAsync(path, 6);
+        var lines = await TestGateway.WaitForLinesAsync(path, 6);
         Assert.Equal(6, lines.Length);
         var port = gateway.Host.ListenerPorts["listener_0"];
         var success = new Regex(
             "^\\[\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\] \"GET /get HTTP/1\\.1\" 200 - 0 (\\d+) \\d+ \\d+ \"-\" \"-\" " +
-            $"\"[0-9a-f-]{{36}}\" \"127\\.0\\.0\\.1:{port}\" \"127\\.0\\.0\\.1:{gateway.UpstreamPort}\"$");
+            $"\"[0-9a-f-]{{36}}\" \"127\\.0\\.0\\.1:{port}\" \"127\\.0\\.0\\.1:{upstream.Port}\"$");
         var match = success.Match(lines[0]);
         Assert.True(match.Success, lines[0]);
         Assert.Equal(body.Length, int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
@@ -45,33 +52,34 @@ public sealed class AccessLogTests
     [Fact]
     public async Task Custom_text_and_json_formats()
     {
-        var directory = AdminTestGateway.NewDirectory();
+        var directory = TestGateway.NewDirectory();
         var textPath = Path.Combine(directory, "text.log");
         var jsonPath = Path.Combine(directory, "json.log");
         var logs =
-            FileLog(textPath, "                text_format: \"%REQ(:METHOD)% %REQ(:PATH)% %RESPONSE_CODE% %RESPONSE_FLAGS% %UPSTREAM_CLUSTER% %ROUTE_NAME% %RESPONSE_CODE_DETAILS% %REQ(X-MISSING?X-TAG):3% %BYTES_RECEIVED% %START_TIME(%Y/%m/%d)% %DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%\\n\"\n") +
-            FileLog(jsonPath, "                json_format:\n" +
-                "                  method: \"%REQ(:METHOD)%\"\n" +
-                "                  code: \"%RESPONSE_CODE%\"\n" +
-                "                  flags: \"%RESPONSE_FLAGS%\"\n" +
-                "                  upstream: \"%UPSTREAM_HOST%\"\n" +
-                "                  path: \"path=%REQ(:PATH)%\"\n" +
-                "                  received: \"%BYTES_RECEIVED%\"\n");
-        await using var gateway = await AdminTestGateway.StartAsync(logs, directory);
+            FileLog(textPath, "text_format: \"%REQ(:METHOD)% %REQ(:PATH)% %RESPONSE_CODE% %RESPONSE_FLAGS% %UPSTREAM_CLUSTER% %ROUTE_NAME% %RESPONSE_CODE_DETAILS% %REQ(X-MISSING?X-TAG):3% %BYTES_RECEIVED% %START_TIME(%Y/%m/%d)% %DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%\\n\"\n") +
+            FileLog(jsonPath, "json_format:\n" +
+                "  method: \"%REQ(:METHOD)%\"\n" +
+                "  code: \"%RESPONSE_CODE%\"\n" +
+                "  flags: \"%RESPONSE_FLAGS%\"\n" +
+                "  upstream: \"%UPSTREAM_HOST%\"\n" +
+                "  path: \"path=%REQ(:PATH)%\"\n" +
+                "  received: \"%BYTES_RECEIVED%\"\n");
+        await using var upstream = await DemoUpstreamServer.StartAsync();
+        await using var gateway = await StartAsync(upstream, logs, directory);
         using (var request = new HttpRequestMessage(HttpMethod.Post, "/post?x=1") { Content = new StringContent("0123456789") })
         {
             request.Headers.Add("x-tag", "abcdef");
-            Assert.Equal(HttpStatusCode.OK, (await gateway.Proxy.SendAsync(request)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await gateway.Client.SendAsync(request)).StatusCode);
         }
 
-        Assert.Equal(HttpStatusCode.NotFound, (await gateway.Proxy.GetAsync("/nowhere")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await gateway.Client.GetAsync("/nowhere")).StatusCode);
 
-        var text = await AdminTestGateway.WaitForLinesAsync(textPath, 2);
+        var text = await TestGateway.WaitForLinesAsync(textPath, 2);
         var today = DateTime.UtcNow.ToString("yyyy/MM/dd", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal($"POST /post?x=1 200 - demo - via_upstream abc 10 {today} 127.0.0.1", text[0]);
         Assert.Equal($"GET /nowhere 404 NR - - route_not_found - 0 {today} 127.0.0.1", text[1]);
 
-        var json = await AdminTestGateway.WaitForLinesAsync(jsonPath, 2);
+        var json = await TestGateway.WaitForLinesAsync(jsonPath, 2);
         Assert.StartsWith("{\"code\":200,\"flags\":\"-\",\"method\":\"POST\",\"path\":\"path=/post?x=1\",\"received\":10,\"upstream\":\"127.0.0.1:", json[0]);
         using var second = JsonDocument.Parse(json[1]);
         Assert.Equal(404, second.RootElement.GetProperty("code").GetInt32());
@@ -82,36 +90,38 @@ public sealed class AccessLogTests
     [Fact]
     public async Task Bytes_sent_counts_a_streamed_chunked_body()
     {
-        var directory = AdminTestGateway.NewDirectory();
+        var directory = TestGateway.NewDirectory();
         var path = Path.Combine(directory, "bytes.log");
-        await using var gateway = await AdminTestGateway.StartAsync(FileLog(path, "                text_format: \"%BYTES_SENT% %RESPONSE_CODE%\\n\"\n"), directory);
-        var body = await gateway.Proxy.GetByteArrayAsync("/stream-bytes/100000");
+        await using var upstream = await DemoUpstreamServer.StartAsync();
+        await using var gateway = await StartAsync(upstream, FileLog(path, "text_format: \"%BYTES_SENT% %RESPONSE_CODE%\\n\"\n"), directory);
+        var body = await gateway.Client.GetByteArrayAsync("/stream-bytes/100000");
         Assert.Equal(100000, body.Length);
-        Assert.Equal("100000 200", (await AdminTestGateway.WaitForLinesAsync(path, 1)).Single());
+        Assert.Equal("100000 200", (await TestGateway.WaitForLinesAsync(path, 1)).Single());
     }
 
     [Fact]
     public async Task Lines_queued_at_shutdown_are_written()
     {
-        var directory = AdminTestGateway.NewDirectory();
+        var directory = TestGateway.NewDirectory();
         var path = Path.Combine(directory, "access.log");
-        var gateway = await AdminTestGateway.StartAsync(FileLog(path), directory);
+        await using var upstream = await DemoUpstreamServer.StartAsync();
+        var gateway = await StartAsync(upstream, FileLog(path), directory);
         for (var i = 0; i < 20; i++)
         {
-            await gateway.Proxy.GetAsync("/direct");
+            await gateway.Client.GetAsync("/direct");
         }
 
         await gateway.Host.DisposeAsync();
         Assert.Equal(20, File.ReadAllLines(path).Length);
-        await gateway.Upstream.DisposeAsync();
     }
 
     [Fact]
     public async Task Unknown_operator_fails_the_load_naming_the_format()
     {
-        var directory = AdminTestGateway.NewDirectory();
-        var logs = FileLog(Path.Combine(directory, "a.log"), "                text_format: \"%START_TIME% %NOPE%\\n\"\n");
-        var error = await Assert.ThrowsAsync<ConfigException>(() => AdminTestGateway.StartAsync(logs, directory));
+        var directory = TestGateway.NewDirectory();
+        var logs = FileLog(Path.Combine(directory, "a.log"), "text_format: \"%START_TIME% %NOPE%\\n\"\n");
+        await using var upstream = await DemoUpstreamServer.StartAsync();
+        var error = await Assert.ThrowsAsync<ConfigException>(() => StartAsync(upstream, logs, directory));
         Assert.Contains("%START_TIME% %NOPE%", error.Message);
         Assert.Contains("unknown command operator %NOPE%", error.Message);
         Assert.Contains("access_log[0]", error.Message);

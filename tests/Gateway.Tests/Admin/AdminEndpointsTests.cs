@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using DemoUpstream;
+using Gateway.Tests.Support;
 
 namespace Gateway.Tests.Admin;
 
@@ -9,25 +11,34 @@ namespace Gateway.Tests.Admin;
 /// </summary>
 public sealed class AdminEndpointsTests : IClassFixture<AdminEndpointsTests.TrafficFixture>
 {
-    private readonly AdminTestGateway _gateway;
+    private readonly TestGateway _gateway;
+    private readonly int _upstreamPort;
 
     public AdminEndpointsTests(TrafficFixture fixture)
     {
         _gateway = fixture.Gateway;
+        _upstreamPort = fixture.Upstream.Port;
     }
 
     /// <summary>One gateway for the class: these tests only read (POST-only endpoints are refused unchanged).</summary>
     public sealed class TrafficFixture : IAsyncLifetime
     {
-        public AdminTestGateway Gateway { get; private set; } = null!;
+        public DemoUpstreamHandle Upstream { get; private set; } = null!;
+
+        public TestGateway Gateway { get; private set; } = null!;
 
         public async Task InitializeAsync()
         {
-            Gateway = await AdminTestGateway.StartAsync();
+            Upstream = await DemoUpstreamServer.StartAsync();
+            Gateway = await TestGateway.StartAsync(EnvoyYaml.StandardTraffic(Upstream.Port, TestGateway.FreePort()), TestGateway.InfoLogs);
             await Gateway.SendStandardTrafficAsync();
         }
 
-        public async Task DisposeAsync() => await Gateway.DisposeAsync();
+        public async Task DisposeAsync()
+        {
+            await Gateway.DisposeAsync();
+            await Upstream.DisposeAsync();
+        }
     }
 
     [Fact]
@@ -130,7 +141,7 @@ public sealed class AdminEndpointsTests : IClassFixture<AdminEndpointsTests.Traf
     public async Task Clusters_text_has_envoy_lines_per_cluster_and_host()
     {
         var lines = (await _gateway.Admin.GetStringAsync("/clusters")).Split('\n');
-        var host = $"demo::127.0.0.1:{_gateway.UpstreamPort}";
+        var host = $"demo::127.0.0.1:{_upstreamPort}";
         Assert.Contains("demo::observability_name::demo", lines);
         Assert.Contains("demo::default_priority::max_connections::1024", lines);
         Assert.Contains("demo::default_priority::max_pending_requests::1024", lines);
@@ -160,7 +171,7 @@ public sealed class AdminEndpointsTests : IClassFixture<AdminEndpointsTests.Traf
         var host = demo.GetProperty("host_statuses").EnumerateArray().Single();
         var address = host.GetProperty("address").GetProperty("socket_address");
         Assert.Equal("127.0.0.1", address.GetProperty("address").GetString());
-        Assert.Equal(_gateway.UpstreamPort, address.GetProperty("port_value").GetInt32());
+        Assert.Equal(_upstreamPort, address.GetProperty("port_value").GetInt32());
         var stats = host.GetProperty("stats").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("value").GetString());
         Assert.Equal("2", stats["rq_total"]);
         Assert.Equal("0", stats["cx_connect_fail"]);
@@ -204,7 +215,7 @@ public sealed class AdminEndpointsTests : IClassFixture<AdminEndpointsTests.Traf
         Assert.Equal("1s", clusters[0].GetProperty("connect_timeout").GetString());
         var endpoint = clusters[0].GetProperty("load_assignment").GetProperty("endpoints")[0].GetProperty("lb_endpoints")[0]
             .GetProperty("endpoint").GetProperty("address").GetProperty("socket_address");
-        Assert.Equal(_gateway.UpstreamPort, endpoint.GetProperty("port_value").GetInt32());
+        Assert.Equal(_upstreamPort, endpoint.GetProperty("port_value").GetInt32());
         var listener = configs[2].GetProperty("static_listeners")[0].GetProperty("listener");
         Assert.Equal("listener_0", listener.GetProperty("name").GetString());
         var hcm = listener.GetProperty("filter_chains")[0].GetProperty("filters")[0].GetProperty("typed_config");

@@ -1,17 +1,26 @@
 using System.Net;
 using System.Text.Json;
+using DemoUpstream;
+using Gateway.Cli;
+using Gateway.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Serilog.Events;
 
 namespace Gateway.Tests.Admin;
 
 /// <summary>The state-changing admin commands: health check fail/ok, reset_counters, logging, quitquitquit.</summary>
 public sealed class AdminStateTests
 {
+    /// <summary>At info level (the gateway's default), which these tests list and change.</summary>
+    private static Task<TestGateway> StartAsync(DemoUpstreamHandle upstream, Func<GatewayOptions, GatewayOptions>? configure = null) =>
+        TestGateway.StartAsync(EnvoyYaml.StandardTraffic(upstream.Port, TestGateway.FreePort()), configure ?? TestGateway.InfoLogs);
+
     [Fact]
     public async Task Healthcheck_fail_drains_and_ok_restores()
     {
-        await using var gateway = await AdminTestGateway.StartAsync();
+        await using var upstream = await DemoUpstreamServer.StartAsync();
+        await using var gateway = await StartAsync(upstream);
         var fail = await gateway.Admin.PostAsync("/healthcheck/fail", null);
         Assert.Equal(HttpStatusCode.OK, fail.StatusCode);
         Assert.Equal("OK\n", await fail.Content.ReadAsStringAsync());
@@ -35,8 +44,9 @@ public sealed class AdminStateTests
     [Fact]
     public async Task Reset_counters_zeroes_counters_and_keeps_gauges()
     {
-        await using var gateway = await AdminTestGateway.StartAsync();
-        Assert.Equal(HttpStatusCode.OK, (await gateway.Proxy.GetAsync("/get")).StatusCode);
+        await using var upstream = await DemoUpstreamServer.StartAsync();
+        await using var gateway = await StartAsync(upstream);
+        Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/get")).StatusCode);
         Assert.Equal(1, (await gateway.StatsAsync())["cluster.demo.upstream_rq_total"]);
 
         var reset = await gateway.Admin.PostAsync("/reset_counters", null);
@@ -49,14 +59,15 @@ public sealed class AdminStateTests
         Assert.Equal(1, stats["cluster.demo.membership_total"]);
         Assert.Equal(1, stats["server.live"]);
 
-        Assert.Equal(HttpStatusCode.OK, (await gateway.Proxy.GetAsync("/get")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await gateway.Client.GetAsync("/get")).StatusCode);
         Assert.Equal(1, (await gateway.StatsAsync())["cluster.demo.upstream_rq_total"]);
     }
 
     [Fact]
     public async Task Logging_changes_component_levels_at_run_time()
     {
-        await using var gateway = await AdminTestGateway.StartAsync();
+        await using var upstream = await DemoUpstreamServer.StartAsync();
+        await using var gateway = await StartAsync(upstream);
         var wasm = gateway.Host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("wasm");
         Assert.False(wasm.IsEnabled(LogLevel.Debug));
 
@@ -85,11 +96,9 @@ public sealed class AdminStateTests
     [Fact]
     public async Task Component_log_level_from_the_command_line_applies()
     {
-        var options = new Cli.GatewayOptions
-        {
-            ComponentLogLevels = new Dictionary<string, Serilog.Events.LogEventLevel> { ["wasm"] = Serilog.Events.LogEventLevel.Debug },
-        };
-        await using var gateway = await AdminTestGateway.StartAsync(options: options);
+        var componentLevels = new Dictionary<string, LogEventLevel> { ["wasm"] = LogEventLevel.Debug };
+        await using var upstream = await DemoUpstreamServer.StartAsync();
+        await using var gateway = await StartAsync(upstream, options => TestGateway.InfoLogs(options) with { ComponentLogLevels = componentLevels });
         var factory = gateway.Host.Services.GetRequiredService<ILoggerFactory>();
         Assert.True(factory.CreateLogger("wasm").IsEnabled(LogLevel.Debug));
         Assert.False(factory.CreateLogger("router").IsEnabled(LogLevel.Debug));
@@ -99,7 +108,8 @@ public sealed class AdminStateTests
     [Fact]
     public async Task Quitquitquit_says_ok_and_stops_the_host()
     {
-        await using var gateway = await AdminTestGateway.StartAsync();
+        await using var upstream = await DemoUpstreamServer.StartAsync();
+        await using var gateway = await StartAsync(upstream);
         var response = await gateway.Admin.PostAsync("/quitquitquit", null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("OK\n", await response.Content.ReadAsStringAsync());

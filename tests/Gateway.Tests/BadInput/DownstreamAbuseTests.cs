@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using DemoUpstream;
-using Gateway.Tests.Resilience;
+using Gateway.Tests.Support;
 
 namespace Gateway.Tests.BadInput;
 
@@ -59,7 +59,7 @@ public class DownstreamAbuseTests
     public async Task EachAbuseGetsA4xxOrAClosedConnectionAndOthersAreServed()
     {
         await using var upstream = await DemoUpstreamServer.StartAsync();
-        await using var gateway = await TestGateway.StartAsync(TestGateway.Config([upstream.Port]), hotReload: false);
+        await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([upstream.Port]));
         var port = gateway.Host.ListenerPorts["listener_0"];
         await AssertStillServingAsync(gateway);
 

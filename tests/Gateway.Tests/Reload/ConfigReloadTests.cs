@@ -1,6 +1,6 @@
 using System.Net;
 using DemoUpstream;
-using Gateway.Tests.Resilience;
+using Gateway.Tests.Support;
 
 namespace Gateway.Tests.Reload;
 
@@ -16,7 +16,7 @@ public class ConfigReloadTests
     public async Task ReloadUnderConcurrentLoadFailsNoRequest()
     {
         await using var upstream = await DemoUpstreamServer.StartAsync();
-        await using var gateway = await TestGateway.StartAsync(TestGateway.Config([upstream.Port], "v1"));
+        await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([upstream.Port], "v1"), TestGateway.HotReload);
         using var stop = new CancellationTokenSource();
         var failures = new List<string>();
         var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
@@ -43,7 +43,7 @@ public class ConfigReloadTests
         for (var version = 2; version <= 6; version++)
         {
             var expected = "v" + version;
-            await gateway.RewriteAsync(TestGateway.Config([upstream.Port], expected));
+            await gateway.RewriteAsync(EnvoyYaml.Backend([upstream.Port], expected));
             await TestGateway.WaitUntilAsync(() => seen.ContainsKey(expected));
         }
 
@@ -59,7 +59,7 @@ public class ConfigReloadTests
     public async Task BadEditKeepsTheLastGoodConfigAndCountsAFailure()
     {
         await using var upstream = await DemoUpstreamServer.StartAsync();
-        await using var gateway = await TestGateway.StartAsync(TestGateway.Config([upstream.Port], "v1"));
+        await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([upstream.Port], "v1"), TestGateway.HotReload);
         await gateway.RewriteAsync("static_resources:\n  clusters:\n  - name: backend\n    connect_timeout: banana\n");
         await TestGateway.WaitUntilAsync(() => Interlocked.Read(ref gateway.Host.State.ConfigReloadFailures) == 1);
 
@@ -78,7 +78,7 @@ public class ConfigReloadTests
         Assert.Equal(0, Interlocked.Read(ref gateway.Host.State.ConfigReloads));
 
         // Fixing the file applies it.
-        await gateway.RewriteAsync(TestGateway.Config([upstream.Port], "v2"));
+        await gateway.RewriteAsync(EnvoyYaml.Backend([upstream.Port], "v2"));
         await TestGateway.WaitUntilAsync(() => Interlocked.Read(ref gateway.Host.State.ConfigReloads) == 1);
         using var after = await gateway.Client.GetAsync("/get");
         Assert.Equal("v2", after.Headers.GetValues("x-config-version").Single());
@@ -88,9 +88,9 @@ public class ConfigReloadTests
     public async Task DisabledHotReloadIgnoresEditsButPostReloadApplies()
     {
         await using var upstream = await DemoUpstreamServer.StartAsync();
-        await using var gateway = await TestGateway.StartAsync(TestGateway.Config([upstream.Port], "v1"), hotReload: false);
+        await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([upstream.Port], "v1"));
         Assert.False(gateway.Host.Reloader.IsWatching);
-        await gateway.RewriteAsync(TestGateway.Config([upstream.Port], "v2"));
+        await gateway.RewriteAsync(EnvoyYaml.Backend([upstream.Port], "v2"));
         await Task.Delay(300);
         using (var before = await gateway.Client.GetAsync("/get"))
         {
@@ -108,19 +108,19 @@ public class ConfigReloadTests
     public async Task UnchangedClustersKeepTheirEntryAcrossReloads()
     {
         await using var upstream = await DemoUpstreamServer.StartAsync();
-        await using var gateway = await TestGateway.StartAsync(TestGateway.Config([upstream.Port], "v1"), hotReload: false);
+        await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([upstream.Port], "v1"));
         Assert.True(gateway.Host.State.Current.Clusters.TryGet("backend", out var first));
         using (await gateway.Client.GetAsync("/get"))
         {
         }
 
-        await gateway.RewriteAsync(TestGateway.Config([upstream.Port], "v2"));
+        await gateway.RewriteAsync(EnvoyYaml.Backend([upstream.Port], "v2"));
         Assert.True((await gateway.Host.Reloader.ReloadAsync()).Success);
         Assert.True(gateway.Host.State.Current.Clusters.TryGet("backend", out var kept));
         Assert.Same(first, kept);
         Assert.Equal(1, Interlocked.Read(ref kept.Stats.UpstreamRqTotal));
 
-        await gateway.RewriteAsync(TestGateway.Config([upstream.Port], "v2", clusterExtra: "    lb_policy: RANDOM"));
+        await gateway.RewriteAsync(EnvoyYaml.Backend([upstream.Port], "v2", clusterExtra: "lb_policy: RANDOM"));
         Assert.True((await gateway.Host.Reloader.ReloadAsync()).Success);
         Assert.True(gateway.Host.State.Current.Clusters.TryGet("backend", out var rebuilt));
         Assert.NotSame(first, rebuilt);
@@ -139,7 +139,7 @@ public class ConfigReloadTests
         await using var upstream = await DemoUpstreamServer.StartAsync();
         var root = Path.Combine(Path.GetTempPath(), "gw-cm-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(root, "..v1"));
-        await File.WriteAllTextAsync(Path.Combine(root, "..v1", "envoy.yaml"), TestGateway.Config([upstream.Port], "v1"));
+        await File.WriteAllTextAsync(Path.Combine(root, "..v1", "envoy.yaml"), EnvoyYaml.Backend([upstream.Port], "v1"));
         File.CreateSymbolicLink(Path.Combine(root, "..data"), "..v1");
         File.CreateSymbolicLink(Path.Combine(root, "envoy.yaml"), "..data/envoy.yaml");
         try
@@ -149,7 +149,7 @@ public class ConfigReloadTests
 
             // What the kubelet does: write a new timestamped dir, point a temp link at it, rename over ..data.
             Directory.CreateDirectory(Path.Combine(root, "..v2"));
-            await File.WriteAllTextAsync(Path.Combine(root, "..v2", "envoy.yaml"), TestGateway.Config([upstream.Port], "v2"));
+            await File.WriteAllTextAsync(Path.Combine(root, "..v2", "envoy.yaml"), EnvoyYaml.Backend([upstream.Port], "v2"));
             File.CreateSymbolicLink(Path.Combine(root, "..data_tmp"), "..v2");
             Assert.Equal(0, Rename(Path.Combine(root, "..data_tmp"), Path.Combine(root, "..data")));
 

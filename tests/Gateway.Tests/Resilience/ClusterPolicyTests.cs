@@ -1,31 +1,21 @@
 using System.Net;
-using System.Net.Sockets;
 using DemoUpstream;
+using Gateway.Tests.Support;
 
 namespace Gateway.Tests.Resilience;
 
 /// <summary>Each cluster and route policy of issue 5, observed over real sockets.</summary>
 public class ClusterPolicyTests
 {
-    /// <summary>A port nothing listens on (bound then released), so connects are refused.</summary>
-    private static int RefusedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     [Fact]
     public async Task MaxRequestsOverflowAnswers503Overloaded()
     {
         await using var upstream = await DemoUpstreamServer.StartAsync();
-        await using var gateway = await TestGateway.StartAsync(TestGateway.Config([upstream.Port], clusterExtra: """
-                circuit_breakers:
-                  thresholds:
-                  - max_requests: 1
-            """), hotReload: false);
+        await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([upstream.Port], clusterExtra: """
+            circuit_breakers:
+              thresholds:
+              - max_requests: 1
+            """));
         Assert.True(gateway.Host.State.Current.Clusters.TryGet("backend", out var cluster));
         var slow = gateway.Client.GetAsync("/delay/1");
         await TestGateway.WaitUntilAsync(() => cluster.CircuitBreaker.RequestsInFlight == 1);
@@ -46,14 +36,14 @@ public class ClusterPolicyTests
     public async Task Consecutive5xxEjectsTheHostAndItComesBack()
     {
         await using var upstream = await DemoUpstreamServer.StartAsync();
-        var dead = RefusedPort();
-        await using var gateway = await TestGateway.StartAsync(TestGateway.Config([upstream.Port, dead], clusterExtra: """
-                outlier_detection:
-                  consecutive_5xx: 3
-                  interval: 0.1s
-                  base_ejection_time: 0.5s
-                  max_ejection_percent: 50
-            """), hotReload: false);
+        var dead = TestGateway.FreePort();
+        await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([upstream.Port, dead], clusterExtra: """
+            outlier_detection:
+              consecutive_5xx: 3
+              interval: 0.1s
+              base_ejection_time: 0.5s
+              max_ejection_percent: 50
+            """));
         Assert.True(gateway.Host.State.Current.Clusters.TryGet("backend", out var cluster));
         var bad = cluster.Endpoints.All.Single(e => e.Port == dead);
 
@@ -82,12 +72,12 @@ public class ClusterPolicyTests
     [Fact]
     public async Task MaxEjectionPercentStillEjectsOneHostButNoMore()
     {
-        await using var gateway = await TestGateway.StartAsync(TestGateway.Config([RefusedPort(), RefusedPort()], clusterExtra: """
-                outlier_detection:
-                  consecutive_5xx: 1
-                  base_ejection_time: 30s
-                  max_ejection_percent: 10
-            """), hotReload: false);
+        await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([TestGateway.FreePort(), TestGateway.FreePort()], clusterExtra: """
+            outlier_detection:
+              consecutive_5xx: 1
+              base_ejection_time: 30s
+              max_ejection_percent: 10
+            """));
         Assert.True(gateway.Host.State.Current.Clusters.TryGet("backend", out var cluster));
         for (var i = 0; i < 6; i++)
         {
@@ -102,15 +92,15 @@ public class ClusterPolicyTests
     public async Task FailingHealthCheckLeavesNoHealthyUpstream()
     {
         await using var upstream = await DemoUpstreamServer.StartAsync();
-        await using var gateway = await TestGateway.StartAsync(TestGateway.Config([upstream.Port], clusterExtra: """
-                health_checks:
-                - timeout: 1s
-                  interval: 0.2s
-                  unhealthy_threshold: 1
-                  healthy_threshold: 1
-                  http_health_check:
-                    path: /status/500
-            """), hotReload: false);
+        await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([upstream.Port], clusterExtra: """
+            health_checks:
+            - timeout: 1s
+              interval: 0.2s
+              unhealthy_threshold: 1
+              healthy_threshold: 1
+              http_health_check:
+                path: /status/500
+            """));
         Assert.True(gateway.Host.State.Current.Clusters.TryGet("backend", out var cluster));
         await TestGateway.WaitUntilAsync(() => cluster.Endpoints.All[0].FailedActiveHealthCheck);
         using var response = await gateway.Client.GetAsync("/get");
@@ -125,15 +115,15 @@ public class ClusterPolicyTests
         await using var good = await DemoUpstreamServer.StartAsync();
         var flaky = await DemoUpstreamServer.StartAsync();
         var flakyPort = flaky.Port;
-        await using var gateway = await TestGateway.StartAsync(TestGateway.Config([good.Port, flakyPort], clusterExtra: """
-                health_checks:
-                - timeout: 0.5s
-                  interval: 0.1s
-                  unhealthy_threshold: 2
-                  healthy_threshold: 2
-                  http_health_check:
-                    path: /status/200
-            """), hotReload: false);
+        await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([good.Port, flakyPort], clusterExtra: """
+            health_checks:
+            - timeout: 0.5s
+              interval: 0.1s
+              unhealthy_threshold: 2
+              healthy_threshold: 2
+              http_health_check:
+                path: /status/200
+            """));
         Assert.True(gateway.Host.State.Current.Clusters.TryGet("backend", out var cluster));
         var host = cluster.Endpoints.All.Single(e => e.Port == flakyPort);
         Assert.False(host.FailedActiveHealthCheck);
@@ -154,11 +144,11 @@ public class ClusterPolicyTests
     public async Task RetryOn5xxMovesAConnectFailureToAnotherHost()
     {
         await using var upstream = await DemoUpstreamServer.StartAsync();
-        await using var gateway = await TestGateway.StartAsync(TestGateway.Config([upstream.Port, RefusedPort()], routeExtra: """
-                              retry_policy:
-                                retry_on: 5xx
-                                num_retries: 2
-            """), hotReload: false);
+        await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([upstream.Port, TestGateway.FreePort()], routeExtra: """
+            retry_policy:
+              retry_on: 5xx
+              num_retries: 2
+            """));
         Assert.True(gateway.Host.State.Current.Clusters.TryGet("backend", out var cluster));
         for (var i = 0; i < 6; i++)
         {
@@ -173,14 +163,14 @@ public class ClusterPolicyTests
     public async Task RetriableStatusCodesRetryNumRetriesTimesThenPassTheLastResponse()
     {
         await using var upstream = await DemoUpstreamServer.StartAsync();
-        await using var gateway = await TestGateway.StartAsync(TestGateway.Config([upstream.Port], routeExtra: """
-                              retry_policy:
-                                retry_on: retriable-status-codes
-                                retriable_status_codes: [418]
-                                num_retries: 2
-                                retry_back_off:
-                                  base_interval: 0.01s
-            """), hotReload: false);
+        await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([upstream.Port], routeExtra: """
+            retry_policy:
+              retry_on: retriable-status-codes
+              retriable_status_codes: [418]
+              num_retries: 2
+              retry_back_off:
+                base_interval: 0.01s
+            """));
         Assert.True(gateway.Host.State.Current.Clusters.TryGet("backend", out var cluster));
         var before = upstream.RequestCount;
         using var response = await gateway.Client.GetAsync("/status/418");
@@ -201,12 +191,12 @@ public class ClusterPolicyTests
     public async Task PerTryTimeoutAnswers504AfterRetries()
     {
         await using var upstream = await DemoUpstreamServer.StartAsync();
-        await using var gateway = await TestGateway.StartAsync(TestGateway.Config([upstream.Port], routeExtra: """
-                              retry_policy:
-                                retry_on: 5xx
-                                num_retries: 1
-                                per_try_timeout: 0.2s
-            """), hotReload: false);
+        await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([upstream.Port], routeExtra: """
+            retry_policy:
+              retry_on: 5xx
+              num_retries: 1
+              per_try_timeout: 0.2s
+            """));
         Assert.True(gateway.Host.State.Current.Clusters.TryGet("backend", out var cluster));
         using var response = await gateway.Client.GetAsync("/delay/2");
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
@@ -219,7 +209,7 @@ public class ClusterPolicyTests
     {
         var upstream = await DemoUpstreamServer.StartAsync();
         var port = upstream.Port;
-        await using var gateway = await TestGateway.StartAsync(TestGateway.Config([port]), hotReload: false);
+        await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([port]));
         using var stop = new CancellationTokenSource();
         var unexpected = new List<string>();
         var counts = new int[600];

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Gateway.Cli;
@@ -9,8 +10,9 @@ namespace Gateway.Tests.Support;
 /// <summary>
 /// A gateway running in-process for one test: writes the YAML to a temp file (listeners and admin
 /// should use 127.0.0.1 port 0, see <see cref="EnvoyYaml"/>), starts <see cref="GatewayHost"/>, and
-/// exposes the bound ports plus an <see cref="HttpClient"/> aimed at the first listener (no redirects
-/// followed, no cookies, no proxy). Dispose it to stop the host and delete the file.
+/// exposes the bound ports plus <see cref="HttpClient"/>s aimed at the first listener and at the admin
+/// listener (no redirects followed, no cookies, no proxy). Hot reload is off unless the configure
+/// callback turns it on (<see cref="HotReload"/>). Dispose it to stop the host and delete the file.
 /// <code>
 /// await using var upstream = await DemoUpstreamServer.StartAsync();
 /// await using var gw = await TestGateway.StartAsync(EnvoyYaml.WithRoutes(..., EnvoyYaml.StaticCluster("demo", upstream.Port)));
@@ -19,19 +21,21 @@ namespace Gateway.Tests.Support;
 /// </summary>
 public sealed class TestGateway : IAsyncDisposable
 {
-    private readonly string _directory;
-
     private TestGateway(GatewayHost host, string directory, string configPath)
     {
         Host = host;
-        _directory = directory;
+        Directory = directory;
         ConfigPath = configPath;
         Port = host.ListenerPorts.Values.First();
         AdminPort = host.AdminPort ?? 0;
         Client = CreateClient(Port);
+        Admin = CreateClient(AdminPort);
     }
 
     public GatewayHost Host { get; }
+
+    /// <summary>The temp directory holding the config (and files tests put there, such as access logs); deleted on dispose.</summary>
+    public string Directory { get; }
 
     /// <summary>The temp file the config was written to.</summary>
     public string ConfigPath { get; }
@@ -44,13 +48,22 @@ public sealed class TestGateway : IAsyncDisposable
     /// <summary>Client with BaseAddress http://127.0.0.1:{Port}/; does not follow redirects.</summary>
     public HttpClient Client { get; }
 
+    /// <summary>Client with BaseAddress http://127.0.0.1:{AdminPort}/.</summary>
+    public HttpClient Admin { get; }
+
     /// <summary>Bound port of the listener called <paramref name="name"/>.</summary>
     public int PortOf(string name) => Host.ListenerPorts[name];
 
-    /// <summary>Starts a gateway on <paramref name="yaml"/>. <paramref name="configure"/> may adjust the options (ConfigPath is set already).</summary>
-    public static async Task<TestGateway> StartAsync(string yaml, Func<GatewayOptions, GatewayOptions>? configure = null)
+    /// <summary>
+    /// Starts a gateway on <paramref name="yaml"/>. <paramref name="configure"/> may adjust the options
+    /// (ConfigPath is set already). The config is written into <paramref name="directory"/> when given
+    /// (from <see cref="NewDirectory"/>, for tests that name files in it before the start), else into a
+    /// new temp directory; the gateway owns the directory once it has started.
+    /// </summary>
+    public static async Task<TestGateway> StartAsync(string yaml, Func<GatewayOptions, GatewayOptions>? configure = null, string? directory = null)
     {
-        var directory = Directory.CreateTempSubdirectory("gateway-test-").FullName;
+        var ownsDirectory = directory is null;
+        directory ??= NewDirectory();
         var path = Path.Combine(directory, "envoy.yaml");
         await File.WriteAllTextAsync(path, yaml);
         var options = new GatewayOptions
@@ -68,8 +81,90 @@ public sealed class TestGateway : IAsyncDisposable
         }
         catch
         {
-            TryDelete(directory);
+            // A directory the caller made stays, so the test can still read what was written there.
+            if (ownsDirectory)
+            {
+                TryDelete(directory);
+            }
+
             throw;
+        }
+    }
+
+    /// <summary>For <paramref name="configure"/>: watch the config file and apply edits, as the gateway does by default.</summary>
+    public static GatewayOptions HotReload(GatewayOptions options) => options with { DisableHotReload = false };
+
+    /// <summary>For <paramref name="configure"/>: log at info, the gateway's default (what admin /logging and /server_info report).</summary>
+    public static GatewayOptions InfoLogs(GatewayOptions options) => options with { LogLevel = LogEventLevel.Information };
+
+    /// <summary>A new empty temp directory for <see cref="StartAsync"/>.</summary>
+    public static string NewDirectory() => System.IO.Directory.CreateTempSubdirectory("gateway-test-").FullName;
+
+    /// <summary>Replaces the config file atomically (write beside, then rename), as editors and ConfigMaps do.</summary>
+    public async Task RewriteAsync(string yaml)
+    {
+        var temp = Path.Combine(Directory, ".envoy.yaml." + Guid.NewGuid().ToString("N"));
+        await File.WriteAllTextAsync(temp, yaml);
+        File.Move(temp, ConfigPath, overwrite: true);
+    }
+
+    /// <summary>GET /stats on the admin listener, parsed into name → value.</summary>
+    public async Task<Dictionary<string, long>> StatsAsync(string query = "")
+    {
+        var text = await Admin.GetStringAsync("/stats" + query);
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(": ", 2))
+            .ToDictionary(p => p[0], p => long.Parse(p[1], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// Sends the traffic <see cref="EnvoyYaml.StandardTraffic"/> routes: a success, a 404 (no route), a
+    /// connect failure, a timeout, a direct response.
+    /// </summary>
+    public async Task SendStandardTrafficAsync()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync("/get")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/nowhere")).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await Client.GetAsync("/dead/x")).StatusCode);
+        Assert.Equal(HttpStatusCode.GatewayTimeout, (await Client.GetAsync("/delay/3")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync("/direct")).StatusCode);
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; throws after <paramref name="timeoutMs"/>.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, int timeoutMs = 10_000)
+    {
+        var deadline = Environment.TickCount64 + timeoutMs;
+        while (!condition())
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                throw new TimeoutException("condition not met in time");
+            }
+
+            await Task.Delay(25);
+        }
+    }
+
+    /// <summary>Reads a file until it has at least <paramref name="count"/> lines or 10 s passed (the writer runs in the background).</summary>
+    public static async Task<string[]> WaitForLinesAsync(string path, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            string[] lines = [];
+            if (File.Exists(path))
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var reader = new StreamReader(stream);
+                lines = (await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            }
+
+            if (lines.Length >= count || DateTime.UtcNow > deadline)
+            {
+                return lines;
+            }
+
+            await Task.Delay(20);
         }
     }
 
@@ -102,13 +197,14 @@ public sealed class TestGateway : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Admin.Dispose();
         try
         {
             await Host.DisposeAsync();
         }
         finally
         {
-            TryDelete(_directory);
+            TryDelete(Directory);
         }
     }
 
@@ -116,7 +212,7 @@ public sealed class TestGateway : IAsyncDisposable
     {
         try
         {
-            Directory.Delete(directory, recursive: true);
+            System.IO.Directory.Delete(directory, recursive: true);
         }
         catch (IOException)
         {
