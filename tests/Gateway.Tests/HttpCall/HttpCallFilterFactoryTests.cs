@@ -2,6 +2,7 @@ using Gateway.Clusters.Configuration;
 using Gateway.Clusters.Naming;
 using Gateway.Filters.HttpCall;
 using Gateway.Filters.Router;
+using Gateway.Tests.Support;
 
 namespace Gateway.Tests.HttpCall;
 
@@ -10,101 +11,67 @@ public class HttpCallFilterFactoryTests
 {
     // Higress's local-development shape (facts section 8): TypedStruct, name wasmdemo.
     private const string HigressFilter = """
-              - name: wasmdemo
-                typed_config:
-                  "@type": type.googleapis.com/udpa.type.v1.TypedStruct
-                  type_url: type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm
-                  value:
-                    config:
-                      name: wasmdemo
-                      vm_config:
-                        runtime: envoy.wasm.runtime.v8
-                        code:
-                          local:
-                            filename: /etc/envoy/main.wasm
-                      configuration:
-                        "@type": type.googleapis.com/google.protobuf.StringValue
-                        value: |
-                          {"cluster": {"type": "static_ip", "service_name": "127.0.0.1", "port": 8000}, "timeout_ms": 1000}
+    - name: wasmdemo
+      typed_config:
+        "@type": type.googleapis.com/udpa.type.v1.TypedStruct
+        type_url: type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm
+        value:
+          config:
+            name: wasmdemo
+            vm_config:
+              runtime: envoy.wasm.runtime.v8
+              code:
+                local:
+                  filename: /etc/envoy/main.wasm
+            configuration:
+              "@type": type.googleapis.com/google.protobuf.StringValue
+              value: |
+                {"cluster": {"type": "static_ip", "service_name": "127.0.0.1", "port": 8000}, "timeout_ms": 1000}
     """;
 
     // Envoy's own shape (wasm-cc example), plugin named http-call.
     private const string EnvoyFilter = """
-              - name: envoy.filters.http.wasm
-                typed_config:
-                  "@type": type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm
-                  config:
-                    name: http-call
-                    root_id: http-call-root
-                    fail_open: true
-                    vm_config:
-                      vm_id: vm1
-                      runtime: envoy.wasm.runtime.v8
-                      code:
-                        local:
-                          filename: /does/not/exist.wasm
-                    configuration:
-                      "@type": type.googleapis.com/google.protobuf.StringValue
-                      value: '{"fqdn": "httpbin.org", "port": 80, "path": "/post"}'
+    - name: envoy.filters.http.wasm
+      typed_config:
+        "@type": type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm
+        config:
+          name: http-call
+          root_id: http-call-root
+          fail_open: true
+          vm_config:
+            vm_id: vm1
+            runtime: envoy.wasm.runtime.v8
+            code:
+              local:
+                filename: /does/not/exist.wasm
+          configuration:
+            "@type": type.googleapis.com/google.protobuf.StringValue
+            value: '{"fqdn": "httpbin.org", "port": 80, "path": "/post"}'
     """;
 
     private const string EnvoyExamplePlugin = """
-              - name: envoy.filters.http.wasm
-                typed_config:
-                  "@type": type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm
-                  config:
-                    name: my_plugin
-                    root_id: my_root_id
-                    vm_config:
-                      runtime: envoy.wasm.runtime.v8
-                      code:
-                        local:
-                          filename: /lib/envoy_filter_http_wasm_example.wasm
-                    configuration:
-                      "@type": type.googleapis.com/google.protobuf.StringValue
-                      value: |
-                        {}
+    - name: envoy.filters.http.wasm
+      typed_config:
+        "@type": type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm
+        config:
+          name: my_plugin
+          root_id: my_root_id
+          vm_config:
+            runtime: envoy.wasm.runtime.v8
+            code:
+              local:
+                filename: /lib/envoy_filter_http_wasm_example.wasm
+          configuration:
+            "@type": type.googleapis.com/google.protobuf.StringValue
+            value: |
+              {}
     """;
 
-    internal static string Yaml(string filter) => $$"""
-        static_resources:
-          listeners:
-          - name: main
-            address:
-              socket_address: { address: 127.0.0.1, port_value: 10000 }
-            filter_chains:
-            - filters:
-              - name: envoy.filters.network.http_connection_manager
-                typed_config:
-                  "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-                  stat_prefix: ingress_http
-                  route_config:
-                    name: local_route
-                    virtual_hosts:
-                    - name: local_service
-                      domains: ["*"]
-                      routes:
-                      - match: { prefix: "/" }
-                        route: { cluster: echo }
-                  http_filters:
-        {{filter}}
-                  - name: envoy.filters.http.router
-                    typed_config:
-                      "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
-          clusters:
-          - name: echo
-            connect_timeout: 1s
-            type: STATIC
-            load_assignment:
-              cluster_name: echo
-              endpoints:
-              - lb_endpoints:
-                - endpoint:
-                    address:
-                      socket_address: { address: 127.0.0.1, port_value: 8000 }
-        """;
+    /// <summary>A bootstrap with <paramref name="filter"/> (an http_filters item) ahead of the router, one route to cluster echo.</summary>
+    private static string Yaml(string filter) =>
+        EnvoyYaml.WithRoutes("- match: { prefix: \"/\" }\n  route: { cluster: echo }", EnvoyYaml.StaticCluster("echo", 8000), httpFilters: filter);
 
-    internal static BootstrapLoadResult Load(string filter, IReadOnlyDictionary<string, string>? map = null) =>
+    private static BootstrapLoadResult Load(string filter, IReadOnlyDictionary<string, string>? map = null) =>
         BootstrapLoader.Load(Yaml(filter), "envoy.yaml",
             new BootstrapLoadOptions(false, [new HttpCallFilterFactory(map ?? new Dictionary<string, string>()), new RouterFilterFactory()]));
 
@@ -189,7 +156,7 @@ public class HttpCallFilterFactoryTests
     [Fact]
     public void Absent_configuration_means_the_seed_defaults()
     {
-        var filter = EnvoyFilter[..EnvoyFilter.IndexOf("                configuration:", StringComparison.Ordinal)];
+        var filter = EnvoyFilter[..EnvoyFilter.IndexOf("      configuration:", StringComparison.Ordinal)];
 
         Assert.Equal(HttpCallConfig.Default, SettingsOf(Load(filter)).Config);
     }
@@ -224,7 +191,7 @@ public class HttpCallFilterFactoryTests
     [Fact]
     public void Unknown_field_in_the_wasm_message_is_reported()
     {
-        var filter = EnvoyFilter.Replace("\n              config:", "\n              confg: {}\n              config:");
+        var filter = EnvoyFilter.Replace("\n    config:", "\n    confg: {}\n    config:");
 
         Assert.Contains("confg", LoadError(filter));
     }

@@ -2,6 +2,7 @@ using Gateway.Clusters.Model;
 using System.Text.Json;
 using DemoUpstream;
 using Gateway.Clusters.Table;
+using Gateway.Tests.Support;
 using Microsoft.Extensions.Logging;
 using static Gateway.Tests.HttpCall.HttpCallTestSupport;
 
@@ -175,7 +176,7 @@ public sealed class HttpCallFilterTests : IAsyncLifetime
     [Fact]
     public async Task Connection_refused_delivers_503_connect_error()
     {
-        using var table = new ClusterTable([Cluster(SeedCluster, ClosedPort())]);
+        using var table = new ClusterTable([Cluster(SeedCluster, TestGateway.FreePort())]);
         var filter = Filter("", _logs);
         var context = Context(table);
 

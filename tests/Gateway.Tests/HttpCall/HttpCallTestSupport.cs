@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Gateway.Clusters.Model;
 using Gateway.Clusters.Table;
 using Gateway.Filters;
@@ -27,16 +25,6 @@ internal static class HttpCallTestSupport
         null,
         null,
         "static_resources.clusters[0]");
-
-    /// <summary>A loopback port nobody listens on: bound, read, released.</summary>
-    public static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     /// <summary>Builds the filter the way the gateway does: parse the plugin JSON, then the factory's Create.</summary>
     public static HttpCallFilter Filter(string json, CapturingLoggerProvider logs, string pluginName = "http-call", string rootId = "")
