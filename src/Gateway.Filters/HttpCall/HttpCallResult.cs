@@ -1,3 +1,5 @@
+using Gateway.Clusters.Table;
+
 namespace Gateway.Filters.HttpCall;
 
 /// <summary>
@@ -11,29 +13,20 @@ namespace Gateway.Filters.HttpCall;
 /// <param name="Aborted">The downstream request went away while waiting; nothing more is done.</param>
 internal readonly record struct HttpCallResult(int Status, byte[] Body, bool Normal, bool FromUpstream, bool Aborted)
 {
-    private static readonly byte[] TimeoutBody = "upstream request timeout"u8.ToArray();
-    private static readonly byte[] NoHealthyUpstreamBody = "no healthy upstream"u8.ToArray();
-    private static readonly byte[] ConnectFailureBody =
-        "upstream connect error or disconnect/reset before headers. reset reason: connection failure"u8.ToArray();
-    private static readonly byte[] OverflowBody =
-        "upstream connect error or disconnect/reset before headers. reset reason: overflow"u8.ToArray();
-    private static readonly byte[] ConnectTimeoutBody =
-        "upstream connect error or disconnect/reset before headers. reset reason: connection timeout"u8.ToArray();
-
     /// <summary>Envoy's router answer when the callout's timeout fires.</summary>
-    public static HttpCallResult Timeout => new(504, TimeoutBody, true, false, false);
+    public static HttpCallResult Timeout => new(504, UpstreamReplyBodies.RequestTimeout, true, false, false);
 
     /// <summary>No healthy endpoint in the cluster.</summary>
-    public static HttpCallResult NoHealthyUpstream => new(503, NoHealthyUpstreamBody, true, false, false);
+    public static HttpCallResult NoHealthyUpstream => new(503, UpstreamReplyBodies.NoHealthyUpstream, true, false, false);
 
     /// <summary>The TCP connection was refused or failed.</summary>
-    public static HttpCallResult ConnectFailure => new(503, ConnectFailureBody, true, false, false);
+    public static HttpCallResult ConnectFailure => new(503, UpstreamReplyBodies.ConnectionFailure, true, false, false);
 
     /// <summary>The cluster's connect_timeout elapsed.</summary>
-    public static HttpCallResult ConnectTimeout => new(503, ConnectTimeoutBody, true, false, false);
+    public static HttpCallResult ConnectTimeout => new(503, UpstreamReplyBodies.ConnectionTimeout, true, false, false);
 
     /// <summary>The cluster's circuit breaker refused the call (max_requests reached).</summary>
-    public static HttpCallResult Overflow => new(503, OverflowBody, true, false, false);
+    public static HttpCallResult Overflow => new(503, UpstreamReplyBodies.Overflow, true, false, false);
 
     /// <summary>The stream was reset or ended without a response: wasm-go sees no headers and reports 502.</summary>
     public static HttpCallResult Reset => new(502, [], false, false, false);

@@ -1,19 +1,11 @@
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Proxy;
 
-/// <summary>Envoy's locally generated replies: status, text/plain body, response flag.</summary>
+/// <summary>Envoy's locally generated replies: status, text/plain body (for upstream failures, <see cref="Gateway.Clusters.Table.UpstreamReplyBodies"/>).</summary>
 public static class LocalReply
 {
-    public static readonly byte[] NoHealthyUpstream = Encoding.ASCII.GetBytes("no healthy upstream");
-    public static readonly byte[] ConnectionFailure = Encoding.ASCII.GetBytes("upstream connect error or disconnect/reset before headers. reset reason: connection failure");
-    public static readonly byte[] ConnectionTimeout = Encoding.ASCII.GetBytes("upstream connect error or disconnect/reset before headers. reset reason: connection timeout");
-    public static readonly byte[] ConnectionTermination = Encoding.ASCII.GetBytes("upstream connect error or disconnect/reset before headers. reset reason: connection termination");
-    public static readonly byte[] RequestTimeout = Encoding.ASCII.GetBytes("upstream request timeout");
-    public static readonly byte[] Overflow = Encoding.ASCII.GetBytes("upstream connect error or disconnect/reset before headers. reset reason: overflow");
-
     private static readonly StringValues TextPlain = new("text/plain");
 
     /// <summary>Writes a reply with Envoy's headers; a body gets content-type text/plain.</summary>

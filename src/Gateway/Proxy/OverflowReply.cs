@@ -1,3 +1,4 @@
+using Gateway.Clusters.Table;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -13,6 +14,6 @@ internal static class OverflowReply
         state.ResponseFlags = "UO";
         state.ResponseCodeDetails = "upstream_reset_before_response_started{overflow}";
         context.Response.Headers["x-envoy-overloaded"] = True;
-        return LocalReply.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, LocalReply.Overflow, default);
+        return LocalReply.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, UpstreamReplyBodies.Overflow, default);
     }
 }

@@ -164,7 +164,7 @@ public sealed partial class ProxyHandler
             Interlocked.Increment(ref cluster.Stats.UpstreamCxNone);
             state.ResponseFlags = "UH";
             state.ResponseCodeDetails = "no_healthy_upstream";
-            await LocalReply.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, LocalReply.NoHealthyUpstream, default).ConfigureAwait(false);
+            await LocalReply.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, UpstreamReplyBodies.NoHealthyUpstream, default).ConfigureAwait(false);
             return;
         }
 
@@ -209,7 +209,7 @@ public sealed partial class ProxyHandler
                         Interlocked.Increment(ref cluster.Stats.UpstreamCxNone);
                         state.ResponseFlags = "UH";
                         state.ResponseCodeDetails = "no_healthy_upstream";
-                        await LocalReply.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, LocalReply.NoHealthyUpstream, default).ConfigureAwait(false);
+                        await LocalReply.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, UpstreamReplyBodies.NoHealthyUpstream, default).ConfigureAwait(false);
                         return;
                     }
 
@@ -317,7 +317,7 @@ public sealed partial class ProxyHandler
             case ForwarderError.RequestTimedOut:
                 Interlocked.Increment(ref cluster.Stats.UpstreamRqTimeout);
                 Interlocked.Increment(ref endpoint.Stats.RqTimeout);
-                (status, body, state.ResponseFlags, state.ResponseCodeDetails) = (504, LocalReply.RequestTimeout, "UT", "upstream_response_timeout");
+                (status, body, state.ResponseFlags, state.ResponseCodeDetails) = (504, UpstreamReplyBodies.RequestTimeout, "UT", "upstream_response_timeout");
                 break;
             case ForwarderError.Request:
                 (status, body, state.ResponseFlags, state.ResponseCodeDetails) = ClassifyRequestFailure(exception);
@@ -352,16 +352,16 @@ public sealed partial class ProxyHandler
         {
             if (e is SocketException)
             {
-                return (503, LocalReply.ConnectionFailure, "UF", "upstream_reset_before_response_started{connection_failure}");
+                return (503, UpstreamReplyBodies.ConnectionFailure, "UF", "upstream_reset_before_response_started{connection_failure}");
             }
 
             if (e is TimeoutException || (e is OperationCanceledException && exception is HttpRequestException))
             {
-                return (503, LocalReply.ConnectionTimeout, "UF", "upstream_reset_before_response_started{connection_timeout}");
+                return (503, UpstreamReplyBodies.ConnectionTimeout, "UF", "upstream_reset_before_response_started{connection_timeout}");
             }
         }
 
-        return (503, LocalReply.ConnectionTermination, "UC", "upstream_reset_before_response_started{connection_termination}");
+        return (503, UpstreamReplyBodies.ConnectionTermination, "UC", "upstream_reset_before_response_started{connection_termination}");
     }
 
     private static bool IsWebSocketUpgrade(HttpRequest request) =>
