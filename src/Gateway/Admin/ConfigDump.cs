@@ -56,56 +56,51 @@ public static class ConfigDump
             json.WriteString("last_updated", lastUpdated);
             json.WriteEndObject();
 
-            json.WriteStartObject();
-            json.WriteString("@type", TypePrefix + "envoy.admin.v3.ClustersConfigDump");
-            json.WriteStartArray("static_clusters");
-            foreach (var cluster in config.Clusters)
-            {
-                json.WriteStartObject();
-                json.WritePropertyName("cluster");
-                WriteCluster(json, cluster);
-                json.WriteString("last_updated", lastUpdated);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-
-            json.WriteStartObject();
-            json.WriteString("@type", TypePrefix + "envoy.admin.v3.ListenersConfigDump");
-            json.WriteStartArray("static_listeners");
-            foreach (var listener in config.Listeners)
-            {
-                json.WriteStartObject();
-                json.WritePropertyName("listener");
-                WriteListener(json, listener);
-                json.WriteString("last_updated", lastUpdated);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-
-            json.WriteStartObject();
-            json.WriteString("@type", TypePrefix + "envoy.admin.v3.RoutesConfigDump");
-            json.WriteStartArray("static_route_configs");
-            foreach (var listener in config.Listeners)
-            {
-                json.WriteStartObject();
-                json.WritePropertyName("route_config");
-                WriteRouteConfiguration(json, listener.Http.RouteConfig, withType: true);
-                json.WriteString("last_updated", lastUpdated);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
+            WriteStaticDump(json, "ClustersConfigDump", "static_clusters", "cluster", config.Clusters, WriteCluster, lastUpdated);
+            WriteStaticDump(json, "ListenersConfigDump", "static_listeners", "listener", config.Listeners, WriteListener, lastUpdated);
+            WriteStaticDump(
+                json,
+                "RoutesConfigDump",
+                "static_route_configs",
+                "route_config",
+                config.Listeners,
+                (writer, listener) => WriteRouteConfiguration(writer, listener.Http.RouteConfig, withType: true),
+                lastUpdated);
 
             json.WriteEndArray();
             json.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    /// <summary>
+    /// One of Envoy's static dumps: <c>{"@type": envoy.admin.v3.<paramref name="dumpType"/>,
+    /// "<paramref name="listName"/>": [{"<paramref name="itemName"/>": item, "last_updated": ...}]}</c>.
+    /// </summary>
+    private static void WriteStaticDump<T>(
+        Utf8JsonWriter json,
+        string dumpType,
+        string listName,
+        string itemName,
+        IEnumerable<T> items,
+        Action<Utf8JsonWriter, T> writeItem,
+        string lastUpdated)
+    {
+        json.WriteStartObject();
+        json.WriteString("@type", TypePrefix + "envoy.admin.v3." + dumpType);
+        json.WriteStartArray(listName);
+        foreach (var item in items)
+        {
+            json.WriteStartObject();
+            json.WritePropertyName(itemName);
+            writeItem(json, item);
+            json.WriteString("last_updated", lastUpdated);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
     }
 
     private static void WriteListener(Utf8JsonWriter json, ListenerConfig listener)
