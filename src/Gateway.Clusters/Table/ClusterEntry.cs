@@ -108,6 +108,28 @@ public sealed class ClusterEntry : IDisposable
         return healthy.Length == 0 ? null : _loadBalancer.Pick(healthy);
     }
 
+    /// <summary>
+    /// Counts a request to <paramref name="endpoint"/> as sent: <c>upstream_rq_total</c>/<c>_active</c> of
+    /// the cluster, <c>rq_total</c>/<c>rq_active</c> of the host, and the host's active count least-request
+    /// balancing reads. Pair every call with <see cref="EndUpstreamRequest"/>.
+    /// </summary>
+    public void BeginUpstreamRequest(UpstreamEndpoint endpoint)
+    {
+        Interlocked.Increment(ref Stats.UpstreamRqTotal);
+        Interlocked.Increment(ref Stats.UpstreamRqActive);
+        Interlocked.Increment(ref endpoint.Stats.RqTotal);
+        Interlocked.Increment(ref endpoint.Stats.RqActive);
+        Interlocked.Increment(ref endpoint.ActiveRequests);
+    }
+
+    /// <summary>The request <see cref="BeginUpstreamRequest"/> counted is over (answered or failed).</summary>
+    public void EndUpstreamRequest(UpstreamEndpoint endpoint)
+    {
+        Interlocked.Decrement(ref Stats.UpstreamRqActive);
+        Interlocked.Decrement(ref endpoint.Stats.RqActive);
+        Interlocked.Decrement(ref endpoint.ActiveRequests);
+    }
+
     /// <summary>Rebuilds the pick arrays after an endpoint's health changed.</summary>
     public void RefreshHealth() => Volatile.Write(ref _endpoints, new EndpointSet(Volatile.Read(ref _endpoints).All));
 

@@ -216,11 +216,7 @@ public sealed partial class HttpCallFilter : IHttpFilter
         }
 
         var hostStats = endpoint.Stats;
-        Interlocked.Increment(ref stats.UpstreamRqTotal);
-        Interlocked.Increment(ref stats.UpstreamRqActive);
-        Interlocked.Increment(ref hostStats.RqTotal);
-        Interlocked.Increment(ref hostStats.RqActive);
-        Interlocked.Increment(ref endpoint.ActiveRequests);
+        entry.BeginUpstreamRequest(endpoint);
 
         using var request = BuildRequest(entry, endpoint, authority);
         using var timeout = _timeout == Timeout.InfiniteTimeSpan ? null : CancellationTokenSource.CreateLinkedTokenSource(aborted);
@@ -274,9 +270,7 @@ public sealed partial class HttpCallFilter : IHttpFilter
         }
         finally
         {
-            Interlocked.Decrement(ref endpoint.ActiveRequests);
-            Interlocked.Decrement(ref hostStats.RqActive);
-            Interlocked.Decrement(ref stats.UpstreamRqActive);
+            entry.EndUpstreamRequest(endpoint);
         }
     }
 

@@ -161,10 +161,7 @@ public sealed partial class ProxyHandler
         var endpoint = cluster.PickEndpoint();
         if (endpoint is null)
         {
-            Interlocked.Increment(ref cluster.Stats.UpstreamCxNone);
-            state.ResponseFlags = "UH";
-            state.ResponseCodeDetails = "no_healthy_upstream";
-            await LocalReply.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, UpstreamReplyBodies.NoHealthyUpstream, default).ConfigureAwait(false);
+            await ReplyNoHealthyUpstreamAsync(context, state, cluster).ConfigureAwait(false);
             return;
         }
 
@@ -206,10 +203,7 @@ public sealed partial class ProxyHandler
                     endpoint = cluster.PickEndpoint();
                     if (endpoint is null)
                     {
-                        Interlocked.Increment(ref cluster.Stats.UpstreamCxNone);
-                        state.ResponseFlags = "UH";
-                        state.ResponseCodeDetails = "no_healthy_upstream";
-                        await LocalReply.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, UpstreamReplyBodies.NoHealthyUpstream, default).ConfigureAwait(false);
+                        await ReplyNoHealthyUpstreamAsync(context, state, cluster).ConfigureAwait(false);
                         return;
                     }
 
@@ -231,18 +225,21 @@ public sealed partial class ProxyHandler
         }
     }
 
+    /// <summary>Envoy's reply when the cluster has no healthy endpoint (first pick or a retry's): 503, flag UH.</summary>
+    private static Task ReplyNoHealthyUpstreamAsync(HttpContext context, RequestState state, ClusterEntry cluster)
+    {
+        Interlocked.Increment(ref cluster.Stats.UpstreamCxNone);
+        state.ResponseFlags = "UH";
+        state.ResponseCodeDetails = "no_healthy_upstream";
+        return LocalReply.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, UpstreamReplyBodies.NoHealthyUpstream, default);
+    }
+
     /// <summary>One upstream attempt with its stats and outlier report; the error (None when headers came back).</summary>
     private async Task<ForwarderError> ForwardAttemptAsync(HttpContext context, ListenerRuntime listener, RequestState state, CompiledRoute route, ClusterEntry cluster, UpstreamEndpoint endpoint, RetryingTransformer? retry)
     {
         state.UpstreamHost = endpoint.Address;
         state.UpstreamHostname = endpoint.Hostname;
-        var clusterStats = cluster.Stats;
-        var hostStats = endpoint.Stats;
-        Interlocked.Increment(ref clusterStats.UpstreamRqTotal);
-        Interlocked.Increment(ref clusterStats.UpstreamRqActive);
-        Interlocked.Increment(ref hostStats.RqTotal);
-        Interlocked.Increment(ref hostStats.RqActive);
-        Interlocked.Increment(ref endpoint.ActiveRequests);
+        cluster.BeginUpstreamRequest(endpoint);
         ForwarderError error;
         try
         {
@@ -253,9 +250,7 @@ public sealed partial class ProxyHandler
         }
         finally
         {
-            Interlocked.Decrement(ref clusterStats.UpstreamRqActive);
-            Interlocked.Decrement(ref hostStats.RqActive);
-            Interlocked.Decrement(ref endpoint.ActiveRequests);
+            cluster.EndUpstreamRequest(endpoint);
         }
 
         if (error != ForwarderError.None && retry is not null && retry.PerTryTimedOut && !context.RequestAborted.IsCancellationRequested)
@@ -268,8 +263,8 @@ public sealed partial class ProxyHandler
         {
             state.ResponseCodeDetails = "via_upstream";
             var status = retry is { SwallowedStatus: > 0 } ? retry.SwallowedStatus : context.Response.StatusCode;
-            clusterStats.RecordStatus(status);
-            Interlocked.Increment(ref status >= 500 ? ref hostStats.RqError : ref hostStats.RqSuccess);
+            cluster.Stats.RecordStatus(status);
+            Interlocked.Increment(ref status >= 500 ? ref endpoint.Stats.RqError : ref endpoint.Stats.RqSuccess);
             cluster.ReportOutcome(endpoint, UpstreamOutcome.Response, status);
         }
         else if (error is ForwarderError.Request or ForwarderError.RequestTimedOut)
