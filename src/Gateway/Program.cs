@@ -31,7 +31,7 @@ if (options.Mode == "validate")
 {
     try
     {
-        BootstrapLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, FilterFactories.Create(options)));
+        GatewayConfigLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, FilterFactories.Create(options)));
         Console.WriteLine($"configuration '{options.ConfigPath}' OK");
         return 0;
     }

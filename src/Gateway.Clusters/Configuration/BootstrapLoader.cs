@@ -24,7 +24,7 @@ public static class BootstrapLoader
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ConfigException([new ConfigDiagnostic(ConfigDiagnosticKind.Error, path, "", 0, 0,
-                $"cannot read the config file: {e.Message}; pass an existing file with -c FILE")]);
+                $"cannot read the config file: {e.Message.TrimEnd('.')}; pass an existing file with -c FILE")]);
         }
 
         return Load(text, path, options);

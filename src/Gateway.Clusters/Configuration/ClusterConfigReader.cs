@@ -375,9 +375,9 @@ internal static class ClusterConfigReader
             (int)(outlier.Integer("consecutive_gateway_failure", 0, int.MaxValue) ?? 5),
             outlier.Duration("interval") ?? TimeSpan.FromSeconds(10),
             outlier.Duration("base_ejection_time") ?? TimeSpan.FromSeconds(30),
-            (int)(outlier.Integer("max_ejection_percent", 0, 100) ?? 10));
-        outlier.Accept("enforcing_consecutive_5xx");
-        outlier.Accept("enforcing_consecutive_gateway_failure");
+            (int)(outlier.Integer("max_ejection_percent", 0, 100) ?? 10),
+            (int)(outlier.Integer("enforcing_consecutive_5xx", 0, 100) ?? 100),
+            (int)(outlier.Integer("enforcing_consecutive_gateway_failure", 0, 100) ?? 0));
         outlier.Accept("enforcing_success_rate");
         outlier.Finish();
         return result;

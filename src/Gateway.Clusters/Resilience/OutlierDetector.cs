@@ -53,12 +53,16 @@ public sealed class OutlierDetector : IDisposable
 
         var fivexx = Interlocked.Increment(ref state.Consecutive5xx);
         var gateway = gatewayFailure ? Interlocked.Increment(ref state.ConsecutiveGatewayFailure) : Interlocked.Exchange(ref state.ConsecutiveGatewayFailure, 0);
-        if ((_config.Consecutive5xx > 0 && fivexx >= _config.Consecutive5xx) ||
-            (gatewayFailure && _config.ConsecutiveGatewayFailure > 0 && gateway >= _config.ConsecutiveGatewayFailure))
+        if ((_config.Consecutive5xx > 0 && fivexx >= _config.Consecutive5xx && Enforced(_config.EnforcingConsecutive5xx)) ||
+            (gatewayFailure && _config.ConsecutiveGatewayFailure > 0 && gateway >= _config.ConsecutiveGatewayFailure &&
+             Enforced(_config.EnforcingConsecutiveGatewayFailure)))
         {
             TryEject(endpoint);
         }
     }
+
+    /// <summary>Envoy's enforcing_* percentage: the chance a detected outlier is really ejected.</summary>
+    private static bool Enforced(int percent) => percent >= 100 || (percent > 0 && Random.Shared.Next(100) < percent);
 
     private void TryEject(UpstreamEndpoint endpoint)
     {

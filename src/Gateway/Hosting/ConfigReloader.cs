@@ -172,7 +172,7 @@ public sealed partial class ConfigReloader : IAsyncDisposable
         try
         {
             using var reader = new StreamReader(new MemoryStream(bytes), detectEncodingFromByteOrderMarks: true);
-            loaded = BootstrapLoader.Load(await reader.ReadToEndAsync().ConfigureAwait(false), _path, _builder.LoadOptions);
+            loaded = GatewayConfigLoader.Load(await reader.ReadToEndAsync().ConfigureAwait(false), _path, _builder.LoadOptions);
         }
         catch (ConfigException e)
         {

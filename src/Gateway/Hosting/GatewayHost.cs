@@ -58,7 +58,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
     {
         var factories = FilterFactories.Create(options);
         var initialHash = ConfigReloader.HashFile(options.ConfigPath);
-        var loaded = BootstrapLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, factories));
+        var loaded = GatewayConfigLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, factories));
         var config = loaded.Config;
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });

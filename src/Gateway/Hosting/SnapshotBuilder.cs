@@ -24,7 +24,7 @@ public sealed class SnapshotBuilder
     public BootstrapLoadOptions LoadOptions => new(_options.IgnoreUnsupported, _factories);
 
     /// <summary>Loads and validates the file; throws <see cref="ConfigException"/> on any problem.</summary>
-    public BootstrapLoadResult Load(string path) => BootstrapLoader.LoadFile(path, LoadOptions);
+    public BootstrapLoadResult Load(string path) => GatewayConfigLoader.LoadFile(path, LoadOptions);
 
     /// <summary>
     /// Builds runtimes; <paramref name="previous"/> lends its HCM stats and its unchanged cluster entries
