@@ -31,8 +31,7 @@ public class DefaultConfigEndToEndTests
         Assert.Equal("{\"message\": \"hello from the gateway\"}", headers.GetProperty("X-External-Response").GetString());
         Assert.Equal(2, upstream.RequestCount);
 
-        using var admin = TestGateway.CreateClient(gateway.AdminPort);
-        var stats = await admin.GetStringAsync("/stats");
+        var stats = await gateway.Admin.GetStringAsync("/stats");
         Assert.Contains($"cluster.outbound|{upstream.Port}||127.0.0.1.static.upstream_rq_total: 2", stats);
         Assert.Contains($"cluster.outbound|{upstream.Port}||127.0.0.1.static.upstream_rq_200: 2", stats);
     }
