@@ -32,6 +32,33 @@ public class ClusterPolicyTests
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData(100, true)]
+    public async Task ConsecutiveGatewayFailuresEjectOnlyWhenEnforced(int? enforcing, bool ejected)
+    {
+        // Connect failures are gateway failures. consecutive_5xx is set out of reach, so only the
+        // gateway-failure rule can eject, and Envoy enforces it at 0% unless told otherwise.
+        await using var upstream = await DemoUpstreamServer.StartAsync();
+        var dead = TestGateway.FreePort();
+        var enforcingLine = enforcing is null ? "" : $"\n  enforcing_consecutive_gateway_failure: {enforcing}";
+        await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([upstream.Port, dead], clusterExtra: $"""
+            outlier_detection:
+              consecutive_5xx: 1000
+              consecutive_gateway_failure: 2
+              max_ejection_percent: 50{enforcingLine}
+            """));
+        Assert.True(gateway.Host.State.Current.Clusters.TryGet("backend", out var cluster));
+        var bad = cluster.Endpoints.All.Single(e => e.Port == dead);
+
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await gateway.Client.GetAsync("/get");
+        }
+
+        Assert.Equal(ejected, bad.Ejected);
+    }
+
     [Fact]
     public async Task Consecutive5xxEjectsTheHostAndItComesBack()
     {
