@@ -81,6 +81,18 @@ public sealed class ClusterEntry : IDisposable
     public void ReportOutcome(UpstreamEndpoint endpoint, UpstreamOutcome outcome, int status) =>
         Outlier?.Report(endpoint, outcome, status);
 
+    /// <summary>
+    /// Records response headers received from <paramref name="endpoint"/>: the cluster's status
+    /// counters, the host's success or error count, and outlier detection. The router and the
+    /// http-call callout both report through here, so both count alike.
+    /// </summary>
+    public void RecordResponse(UpstreamEndpoint endpoint, int status)
+    {
+        Stats.RecordStatus(status);
+        Interlocked.Increment(ref status >= 500 ? ref endpoint.Stats.RqError : ref endpoint.Stats.RqSuccess);
+        Outlier?.Report(endpoint, UpstreamOutcome.Response, status);
+    }
+
     public string Name { get; }
 
     public ClusterConfig Config { get; }

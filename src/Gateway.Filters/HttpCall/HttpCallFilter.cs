@@ -229,9 +229,7 @@ public sealed partial class HttpCallFilter : IHttpFilter
             await response.Content.LoadIntoBufferAsync(MaxResponseBodyBytes, token).ConfigureAwait(false);
             var body = await response.Content.ReadAsByteArrayAsync(token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
-            entry.ReportOutcome(endpoint, UpstreamOutcome.Response, status);
-            stats.RecordStatus(status);
-            Interlocked.Increment(ref status >= 500 ? ref hostStats.RqError : ref hostStats.RqSuccess);
+            entry.RecordResponse(endpoint, status);
             return new HttpCallResult(status, body, Normal: true, FromUpstream: true, Aborted: false);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)

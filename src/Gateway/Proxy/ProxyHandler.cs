@@ -263,9 +263,7 @@ public sealed partial class ProxyHandler
         {
             state.ResponseCodeDetails = "via_upstream";
             var status = retry is { SwallowedStatus: > 0 } ? retry.SwallowedStatus : context.Response.StatusCode;
-            cluster.Stats.RecordStatus(status);
-            Interlocked.Increment(ref status >= 500 ? ref endpoint.Stats.RqError : ref endpoint.Stats.RqSuccess);
-            cluster.ReportOutcome(endpoint, UpstreamOutcome.Response, status);
+            cluster.RecordResponse(endpoint, status);
         }
         else if (error is ForwarderError.Request or ForwarderError.RequestTimedOut)
         {
