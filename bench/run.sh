@@ -148,7 +148,7 @@ start_proxy() { # name
             [[ $name == httpcall ]] && tmpl=httpcall
             render "$BENCH_DIR/conf/$tmpl.envoy.yaml.tmpl" "$WORK/$name.envoy.yaml" PORT="$port" ADMIN_PORT="$(free_port)" UPSTREAM_PORT="$up"
             if [[ $name == httpcall ]] && ! dotnet "$GATEWAY_DLL" --mode validate -c "$WORK/httpcall.envoy.yaml" >"$WORK/logs/httpcall.validate.log" 2>&1; then
-                HTTPCALL_NOTE="http-call: not available in this build (the gateway refused the config: $(head -c 300 "$WORK/logs/httpcall.validate.log" | tr '\n' ' '))"
+                HTTPCALL_NOTE="http-call: not available in this build (the gateway refused the config: $(head -1 "$WORK/logs/httpcall.validate.log" | sed "s|$WORK/||" | cut -c1-220))"
                 log "$HTTPCALL_NOTE"
                 return 1
             fi
@@ -228,6 +228,7 @@ machine_tsv() {
         echo -e "haproxy\t$(haproxy -v | head -1 | awk '{print $3}')"
         echo -e "date\t$(date -u '+%Y-%m-%d %H:%M UTC')"
         echo -e "commit\t$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')"
+        echo -e "load average at start\t$(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews absolute figures; alternation + medians keep ratios fairer)"
         echo -e "settings\tduration ${DURATION}s x ${ROUNDS} rounds (median), warm-up ${WARMUP}s per scenario, wrk -t $WRK_THREADS, connections: $CONNECTIONS"
     } >"$WORK/machine.tsv"
 }
@@ -306,6 +307,7 @@ run_full() {
     for name in "${names[@]}"; do stop "$name"; done
 
     local results=${RESULTS:-$BENCH_DIR/RESULTS.md}
+    echo -e "load average at end\t$(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/machine.tsv"
     echo "$HTTPCALL_NOTE" >"$WORK/notes.txt"
     python3 "$BENCH_DIR/report.py" "$WORK" "$results"
     log "wrote $results"
