@@ -35,6 +35,16 @@ def ratio(a, b):
     return a / b if b else float("nan")
 
 
+def fmt_alloc(v):
+    return "-" if v != v else f"{v:,.0f}"
+
+
+def fmt_gcs(rows):
+    if any(r[7] < 0 for r in rows):
+        return "-"
+    return f"{sum(r[7] for r in rows)}/{sum(r[8] for r in rows)}"
+
+
 def machine_section(work):
     rows = read_tsv(os.path.join(work, "machine.tsv"))
     out = ["## Machine", "", "| | |", "|---|---|"]
@@ -46,8 +56,11 @@ def full(work, dest):
     load = read_tsv(os.path.join(work, "load.tsv"))
     cells = defaultdict(lambda: defaultdict(list))  # (scen, conns) -> proxy -> [rows]
     order, scen_order = [], []
-    for scen, conns, proxy, _round, rps, p50, p99, err, cpu, rss in load:
-        cells[(scen, int(conns))][proxy].append((float(rps), int(p50), int(p99), int(err), float(cpu), int(rss)))
+    for scen, conns, proxy, _round, rps, p50, p99, err, cpu, rss, *alloc in load:
+        bytes_per_req = float(alloc[0]) if alloc and alloc[0] != "-" else float("nan")
+        gen0 = int(alloc[1]) if len(alloc) > 1 and alloc[1] != "-" else -1
+        gen2 = int(alloc[2]) if len(alloc) > 2 and alloc[2] != "-" else -1
+        cells[(scen, int(conns))][proxy].append((float(rps), int(p50), int(p99), int(err), float(cpu), int(rss), bytes_per_req, gen0, gen2))
         if proxy not in order:
             order.append(proxy)
         if (scen, int(conns)) not in scen_order:
@@ -82,10 +95,13 @@ def full(work, dest):
     # Detail per scenario.
     md += ["## Detail (medians)", "",
            "CPU µs/req: CPU time the proxy process tree used (user+system from /proc) divided by the requests "
-           "it served: what each request costs the proxy itself, the least machine-dependent figure here.", ""]
+           "it served: what each request costs the proxy itself, the least machine-dependent figure here. "
+           "Alloc B/req and GCs (gen0/gen2, summed over rounds): managed allocations per request and collections, "
+           "read through bench/AllocProbe (a startup hook) in the .NET proxies.", ""]
     for s, c in scen_order:
         md += [f"### {SCEN[s]}, {c} connections", "",
-               "| proxy | req/s | vs gateway | p50 ms | p99 ms | errors | CPU µs/req |", "|---|---|---|---|---|---|---|"]
+               "| proxy | req/s | vs gateway | p50 ms | p99 ms | errors | CPU µs/req | alloc B/req | GCs gen0/gen2 |",
+               "|---|---|---|---|---|---|---|---|---|"]
         g = m(s, c, "gateway", 0)
         for p in order:
             rows = cells[(s, c)].get(p)
@@ -93,7 +109,7 @@ def full(work, dest):
                 continue
             md.append(f"| {LABELS.get(p, p)} | {m(s, c, p, 0):,.0f} | {ratio(m(s, c, p, 0), g):.2f}x | "
                       f"{m(s, c, p, 1) / 1000:.2f} | {m(s, c, p, 2) / 1000:.2f} | {sum(r[3] for r in rows)} | "
-                      f"{m(s, c, p, 4):.0f} |")
+                      f"{m(s, c, p, 4):.0f} | {fmt_alloc(m(s, c, p, 6))} | {fmt_gcs(rows)} |")
         md.append("")
 
     # RSS at load.
@@ -180,11 +196,12 @@ def soak(work, dest):
     rows = read_tsv(os.path.join(work, "soak.tsv"))
     md = ["# Soak results", "", "Produced by `bench/run.sh soak`: the gateway pass-through under GET /get load, "
           "measured in segments; events fire in the middle of their segment.", ""]
-    md += machine_section(work) + ["", "| t (s) | req/s | p99 ms | errors | RSS MiB | event |", "|---|---|---|---|---|---|"]
+    md += machine_section(work) + ["", "| t (s) | req/s | p99 ms | errors | RSS MiB | alloc B/req | gen0/gen2 GCs | event |",
+                                   "|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        t, rps, _p50, p99, err, _cpu, rss = r[:7]
-        event = r[7] if len(r) > 7 else ""
-        md.append(f"| {t} | {float(rps):,.0f} | {int(p99) / 1000:.2f} | {err} | {int(rss) / 1024:.1f} | {event} |")
+        t, rps, _p50, p99, err, _cpu, rss, alloc, gen0, gen2 = r[:10]
+        event = r[10] if len(r) > 10 else ""
+        md.append(f"| {t} | {float(rps):,.0f} | {int(p99) / 1000:.2f} | {err} | {int(rss) / 1024:.1f} | {alloc} | {gen0}/{gen2} | {event} |")
     if rows:
         total_err = sum(int(r[4]) for r in rows)
         rss = [int(r[6]) / 1024 for r in rows]

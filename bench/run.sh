@@ -24,6 +24,7 @@ SOAK_SEGMENT=${SOAK_SEGMENT:-10}
 SOAK_CONNECTIONS=${SOAK_CONNECTIONS:-32}
 GATEWAY_DLL=$REPO/src/Gateway/bin/Release/net10.0/Gateway.dll
 YARP_DLL=$BENCH_DIR/PlainYarp/bin/Release/net10.0/PlainYarp.dll
+PROBE_DLL=$BENCH_DIR/AllocProbe/bin/Release/net10.0/AllocProbe.dll
 export BENCH_DIR
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
@@ -70,13 +71,15 @@ ensure_tools() {
 }
 
 build() {
-    if [[ -n ${SKIP_BUILD:-} && -f $GATEWAY_DLL && -f $YARP_DLL ]]; then log "SKIP_BUILD: using existing builds"; return; fi
+    if [[ -n ${SKIP_BUILD:-} && -f $GATEWAY_DLL && -f $YARP_DLL && -f $PROBE_DLL ]]; then log "SKIP_BUILD: using existing builds"; return; fi
     log "building the gateway (Release)"
     dotnet build "$REPO/src/Gateway" -c Release -nologo -v q >"$WORK/logs/build-gateway.log" 2>&1 ||
         { tail -30 "$WORK/logs/build-gateway.log" >&2; die "gateway build failed"; }
     log "building bench/PlainYarp (Release)"
     dotnet build "$BENCH_DIR/PlainYarp" -c Release -nologo -v q >"$WORK/logs/build-yarp.log" 2>&1 ||
         { tail -30 "$WORK/logs/build-yarp.log" >&2; die "PlainYarp build failed"; }
+    dotnet build "$BENCH_DIR/AllocProbe" -c Release -nologo -v q >"$WORK/logs/build-probe.log" 2>&1 ||
+        { tail -30 "$WORK/logs/build-probe.log" >&2; die "AllocProbe build failed"; }
 }
 
 # ---------------------------------------------------------------- processes
@@ -134,6 +137,8 @@ start_upstream() {
 }
 
 gateway_cmd() { echo dotnet "$GATEWAY_DLL" -c "$1" --log-level warning; }
+# Under load the .NET proxies carry bench/AllocProbe (a startup hook) so measure() can read allocations.
+probe_env() { echo env DOTNET_STARTUP_HOOKS="$PROBE_DLL" ALLOC_PROBE_FILE="$WORK/alloc.$1"; }
 
 HTTPCALL_NOTE=""
 start_proxy() { # name
@@ -152,8 +157,8 @@ start_proxy() { # name
                 log "$HTTPCALL_NOTE"
                 return 1
             fi
-            spawn "$name" $(gateway_cmd "$WORK/$name.envoy.yaml") ;;
-        yarp) spawn yarp dotnet "$YARP_DLL" --urls "http://127.0.0.1:$port" --upstream "http://127.0.0.1:$up/" ;;
+            spawn "$name" $(probe_env "$name") $(gateway_cmd "$WORK/$name.envoy.yaml") ;;
+        yarp) spawn yarp $(probe_env yarp) dotnet "$YARP_DLL" --urls "http://127.0.0.1:$port" --upstream "http://127.0.0.1:$up/" ;;
         nginx)
             render "$BENCH_DIR/conf/proxy.nginx.conf.tmpl" "$WORK/proxy.nginx.conf" PORT="$port" UPSTREAM_PORT="$up" WORKERS="$NPROC" DIR="$WORK"
             spawn nginx nginx -p "$WORK" -c "$WORK/proxy.nginx.conf" -e "$WORK/logs/nginx.error.log" ;;
@@ -190,12 +195,15 @@ CLK_TCK=$(getconf CLK_TCK)
 scenario_path() { case $1 in get) echo /get ;; 16k) echo /16k ;; post) echo /post ;; *) die "unknown scenario '$1'" ;; esac; }
 scenario_script() { case $1 in post) echo "$BENCH_DIR/post1k.lua" ;; *) echo "$BENCH_DIR/get.lua" ;; esac; }
 
-# measure proxy scenario conns duration -> "rps p50_us p99_us errors cpu_us_per_req max_rss_kb"
+# measure proxy scenario conns duration
+#   -> "rps p50_us p99_us errors cpu_us_per_req max_rss_kb alloc_bytes_per_req gen0_gcs gen2_gcs" (- when not .NET)
 measure() {
     local name=$1 scen=$2 conns=$3 dur=$4 pid=${PID[$1]:-} out rss=0 c0=0 c1=0
     local url="http://127.0.0.1:${PORT[$name]}$(scenario_path "$scen")"
     [[ $name == direct ]] && pid=${PID[direct]}
     c0=$(cpu_ticks "$pid")
+    local probe=$WORK/alloc.$name a0="" a1=""
+    [[ -f $probe ]] && a0=$(cat "$probe")
     wrk -t "$WRK_THREADS" -c "$conns" -d "${dur}s" --timeout 10s -s "$(scenario_script "$scen")" "$url" >"$WORK/wrk.out" 2>&1 &
     local wrk_pid=$!
     ALL_PIDS+=($wrk_pid)
@@ -205,6 +213,7 @@ measure() {
     done
     wait $wrk_pid || true
     c1=$(cpu_ticks "$pid")
+    if [[ -n $a0 ]]; then sleep 0.3; a1=$(cat "$probe"); fi
     out=$(grep '^RESULT' "$WORK/wrk.out" || true)
     [[ -n $out ]] || { cat "$WORK/wrk.out" >&2; die "wrk gave no result for $name $scen c=$conns"; }
     local rps p50 p99 req err
@@ -213,7 +222,11 @@ measure() {
     err=$(sed -E 's/.* errors=([0-9]+).*/\1/' <<<"$out")
     local cpu_us=0
     ((req > 0)) && cpu_us=$(awk -v d=$((c1 - c0)) -v t="$CLK_TCK" -v n="$req" 'BEGIN{printf "%.1f", d/t*1e6/n}')
-    echo "$rps $p50 $p99 $err $cpu_us $rss"
+    local alloc="- - -"
+    if [[ -n $a0 && -n $a1 && $req -gt 0 ]]; then
+        alloc=$(awk -v a="$a0" -v b="$a1" -v n="$req" 'BEGIN{split(a,x," "); split(b,y," "); printf "%.0f %d %d", (y[1]-x[1])/n, y[2]-x[2], y[4]-x[4]}')
+    fi
+    echo "$rps $p50 $p99 $err $cpu_us $rss $alloc"
 }
 
 machine_tsv() {
@@ -229,7 +242,11 @@ machine_tsv() {
         echo -e "date\t$(date -u '+%Y-%m-%d %H:%M UTC')"
         echo -e "commit\t$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')"
         echo -e "load average at start\t$(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews absolute figures; alternation + medians keep ratios fairer)"
-        echo -e "settings\tduration ${DURATION}s x ${ROUNDS} rounds (median), warm-up ${WARMUP}s per scenario, wrk -t $WRK_THREADS, connections: $CONNECTIONS"
+        if [[ $MODE == soak ]]; then
+            echo -e "settings\t${SOAK_MINUTES} min at $SOAK_CONNECTIONS connections, ${SOAK_SEGMENT}s segments, wrk -t $WRK_THREADS"
+        else
+            echo -e "settings\tduration ${DURATION}s x ${ROUNDS} rounds (median), warm-up ${WARMUP}s per scenario, wrk -t $WRK_THREADS, connections: $CONNECTIONS"
+        fi
     } >"$WORK/machine.tsv"
 }
 
@@ -292,7 +309,7 @@ run_full() {
             echo -e "$n\tstartup\t$r\t$ms" >>"$WORK/routes.tsv"
         done
         PORT[$name]=$port
-        spawn "$name" $(gateway_cmd "$WORK/$name.envoy.yaml")
+        spawn "$name" $(probe_env "$name") $(gateway_cmd "$WORK/$name.envoy.yaml")
         wait_200 "$name" "http://127.0.0.1:$port/get" 60
         names+=("$name")
     done
