@@ -2,6 +2,7 @@
 # Side-by-side benchmark of the gateway against plain YARP, nginx, HAProxy and the upstream direct.
 #   bench/run.sh          full run (~10 min on 2 cores), writes bench/RESULTS.md
 #   bench/run.sh soak     N minutes at load with config touches and an upstream restart, writes bench/SOAK.md
+#   bench/run.sh alloc    allocation profile (dotnet-trace gc-verbose) of the gateway vs plain YARP, writes bench/ALLOC.md
 # Knobs (environment): DURATION ROUNDS WARMUP CONNECTIONS SCENARIOS PROXIES STARTUP_RUNS ROUTE_COUNTS
 #   WRK_THREADS SOAK_MINUTES SOAK_SEGMENT SOAK_CONNECTIONS SKIP_BUILD=1 KEEP_TMP=1 RESULTS=path. See bench/README.md.
 set -euo pipefail
@@ -31,7 +32,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
 
-case $MODE in full | soak) ;; *) die "unknown mode '$MODE'; use: bench/run.sh [full|soak]" ;; esac
+case $MODE in full | soak | alloc) ;; *) die "unknown mode '$MODE'; use: bench/run.sh [full|soak|alloc]" ;; esac
 
 WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
 mkdir -p "$WORK/nginx-tmp" "$WORK/www" "$WORK/logs"
@@ -368,7 +369,52 @@ run_soak() {
     log "wrote $results"
 }
 
+# ---------------------------------------------------------------- allocation profile
+run_alloc() {
+    ensure_tools
+    build
+    local tools=${BENCH_TOOLS:-$HOME/.cache/gateway-bench/tools} report_dll=$BENCH_DIR/AllocReport/bin/Release/net10.0/AllocReport.dll
+    if [[ ! -x $tools/dotnet-trace ]]; then
+        log "installing dotnet-trace into $tools"
+        dotnet tool install dotnet-trace --version "${DOTNET_TRACE_VERSION:-10.0.750501}" --tool-path "$tools" >"$WORK/logs/dotnet-trace-install.log" 2>&1 ||
+            { tail -5 "$WORK/logs/dotnet-trace-install.log" >&2; die "could not install dotnet-trace"; }
+    fi
+    dotnet build "$BENCH_DIR/AllocReport" -c Release -nologo -v q >"$WORK/logs/build-allocreport.log" 2>&1 ||
+        { tail -30 "$WORK/logs/build-allocreport.log" >&2; die "AllocReport build failed"; }
+    machine_tsv
+    start_upstream
+    local out=${RESULTS:-$BENCH_DIR/ALLOC.md}
+    {
+        echo "# Allocation profile: managed types allocated per request"
+        echo
+        echo "Produced by \`bench/run.sh alloc\`: \`dotnet-trace collect --profile gc-verbose\` while wrk runs (32 connections), then"
+        echo "bench/AllocReport sums the AllocationTick samples (one per ~100 KB allocated, naming the type) per"
+        echo "type and divides by the requests wrk counted. A sample, so small types are approximate."
+        echo
+        awk -F'\t' '{print "- " $1 ": " $2}' "$WORK/machine.tsv"
+        echo
+    } >"$out"
+    for scen in ${ALLOC_SCENARIOS:-get post}; do
+        for p in ${ALLOC_PROXIES:-gateway yarp}; do
+            [[ -n ${PID[$p]:-} ]] || start_proxy "$p" || continue
+            measure "$p" "$scen" 32 "$WARMUP" >/dev/null
+            "$tools/dotnet-trace" collect -p "${PID[$p]}" --profile gc-verbose --duration "00:00:00:$((DURATION + 3))" \
+                -o "$WORK/$p-$scen.nettrace" >"$WORK/logs/trace-$p-$scen.log" 2>&1 &
+            local tracer=$!
+            sleep 1.5
+            measure "$p" "$scen" 32 "$DURATION" >/dev/null
+            wait $tracer || { tail -5 "$WORK/logs/trace-$p-$scen.log" >&2; die "dotnet-trace failed for $p"; }
+            local req; req=$(sed -nE 's/.*requests=([0-9]+).*/\1/p' "$WORK/wrk.out")
+            log "alloc profile $p $scen: $req requests"
+            { echo "## ${p} ${scen}"; echo; echo '```'; dotnet "$report_dll" "$WORK/$p-$scen.nettrace" "$req" "${ALLOC_TOP:-20}"; echo '```'; echo; } >>"$out"
+        done
+    done
+    cat "$out"
+    log "wrote $out"
+}
+
 case $MODE in
     full) run_full ;;
     soak) run_soak ;;
+    alloc) run_alloc ;;
 esac

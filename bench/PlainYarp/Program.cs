@@ -5,6 +5,14 @@ using Yarp.ReverseProxy.Configuration;
 //   dotnet PlainYarp.dll --urls http://127.0.0.1:PORT --upstream http://127.0.0.1:UPSTREAM_PORT/
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
+// Experiment switch, off by default: `--logging console` adds a console logger at Warning, as any app
+// with logging on has. ASP.NET Core then starts an Activity and a log scope per request (its hosting
+// diagnostics check IsEnabled(Critical)), which shows what that costs a YARP proxy.
+if (builder.Configuration["logging"] == "console")
+{
+    builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+}
+
 var upstream = builder.Configuration["upstream"] ?? "http://127.0.0.1:8000/";
 builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 builder.Services.AddReverseProxy().LoadFromMemory(
