@@ -184,6 +184,8 @@ def full(work, dest):
         line(f"{big:,} routes load < 1 s", f"validate {v_big:.0f} ms ({v_small:.0f} ms with {small}), start-up {med(rt[big]['startup']):.0f} ms", v_big < 1000)
         r = ratio(med(rt[big]["rps"]), med(rt[small]["rps"]))
         line(f"{big:,} routes req/s within 10% of {small}", f"{r:.2f}x", r >= 0.9)
+    md += ["", "What limits each target, with file and line: bench/ANALYSIS.md (written by hand; rerun "
+           "`bench/run.sh alloc` for the allocation profile)."]
     md.append("")
 
     text = "\n".join(md) + "\n"
