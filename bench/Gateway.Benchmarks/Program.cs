@@ -1,0 +1,11 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+// In-process toolchain: no generated project to build per run (2 cores; builds are the slow part).
+var config = DefaultConfig.Instance
+    .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
+    .AddDiagnoser(MemoryDiagnoser.Default);
+BenchmarkSwitcher.FromAssembly(typeof(Gateway.Benchmarks.RouteTableYaml).Assembly).Run(args, config);
