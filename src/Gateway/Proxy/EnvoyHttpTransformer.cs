@@ -28,7 +28,6 @@ public sealed class EnvoyHttpTransformer : HttpTransformer
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
-        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
         var state = httpContext.Features.GetRequiredFeature<RequestState>();
         var route = state.Route!;
         var target = httpContext.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
@@ -37,7 +36,15 @@ public sealed class EnvoyHttpTransformer : HttpTransformer
             target = route.RewriteTarget(target, PathLength(target));
         }
 
-        proxyRequest.RequestUri = new Uri(destinationPrefix + target, RawUri);
+        // The raw target as the client sent it (Envoy does not normalise paths), set before the base
+        // copies the headers so the forwarder does not build a second Uri from the decoded path.
+        var uri = new Uri(destinationPrefix + target, RawUri);
+        proxyRequest.RequestUri = uri;
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
+        if (!ReferenceEquals(proxyRequest.RequestUri, uri))
+        {
+            proxyRequest.RequestUri = uri;
+        }
         var forward = route.Forward!;
         if (forward.HostRewriteLiteral is { } literal)
         {

@@ -41,9 +41,97 @@ public sealed partial class ProxyHandler
         context.Features.Set(state);
         var accessLog = listener.AccessLog;
         var byteCounter = accessLog?.Begin(context);
+        // One async method for the whole request (not one per stage): each awaited async layer costs a
+        // state-machine allocation per request.
         try
         {
-            await HandleCoreAsync(context, listener, state).ConfigureAwait(false);
+            var request = context.Request;
+            var http = listener.Http;
+            if (http.ServerHeaderTransformation != Clusters.Model.ServerHeaderTransformation.PassThrough)
+            {
+                context.Response.Headers.Server = listener.ServerName;
+            }
+
+            var headers = request.Headers;
+            if (http.GenerateRequestId && headers[HeaderNames.XRequestId].Count == 0)
+            {
+                headers[HeaderNames.XRequestId] = Guid.NewGuid().ToString();
+            }
+
+            var requestId = headers[HeaderNames.XRequestId].ToString();
+            state.FilterContext.RequestId = requestId;
+            if (http.AlwaysSetRequestIdInResponse)
+            {
+                context.Response.Headers[HeaderNames.XRequestId] = requestId;
+            }
+
+            if (http.UseRemoteAddress)
+            {
+                var remote = context.Connection.RemoteIpAddress?.ToString();
+                if (remote is not null)
+                {
+                    var existing = headers[HeaderNames.XForwardedFor];
+                    headers[HeaderNames.XForwardedFor] = existing.Count == 0 ? remote : existing + "," + remote;
+                }
+
+                headers[HeaderNames.XForwardedProto] = request.Scheme;
+            }
+            else if (headers[HeaderNames.XForwardedProto].Count == 0)
+            {
+                headers[HeaderNames.XForwardedProto] = request.Scheme;
+            }
+
+            var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+            var pathLength = EnvoyHttpTransformer.PathLength(rawTarget);
+            var route = listener.Hosts.Select(request.Host.Value ?? "", listener.BoundPort)?.Match(request, rawTarget, pathLength);
+            state.Route = route;
+            string? clusterName = null;
+            if (route is { Kind: RouteActionKind.Forward })
+            {
+                clusterName = route.Cluster
+                    ?? (route.ClusterHeader is { } header ? headers[header].ToString() : route.Weighted!.Pick());
+                state.FilterContext.RouteClusterName = clusterName;
+            }
+
+            // Envoy runs the decoder filters before the router acts, whatever the route turns out to be.
+            if (!listener.Filters.IsEmpty && !await listener.Filters.RunAsync(state.FilterContext).ConfigureAwait(false))
+            {
+                state.ResponseFlags = state.FilterContext.ResponseFlag;
+                return;
+            }
+
+            if (route is null)
+            {
+                Interlocked.Increment(ref listener.Stats.NoRoute);
+                state.ResponseFlags = "NR";
+                state.ResponseCodeDetails = "route_not_found";
+                await LocalReply.WriteAsync(context, StatusCodes.Status404NotFound, null, default).ConfigureAwait(false);
+                return;
+            }
+
+            if (route.RequestHeadersToAdd.Count > 0 || route.RequestHeadersToRemove.Count > 0)
+            {
+                HeaderMutator.Apply(headers, route.RequestHeadersToRemove, route.RequestHeadersToAdd);
+            }
+
+            switch (route.Kind)
+            {
+                case RouteActionKind.DirectResponse:
+                    Interlocked.Increment(ref listener.Stats.RqDirectResponse);
+                    state.ResponseCodeDetails = "direct_response";
+                    ApplyResponseHeaders(context, route);
+                    await LocalReply.WriteAsync(context, route.DirectStatus, route.DirectBody, default).ConfigureAwait(false);
+                    return;
+                case RouteActionKind.Redirect:
+                    Interlocked.Increment(ref listener.Stats.RqRedirect);
+                    state.ResponseCodeDetails = "direct_response";
+                    ApplyResponseHeaders(context, route);
+                    context.Response.Headers.Location = RedirectLocation.Build(route, request, rawTarget, pathLength);
+                    await LocalReply.WriteAsync(context, route.Redirect!.ResponseCode, null, default).ConfigureAwait(false);
+                    return;
+            }
+
+            await ForwardAsync(context, listener, state, route, clusterName!, rawTarget, pathLength).ConfigureAwait(false);
         }
         finally
         {
@@ -52,97 +140,6 @@ public sealed partial class ProxyHandler
             accessLog?.Complete(context, state, byteCounter);
             OnCompleted?.Invoke(context, state);
         }
-    }
-
-    private async Task HandleCoreAsync(HttpContext context, ListenerRuntime listener, RequestState state)
-    {
-        var request = context.Request;
-        var http = listener.Http;
-        if (http.ServerHeaderTransformation != Clusters.Model.ServerHeaderTransformation.PassThrough)
-        {
-            context.Response.Headers.Server = listener.ServerName;
-        }
-
-        var headers = request.Headers;
-        if (http.GenerateRequestId && headers[HeaderNames.XRequestId].Count == 0)
-        {
-            headers[HeaderNames.XRequestId] = Guid.NewGuid().ToString();
-        }
-
-        var requestId = headers[HeaderNames.XRequestId].ToString();
-        state.FilterContext.RequestId = requestId;
-        if (http.AlwaysSetRequestIdInResponse)
-        {
-            context.Response.Headers[HeaderNames.XRequestId] = requestId;
-        }
-
-        if (http.UseRemoteAddress)
-        {
-            var remote = context.Connection.RemoteIpAddress?.ToString();
-            if (remote is not null)
-            {
-                var existing = headers[HeaderNames.XForwardedFor];
-                headers[HeaderNames.XForwardedFor] = existing.Count == 0 ? remote : existing + "," + remote;
-            }
-
-            headers[HeaderNames.XForwardedProto] = request.Scheme;
-        }
-        else if (headers[HeaderNames.XForwardedProto].Count == 0)
-        {
-            headers[HeaderNames.XForwardedProto] = request.Scheme;
-        }
-
-        var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
-        var pathLength = EnvoyHttpTransformer.PathLength(rawTarget);
-        var route = listener.Hosts.Select(request.Host.Value ?? "", listener.BoundPort)?.Match(request, rawTarget, pathLength);
-        state.Route = route;
-        string? clusterName = null;
-        if (route is { Kind: RouteActionKind.Forward })
-        {
-            clusterName = route.Cluster
-                ?? (route.ClusterHeader is { } header ? headers[header].ToString() : route.Weighted!.Pick());
-            state.FilterContext.RouteClusterName = clusterName;
-        }
-
-        // Envoy runs the decoder filters before the router acts, whatever the route turns out to be.
-        if (!listener.Filters.IsEmpty && !await listener.Filters.RunAsync(state.FilterContext).ConfigureAwait(false))
-        {
-            state.ResponseFlags = state.FilterContext.ResponseFlag;
-            return;
-        }
-
-        if (route is null)
-        {
-            Interlocked.Increment(ref listener.Stats.NoRoute);
-            state.ResponseFlags = "NR";
-            state.ResponseCodeDetails = "route_not_found";
-            await LocalReply.WriteAsync(context, StatusCodes.Status404NotFound, null, default).ConfigureAwait(false);
-            return;
-        }
-
-        if (route.RequestHeadersToAdd.Count > 0 || route.RequestHeadersToRemove.Count > 0)
-        {
-            HeaderMutator.Apply(headers, route.RequestHeadersToRemove, route.RequestHeadersToAdd);
-        }
-
-        switch (route.Kind)
-        {
-            case RouteActionKind.DirectResponse:
-                Interlocked.Increment(ref listener.Stats.RqDirectResponse);
-                state.ResponseCodeDetails = "direct_response";
-                ApplyResponseHeaders(context, route);
-                await LocalReply.WriteAsync(context, route.DirectStatus, route.DirectBody, default).ConfigureAwait(false);
-                return;
-            case RouteActionKind.Redirect:
-                Interlocked.Increment(ref listener.Stats.RqRedirect);
-                state.ResponseCodeDetails = "direct_response";
-                ApplyResponseHeaders(context, route);
-                context.Response.Headers.Location = RedirectLocation.Build(route, request, rawTarget, pathLength);
-                await LocalReply.WriteAsync(context, route.Redirect!.ResponseCode, null, default).ConfigureAwait(false);
-                return;
-        }
-
-        await ForwardAsync(context, listener, state, route, clusterName!, rawTarget, pathLength).ConfigureAwait(false);
     }
 
     private async Task ForwardAsync(HttpContext context, ListenerRuntime listener, RequestState state, CompiledRoute route, string clusterName, string rawTarget, int pathLength)
@@ -195,7 +192,22 @@ public sealed partial class ProxyHandler
         {
             while (true)
             {
-                var error = await ForwardAttemptAsync(context, listener, state, route, cluster, endpoint, retry).ConfigureAwait(false);
+                // The attempt is awaited here rather than in a helper async method: one state machine less per request.
+                BeginAttempt(state, cluster, endpoint);
+                ForwarderError error;
+                try
+                {
+                    var config = route.RequestConfigs[(int)cluster.Config.Protocol];
+                    error = retry is null
+                        ? await _forwarder.SendAsync(context, endpoint.DestinationPrefix, cluster.Invoker, config, listener.Transformer).ConfigureAwait(false)
+                        : await _forwarder.SendAsync(context, endpoint.DestinationPrefix, cluster.Invoker, config, retry, retry.StartAttempt()).ConfigureAwait(false);
+                }
+                finally
+                {
+                    cluster.EndUpstreamRequest(endpoint);
+                }
+
+                error = EndAttempt(context, state, cluster, endpoint, retry, error);
                 if (retry is not null && !context.RequestAborted.IsCancellationRequested &&
                     (retry.SwallowedStatus != 0 || (FailureKindOf(context, error, retry) is { } kind && retry.ShouldRetryFailure(kind))))
                 {
@@ -234,25 +246,16 @@ public sealed partial class ProxyHandler
         return LocalReply.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, UpstreamReplyBodies.NoHealthyUpstream, default);
     }
 
-    /// <summary>One upstream attempt with its stats and outlier report; the error (None when headers came back).</summary>
-    private async Task<ForwarderError> ForwardAttemptAsync(HttpContext context, ListenerRuntime listener, RequestState state, CompiledRoute route, ClusterEntry cluster, UpstreamEndpoint endpoint, RetryingTransformer? retry)
+    private static void BeginAttempt(RequestState state, ClusterEntry cluster, UpstreamEndpoint endpoint)
     {
         state.UpstreamHost = endpoint.Address;
         state.UpstreamHostname = endpoint.Hostname;
         cluster.BeginUpstreamRequest(endpoint);
-        ForwarderError error;
-        try
-        {
-            var config = route.RequestConfigs[(int)cluster.Config.Protocol];
-            error = retry is null
-                ? await _forwarder.SendAsync(context, endpoint.DestinationPrefix, cluster.Invoker, config, listener.Transformer).ConfigureAwait(false)
-                : await _forwarder.SendAsync(context, endpoint.DestinationPrefix, cluster.Invoker, config, retry, retry.StartAttempt()).ConfigureAwait(false);
-        }
-        finally
-        {
-            cluster.EndUpstreamRequest(endpoint);
-        }
+    }
 
+    /// <summary>After one upstream attempt: stats and outlier report; returns the error as Envoy classes it (None when headers came back).</summary>
+    private static ForwarderError EndAttempt(HttpContext context, RequestState state, ClusterEntry cluster, UpstreamEndpoint endpoint, RetryingTransformer? retry, ForwarderError error)
+    {
         if (error != ForwarderError.None && retry is not null && retry.PerTryTimedOut && !context.RequestAborted.IsCancellationRequested)
         {
             // per_try_timeout fired: Envoy answers it as an upstream timeout (504 UT).
