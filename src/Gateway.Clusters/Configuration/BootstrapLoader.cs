@@ -97,11 +97,13 @@ public static class BootstrapLoader
 
     private static BootstrapConfig ReadBootstrap(MessageReader root, string sourceName, BootstrapLoadOptions options)
     {
-        // node identifies this proxy to a management server; it changes nothing served.
+        // node identifies this proxy to a management server; only node.cluster is visible to clients
+        // (the health_check filter's x-envoy-upstream-healthchecked-cluster).
+        var nodeCluster = "";
         if (root.Message("node", "envoy.config.core.v3.Node") is { } node)
         {
             node.Accept("id");
-            node.Accept("cluster");
+            nodeCluster = node.String("cluster") ?? "";
             node.Accept("metadata");
             node.Accept("locality");
             node.Finish();
@@ -133,7 +135,7 @@ public static class BootstrapLoader
         }
 
         root.Finish();
-        return new BootstrapConfig(sourceName, admin, listeners, clusters);
+        return new BootstrapConfig(sourceName, admin, listeners, clusters) { NodeCluster = nodeCluster };
     }
 
     private static AdminConfig? ReadAdmin(MessageReader? admin)

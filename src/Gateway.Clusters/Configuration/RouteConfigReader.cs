@@ -170,7 +170,7 @@ internal static class RouteConfigReader
         return new RouteMatchConfig(kind, value, caseSensitive, headers, query);
     }
 
-    private static HeaderMatcherConfig ReadHeaderMatcher(MessageReader header)
+    internal static HeaderMatcherConfig ReadHeaderMatcher(MessageReader header)
     {
         var name = header.RequiredString("name");
         StringMatcherConfig? matcher = null;

@@ -6,4 +6,8 @@ public sealed record BootstrapConfig(
     string SourceFile,
     AdminConfig? Admin,
     IReadOnlyList<ListenerConfig> Listeners,
-    IReadOnlyList<ClusterConfig> Clusters);
+    IReadOnlyList<ClusterConfig> Clusters)
+{
+    /// <summary>node.cluster: Envoy's local cluster name, sent back by the health_check filter as x-envoy-upstream-healthchecked-cluster.</summary>
+    public string NodeCluster { get; init; } = "";
+}

@@ -1,5 +1,6 @@
 using Gateway.Cli;
 using Gateway.Filters;
+using Gateway.Filters.HealthCheck;
 using Gateway.Filters.HttpCall;
 using Gateway.Filters.Router;
 
@@ -11,6 +12,7 @@ public static class FilterFactories
     public static IReadOnlyList<IHttpFilterFactory> Create(GatewayOptions options) =>
     [
         new HttpCallFilterFactory(options.NativePlugins),
+        new HealthCheckFilterFactory(),
         new RouterFilterFactory(),
     ];
 }

@@ -71,6 +71,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddHttpForwarder();
         builder.Services.AddHttpClient();
         builder.Services.AddSingleton(options);
+        var health = new ServerHealth(config.NodeCluster);
+        builder.Services.AddSingleton<Filters.IServerHealth>(health);
         builder.Services.AddSingleton<ProxyHandler>();
         builder.Services.AddSingleton<AdminHandler>();
 
@@ -110,7 +112,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var services = app.Services;
         var snapshotBuilder = new SnapshotBuilder(options, factories, services);
         var snapshot = snapshotBuilder.Build(loaded, previous: null);
-        var state = new GatewayState(snapshot, options);
+        var state = new GatewayState(snapshot, options, health);
         var host = new GatewayHost(app, state, slots);
         var proxy = services.GetRequiredService<ProxyHandler>();
         var admin = services.GetRequiredService<AdminHandler>();

@@ -5,10 +5,11 @@ public sealed class GatewayState
 {
     private GatewaySnapshot _current;
 
-    public GatewayState(GatewaySnapshot initial, Cli.GatewayOptions options)
+    public GatewayState(GatewaySnapshot initial, Cli.GatewayOptions options, ServerHealth health)
     {
         _current = initial;
         Options = options;
+        Health = health;
     }
 
     public GatewaySnapshot Current => Volatile.Read(ref _current);
@@ -17,8 +18,15 @@ public sealed class GatewayState
 
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
-    /// <summary>Set by POST /healthcheck/fail: /ready then answers DRAINING.</summary>
-    public bool HealthCheckFailed { get; set; }
+    /// <summary>What the health_check filters read; the same object the DI container hands them.</summary>
+    public ServerHealth Health { get; }
+
+    /// <summary>Set by POST /healthcheck/fail: /ready then answers DRAINING and health_check filters answer 503.</summary>
+    public bool HealthCheckFailed
+    {
+        get => Health.IsFailingHealthChecks;
+        set => Health.IsFailingHealthChecks = value;
+    }
 
     public long ConfigReloads;
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using Gateway.Clusters.Model;
+using Gateway.Filters.Matching;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Routing;

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Gateway.Clusters.Model;
+using Gateway.Filters.Matching;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Routing;

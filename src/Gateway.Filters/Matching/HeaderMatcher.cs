@@ -2,10 +2,10 @@ using System.Globalization;
 using Gateway.Clusters.Model;
 using Microsoft.AspNetCore.Http;
 
-namespace Gateway.Routing;
+namespace Gateway.Filters.Matching;
 
-/// <summary>A compiled route header matcher, pseudo-headers (<c>:method</c>, <c>:authority</c>, <c>:path</c>, <c>:scheme</c>) included.</summary>
-internal sealed class HeaderMatcher
+/// <summary>A compiled envoy.config.route.v3.HeaderMatcher (routes, the health_check filter), pseudo-headers (<c>:method</c>, <c>:authority</c>, <c>:path</c>, <c>:scheme</c>) included.</summary>
+public sealed class HeaderMatcher
 {
     private readonly HeaderMatcherConfig _config;
     private readonly StringMatcher? _matcher;

@@ -1,10 +1,10 @@
 using System.Text.RegularExpressions;
 using Gateway.Clusters.Model;
 
-namespace Gateway.Routing;
+namespace Gateway.Filters.Matching;
 
 /// <summary>A compiled envoy.type.matcher.v3.StringMatcher (regexes compiled once per config load).</summary>
-internal sealed class StringMatcher
+public sealed class StringMatcher
 {
     private readonly StringMatchKind _kind;
     private readonly string _value;

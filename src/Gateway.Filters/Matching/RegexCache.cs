@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 
-namespace Gateway.Routing;
+namespace Gateway.Filters.Matching;
 
 /// <summary>Builds Envoy safe_regex matchers: RE2 semantics are whole-string, so the pattern is anchored.</summary>
-internal static class RegexCache
+public static class RegexCache
 {
     public static Regex WholeMatch(string pattern) =>
         new($"^(?:{pattern})$", RegexOptions.CultureInvariant | RegexOptions.Compiled);
