@@ -491,6 +491,12 @@ public static class EnvoyFieldCatalog
                 "only_verify_leaf_cert_crl", "max_verify_depth",
             ],
 
+            // ---------------- api/envoy/extensions/filters/http/health_check/v3/health_check.proto (read @17496c63) ----------------
+            // endpoint (2) is reserved in v3.
+            ["envoy.extensions.filters.http.health_check.v3.HealthCheck"] =
+                ["pass_through_mode", "cache_time", "cluster_min_healthy_percentages", "headers"],
+            ["envoy.type.v3.Percent"] = ["value"],
+
             // ---------------- api/envoy/extensions/filters/http/wasm/v3/wasm.proto — from memory ----------------
             ["envoy.extensions.filters.http.wasm.v3.Wasm"] = ["config"],
 

@@ -68,6 +68,8 @@ public class EnvoyFieldCatalogTests
         Tls + "CertificateValidationContext",
         Tls + "TlsParameters",
         "envoy.extensions.filters.http.wasm.v3.Wasm",
+        "envoy.extensions.filters.http.health_check.v3.HealthCheck",
+        "envoy.type.v3.Percent",
         "envoy.extensions.wasm.v3.PluginConfig",
         "envoy.extensions.wasm.v3.VmConfig",
         "envoy.config.core.v3.AsyncDataSource",
@@ -98,7 +100,7 @@ public class EnvoyFieldCatalogTests
     public void Catalog_holds_exactly_the_required_messages()
     {
         var required = Required.ToHashSet(StringComparer.Ordinal);
-        Assert.Equal(72, required.Count);
+        Assert.Equal(74, required.Count);
         Assert.Equal(required.OrderBy(x => x, StringComparer.Ordinal),
             EnvoyFieldCatalog.MessageTypes.OrderBy(x => x, StringComparer.Ordinal));
     }
