@@ -69,7 +69,6 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton<IReportsStats>(sp => sp.GetRequiredService<AccessLogService>());
         configureLogging?.Invoke(builder.Logging);
         builder.Services.AddHttpForwarder();
-        builder.Services.AddHttpClient();
         builder.Services.AddSingleton(options);
         var health = new ServerHealth(config.NodeCluster);
         builder.Services.AddSingleton<Filters.IServerHealth>(health);
