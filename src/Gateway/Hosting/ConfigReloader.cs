@@ -13,8 +13,8 @@ namespace Gateway.Hosting;
 /// compiled into a new snapshot (unchanged clusters keep their pools, health and stats), and swapped in
 /// atomically; requests in flight finish on the old snapshot, which is disposed after a grace period.
 /// A bad edit changes nothing served: the error is logged and counted, the last good config stays.
-/// Listener address changes cannot be applied to the running Kestrel server: they are reported and need
-/// a restart; everything else (routes, clusters, filters, headers) applies.
+/// Listeners apply too: once the snapshot is current, <see cref="ListenerManager"/> binds new and
+/// changed listeners and drains removed ones; unchanged listeners keep their connections.
 /// </summary>
 public sealed partial class ConfigReloader : IAsyncDisposable
 {
@@ -27,7 +27,6 @@ public sealed partial class ConfigReloader : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<GatewaySnapshot> _retiring = [];
-    private readonly string _boundListeners;
     private FileSystemWatcher? _watcher;
     private Timer? _debounce;
     private Timer? _poll;
@@ -41,7 +40,6 @@ public sealed partial class ConfigReloader : IAsyncDisposable
         _path = path;
         _lastHash = initialHash;
         _logger = loggerFactory.CreateLogger("config");
-        _boundListeners = ListenerSignature(state.Current.Config);
     }
 
     /// <summary>How often the content hash is compared when no file event arrives.</summary>
@@ -54,6 +52,9 @@ public sealed partial class ConfigReloader : IAsyncDisposable
     public TimeSpan? RetireGrace { get; init; }
 
     public bool IsWatching => _poll is not null;
+
+    /// <summary>The listener servers to reconcile with each applied config; null: listeners are left as they are.</summary>
+    internal ListenerManager? Listeners { get; init; }
 
     /// <summary>Hash of the file's bytes (through symlinks), or empty when it cannot be read.</summary>
     public static byte[] HashFile(string path)
@@ -196,17 +197,14 @@ public sealed partial class ConfigReloader : IAsyncDisposable
             Log.ConfigWarning(_logger, warning.ToString());
         }
 
-        var restartNeeded = ListenerChanges(loaded.Config);
-        foreach (var change in restartNeeded)
-        {
-            Log.ListenerNeedsRestart(_logger, change);
-        }
-
         var old = _state.Swap(next);
         Interlocked.Increment(ref _state.ConfigReloads);
         Retire(old);
+
+        // After the swap, so a listener's first request already finds its config in the snapshot.
+        var bindFailures = Listeners is null ? [] : await Listeners.ReconcileAsync(next).ConfigureAwait(false);
         Log.Reloaded(_logger, _path, loaded.Config.Listeners.Count, loaded.Config.Clusters.Count, next.Clusters.Reused);
-        return new ConfigReloadResult(true, "OK") { ListenerChangesNeedingRestart = restartNeeded };
+        return new ConfigReloadResult(true, "OK") { ListenerBindFailures = bindFailures };
     }
 
     private ConfigReloadResult Fail(string message)
@@ -249,26 +247,6 @@ public sealed partial class ConfigReloader : IAsyncDisposable
         return TimeSpan.FromTicks(Math.Clamp(longest.Ticks, TimeSpan.FromSeconds(30).Ticks, TimeSpan.FromMinutes(5).Ticks));
     }
 
-    /// <summary>Listener name → address:port, plus admin; compared with what Kestrel bound at start.</summary>
-    internal static string ListenerSignature(BootstrapConfig config) =>
-        string.Join(";", config.Listeners.Select(l => $"{l.Name}={l.Address.Address}:{l.Address.Port}").Order(StringComparer.Ordinal)) +
-        (config.Admin is { } admin ? $";admin={admin.Address.Address}:{admin.Address.Port}" : "");
-
-    private List<string> ListenerChanges(BootstrapConfig config)
-    {
-        var signature = ListenerSignature(config);
-        if (signature == _boundListeners)
-        {
-            return [];
-        }
-
-        var bound = _boundListeners.Split(';', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
-        var wanted = signature.Split(';', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
-        return wanted.Except(bound).Select(w => $"new or moved: {w}")
-            .Concat(bound.Except(wanted).Select(b => $"removed or moved: {b}"))
-            .ToList();
-    }
-
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
@@ -309,9 +287,6 @@ public sealed partial class ConfigReloader : IAsyncDisposable
 
         [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "config reload rejected; still serving the last good config:\n{Error}")]
         public static partial void ReloadRejected(ILogger logger, string error);
-
-        [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "listener change needs a restart to take effect ({Change}); the other changes are applied")]
-        public static partial void ListenerNeedsRestart(ILogger logger, string change);
 
         [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "file watching unavailable ({Reason}); polling the config file instead")]
         public static partial void WatcherFailed(ILogger logger, string reason);

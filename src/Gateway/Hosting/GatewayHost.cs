@@ -11,6 +11,7 @@ using Gateway.Proxy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,21 +23,21 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Gateway.Hosting;
 
 /// <summary>
-/// The running gateway: Kestrel bound to every envoy.yaml listener (and the admin address), one
+/// The running gateway: a Kestrel server per envoy.yaml listener (and the admin address), one
 /// terminal handler that dispatches each request to its listener's connection manager, and the
 /// current config snapshot. Used by Program and, in-process, by the tests.
 /// </summary>
 public sealed partial class GatewayHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly List<ListenerSlot> _slots;
+    private readonly ListenerManager _listeners;
     private readonly Microsoft.Extensions.Logging.ILogger _logger;
 
-    private GatewayHost(WebApplication app, GatewayState state, List<ListenerSlot> slots)
+    private GatewayHost(WebApplication app, GatewayState state, ListenerManager listeners)
     {
         _app = app;
         State = state;
-        _slots = slots;
+        _listeners = listeners;
         _logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("main");
     }
 
@@ -49,9 +50,9 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
     /// <summary>Bound port of each listener by name (the real one for port_value 0).</summary>
     public IReadOnlyDictionary<string, int> ListenerPorts =>
-        _slots.Where(s => !s.IsAdmin).ToDictionary(s => s.Name, s => s.BoundPort);
+        Slots.Where(s => !s.IsAdmin).ToDictionary(s => s.Name, s => s.BoundPort);
 
-    public int? AdminPort => _slots.FirstOrDefault(s => s.IsAdmin)?.BoundPort;
+    public int? AdminPort => Slots.FirstOrDefault(s => s.IsAdmin)?.BoundPort;
 
     /// <summary>Loads the config and starts serving. Throws <see cref="ConfigException"/> for a bad config.</summary>
     public static async Task<GatewayHost> StartAsync(GatewayOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
@@ -75,51 +76,20 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton<ProxyHandler>();
         builder.Services.AddSingleton<AdminHandler>();
 
-        var slots = new List<ListenerSlot>();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.AllowSynchronousIO = false;
-            kestrel.Limits.MaxRequestBodySize = null;
-            var maxHeadersKb = config.Listeners.Count > 0 ? config.Listeners.Max(l => l.Http.MaxRequestHeadersKb) : 60;
-            kestrel.Limits.MaxRequestHeadersTotalSize = maxHeadersKb * 1024;
-            foreach (var listener in config.Listeners)
-            {
-                var slot = new ListenerSlot(listener.Name, isAdmin: false);
-                slots.Add(slot);
-                kestrel.Listen(IPAddress.Parse(listener.Address.Address), listener.Address.Port, listen => ConfigureListener(listen, listener, slot));
-            }
-
-            if (config.Admin is { } admin && IPAddress.TryParse(admin.Address.Address, out var adminIp))
-            {
-                var slot = new ListenerSlot("admin", isAdmin: true);
-                slots.Add(slot);
-                kestrel.Listen(adminIp, admin.Address.Port, listen =>
-                {
-                    slot.ListenOptions = listen;
-                    listen.Protocols = HttpProtocols.Http1;
-                    listen.Use(next => connection =>
-                    {
-                        connection.Items[ListenerSlot.ItemKey] = slot;
-                        return CountConnectionAsync(slot, connection, next);
-                    });
-                });
-            }
-        });
+        // Our IServer in place of Kestrel's: one Kestrel server per listener, so reloads can bind and unbind them.
+        builder.Services.AddSingleton<ListenerManager>();
+        builder.Services.AddSingleton<IServer>(sp => sp.GetRequiredService<ListenerManager>());
 
         var app = builder.Build();
         var services = app.Services;
         var snapshotBuilder = new SnapshotBuilder(options, factories, services);
         var snapshot = snapshotBuilder.Build(loaded, previous: null);
         var state = new GatewayState(snapshot, options, health);
-        var host = new GatewayHost(app, state, slots);
+        var listeners = services.GetRequiredService<ListenerManager>();
+        var host = new GatewayHost(app, state, listeners);
         var proxy = services.GetRequiredService<ProxyHandler>();
         var admin = services.GetRequiredService<AdminHandler>();
-        foreach (var slot in slots)
-        {
-            slot.Stats = slot.IsAdmin ? admin.Stats : snapshot.Listeners.GetValueOrDefault(slot.Name)?.Stats;
-        }
-
+        listeners.Configure(config, snapshot, admin);
         admin.Attach(host);
         app.Run(context => host.DispatchAsync(context, proxy, admin));
 
@@ -135,20 +105,21 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
         await snapshot.Clusters.StartAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var slot in slots)
+        foreach (var slot in listeners.Slots)
         {
-            if (snapshot.Listeners.TryGetValue(slot.Name, out var runtime) && !slot.IsAdmin)
+            if (!slot.IsAdmin && snapshot.Listeners.TryGetValue(slot.Name, out var runtime))
             {
                 runtime.BoundPort = slot.BoundPort;
             }
-
-            Log.Listening(host._logger, slot.IsAdmin ? "admin" : "listener", slot.Name, slot.ListenOptions?.IPEndPoint?.ToString() ?? "?");
         }
 
         Log.Started(host._logger, options.ConfigPath, config.Listeners.Count, config.Clusters.Count);
 
         // Live reload (issue 5): POST /reload always works; watching is off under --disable-hot-reload.
-        host.Reloader = new ConfigReloader(state, snapshotBuilder, options.ConfigPath, initialHash, services.GetRequiredService<ILoggerFactory>());
+        host.Reloader = new ConfigReloader(state, snapshotBuilder, options.ConfigPath, initialHash, services.GetRequiredService<ILoggerFactory>())
+        {
+            Listeners = listeners,
+        };
         if (!options.DisableHotReload)
         {
             host.Reloader.Start();
@@ -157,52 +128,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
         return host;
     }
 
-    private static void ConfigureListener(ListenOptions listen, ListenerConfig listener, ListenerSlot slot)
-    {
-        slot.ListenOptions = listen;
-        listen.Protocols = listener.Http.CodecType switch
-        {
-            CodecType.Http1 => HttpProtocols.Http1,
-            CodecType.Http2 => HttpProtocols.Http2,
-            // Cleartext AUTO serves HTTP/1.1 (Kestrel cannot sniff h2c beside it); TLS offers h2 via ALPN.
-            _ => listener.Tls is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2,
-        };
-        listen.Use(next => connection =>
-        {
-            connection.Items[ListenerSlot.ItemKey] = slot;
-            return CountConnectionAsync(slot, connection, next);
-        });
-        if (listener.Tls is { } tls)
-        {
-            var certificate = X509Certificate2.CreateFromPem(tls.CertificateChainPem, tls.PrivateKeyPem);
-            listen.UseHttps(certificate);
-        }
-    }
-
-    /// <summary>downstream_cx_total / downstream_cx_active of the listener's connection manager, per connection.</summary>
-    private static async Task CountConnectionAsync(ListenerSlot slot, Microsoft.AspNetCore.Connections.ConnectionContext connection, Microsoft.AspNetCore.Connections.ConnectionDelegate next)
-    {
-        var stats = slot.Stats;
-        if (stats is null)
-        {
-            await next(connection).ConfigureAwait(false);
-            return;
-        }
-
-        Interlocked.Increment(ref stats.DownstreamCxTotal);
-        Interlocked.Increment(ref stats.DownstreamCxActive);
-        try
-        {
-            await next(connection).ConfigureAwait(false);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref stats.DownstreamCxActive);
-        }
-    }
-
     /// <summary>Listener slots (Kestrel endpoints), for the admin's listener stats.</summary>
-    internal IReadOnlyList<ListenerSlot> Slots => _slots;
+    internal IReadOnlyList<ListenerSlot> Slots => _listeners.Slots;
 
     private Task DispatchAsync(HttpContext context, ProxyHandler proxy, AdminHandler admin)
     {
@@ -221,7 +148,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var snapshot = State.Current;
         if (!snapshot.Listeners.TryGetValue(slot.Name, out var listener))
         {
-            // The listener was removed by a reload; its port closes once the reload applies.
+            // The listener was removed by a reload: a request on a connection its draining server still has.
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         }
@@ -256,9 +183,6 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "{Kind} '{Name}' listening on {Address}")]
-        public static partial void Listening(Microsoft.Extensions.Logging.ILogger logger, string kind, string name, string address);
-
         [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "all clusters initialized; serving '{Config}' with {Listeners} listener(s) and {Clusters} cluster(s)")]
         public static partial void Started(Microsoft.Extensions.Logging.ILogger logger, string config, int listeners, int clusters);
 

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Gateway.Clusters.Model;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Hosting;
+
+/// <summary>
+/// One Kestrel server bound to one envoy.yaml listener (or the admin address). A listener gets its own
+/// server so a reload can bind a new one, or stop a removed one (unbind, drain, release the port),
+/// without touching the connections of the others. Its connections carry the <see cref="Slot"/> in their
+/// items, which is how the request handler finds the listener (as cheap as with one shared server).
+/// </summary>
+internal sealed class ListenerServer : IDisposable
+{
+    private readonly KestrelServer _server;
+
+    private ListenerServer(ListenerSlot slot, string binding, KestrelServerOptions options, IConnectionListenerFactory transport, ILoggerFactory loggerFactory)
+    {
+        Slot = slot;
+        Binding = binding;
+        _server = new KestrelServer(Options.Create(options), transport, loggerFactory);
+    }
+
+    public ListenerSlot Slot { get; }
+
+    /// <summary>What the socket depends on (address, port, codec, TLS, header limit); a change means a rebind.</summary>
+    public string Binding { get; }
+
+    public KestrelServer Kestrel => _server;
+
+    /// <summary>A server for an envoy.yaml listener; nothing is bound until it is started.</summary>
+    public static ListenerServer ForListener(ListenerConfig listener, IServiceProvider services, IConnectionListenerFactory transport, ILoggerFactory loggerFactory)
+    {
+        var slot = new ListenerSlot(listener.Name, isAdmin: false);
+        var options = NewOptions(services, listener.Http.MaxRequestHeadersKb);
+        options.Listen(IPAddress.Parse(listener.Address.Address), listener.Address.Port, listen =>
+        {
+            slot.ListenOptions = listen;
+            listen.Protocols = listener.Http.CodecType switch
+            {
+                CodecType.Http1 => HttpProtocols.Http1,
+                CodecType.Http2 => HttpProtocols.Http2,
+                // Cleartext AUTO serves HTTP/1.1 (Kestrel cannot sniff h2c beside it); TLS offers h2 via ALPN.
+                _ => listener.Tls is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2,
+            };
+            listen.Use(next => connection =>
+            {
+                connection.Items[ListenerSlot.ItemKey] = slot;
+                return CountConnectionAsync(slot, connection, next);
+            });
+            if (listener.Tls is { } tls)
+            {
+                listen.UseHttps(X509Certificate2.CreateFromPem(tls.CertificateChainPem, tls.PrivateKeyPem));
+            }
+        });
+        return new ListenerServer(slot, BindingOf(listener), options, transport, loggerFactory);
+    }
+
+    /// <summary>The admin interface's server (HTTP/1.1, bound once at start).</summary>
+    public static ListenerServer ForAdmin(IPAddress address, int port, IServiceProvider services, IConnectionListenerFactory transport, ILoggerFactory loggerFactory)
+    {
+        var slot = new ListenerSlot("admin", isAdmin: true);
+        var options = NewOptions(services, maxRequestHeadersKb: 60);
+        options.Listen(address, port, listen =>
+        {
+            slot.ListenOptions = listen;
+            listen.Protocols = HttpProtocols.Http1;
+            listen.Use(next => connection =>
+            {
+                connection.Items[ListenerSlot.ItemKey] = slot;
+                return CountConnectionAsync(slot, connection, next);
+            });
+        });
+        return new ListenerServer(slot, $"admin|{address}|{port}", options, transport, loggerFactory);
+    }
+
+    /// <summary>
+    /// The listener fields the bound socket depends on. Routes, filters and everything else of the HCM
+    /// apply through the snapshot without a rebind.
+    /// </summary>
+    public static string BindingOf(ListenerConfig listener) =>
+        string.Join('|',
+            listener.Address.Address,
+            listener.Address.Port,
+            listener.Http.CodecType,
+            listener.Http.MaxRequestHeadersKb,
+            listener.Tls?.CertificateChainPem,
+            listener.Tls?.PrivateKeyPem,
+            listener.Tls is null ? null : string.Join(',', listener.Tls.AlpnProtocols));
+
+    private static KestrelServerOptions NewOptions(IServiceProvider services, int maxRequestHeadersKb)
+    {
+        var options = new KestrelServerOptions
+        {
+            ApplicationServices = services,
+            AddServerHeader = false,
+            AllowSynchronousIO = false,
+        };
+        options.Limits.MaxRequestBodySize = null;
+        options.Limits.MaxRequestHeadersTotalSize = maxRequestHeadersKb * 1024;
+        return options;
+    }
+
+    /// <summary>downstream_cx_total / downstream_cx_active of the listener's connection manager, per connection.</summary>
+    private static async Task CountConnectionAsync(ListenerSlot slot, ConnectionContext connection, ConnectionDelegate next)
+    {
+        var stats = slot.Stats;
+        if (stats is null)
+        {
+            await next(connection).ConfigureAwait(false);
+            return;
+        }
+
+        Interlocked.Increment(ref stats.DownstreamCxTotal);
+        Interlocked.Increment(ref stats.DownstreamCxActive);
+        try
+        {
+            await next(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref stats.DownstreamCxActive);
+        }
+    }
+
+    /// <summary>Stops accepting (the port is released), lets in-flight requests finish until <paramref name="cancellationToken"/>, then closes.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => _server.StopAsync(cancellationToken);
+
+    public void Dispose() => _server.Dispose();
+}
