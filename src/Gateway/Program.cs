@@ -54,7 +54,7 @@ catch (ConfigException e)
 }
 catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
 {
-    Console.Error.WriteLine($"error: cannot bind a listener: {e.Message}; stop whatever holds the port or change port_value in {options.ConfigPath}");
+    Console.Error.WriteLine($"error: cannot bind a listener: {e.Message.TrimEnd('.')}; stop whatever holds the port or change port_value in {options.ConfigPath}");
     return 1;
 }
 

@@ -28,6 +28,9 @@ public static class GatewayLogging
             // Off, not just quiet: while this category is enabled at any level ASP.NET starts an
             // Activity and a log scope for every request (~700 B each), which Envoy's users never see.
             .MinimumLevel.Override("Microsoft.AspNetCore.Hosting.Diagnostics", Off)
+            // A failed start (e.g. a port in use) is reported by Program as one line; the host's own
+            // "Hosting failed to start" would add a stack trace for a user mistake.
+            .MinimumLevel.Override("Microsoft.Extensions.Hosting.Internal.Host", Off)
             .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
             .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
             .Enrich.With(new EnvoyLogEnricher());

@@ -70,6 +70,28 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task ServeOnAPortInUseIsOneClearLineWithoutStackTrace()
+    {
+        using var held = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        held.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        held.Listen();
+        var port = ((IPEndPoint)held.LocalEndPoint!).Port;
+        var yaml = EnvoyYaml.WithRoutes("""
+            - match: { prefix: "/" }
+              direct_response: { status: 200 }
+            """).Replace("port_value: 0", $"port_value: {port}");
+        Write("busy.yaml", yaml);
+
+        var result = await GatewayProcess.RunAsync(_directory, TimeSpan.FromSeconds(30), "-c", "busy.yaml");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"cannot bind a listener", result.StdErr);
+        Assert.Contains($"{port}", result.StdErr);
+        Assert.Contains("busy.yaml", result.StdErr);
+        Assert.DoesNotContain("   at ", result.StdErr + result.StdOut);
+    }
+
+    [Fact]
     public async Task MissingFileIsAClearError()
     {
         var result = await GatewayProcess.RunAsync(_directory, null, "--mode", "validate", "-c", "absent.yaml");
