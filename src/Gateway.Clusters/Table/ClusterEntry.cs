@@ -50,11 +50,15 @@ public sealed class ClusterEntry : IDisposable
         CircuitBreaker = new CircuitBreaker(config.CircuitBreakers, config.Protocol, Stats);
         Outlier = config.OutlierDetection is { } outlier ? new OutlierDetector(this, outlier) : null;
         HealthChecker = config.HealthCheck is { } check ? new HttpHealthChecker(this, check) : null;
-        CanonicalConfig = ClusterConfigCanonicalForm.Of(config);
     }
 
-    /// <summary>The config in a canonical text form: equal text means a reload can keep this entry.</summary>
-    public string CanonicalConfig { get; }
+    private string? _canonicalConfig;
+
+    /// <summary>
+    /// The config in a canonical text form: equal text means a reload can keep this entry. Computed on
+    /// the first reload, not at start-up (serialising it costs tens of milliseconds of JIT on a cold start).
+    /// </summary>
+    public string CanonicalConfig => _canonicalConfig ??= ClusterConfigCanonicalForm.Of(Config);
 
     /// <summary>circuit_breakers.thresholds; the router and the http-call callout both pass through it.</summary>
     public CircuitBreaker CircuitBreaker { get; }
