@@ -22,6 +22,8 @@ public sealed partial class ProxyHandler
     private readonly IHttpForwarder _forwarder;
     private readonly ILogger _logger;
 
+    private static readonly byte[] BadRequestBody = "Bad Request"u8.ToArray();
+
     public ProxyHandler(IHttpForwarder forwarder, ILoggerFactory loggerFactory)
     {
         _forwarder = forwarder;
@@ -53,6 +55,15 @@ public sealed partial class ProxyHandler
             }
 
             var headers = request.Headers;
+            if (RequestHeaderValidator.HasInvalidValue(headers))
+            {
+                state.ResponseFlags = "DPE";
+                state.ResponseCodeDetails = "http1.invalid_characters";
+                context.Response.Headers.Connection = "close";
+                await LocalReply.WriteAsync(context, StatusCodes.Status400BadRequest, BadRequestBody, default).ConfigureAwait(false);
+                return;
+            }
+
             if (http.GenerateRequestId && headers[HeaderNames.XRequestId].Count == 0)
             {
                 headers[HeaderNames.XRequestId] = Guid.NewGuid().ToString();
