@@ -47,7 +47,11 @@ internal static class ClusterConfigReader
             "RING_HASH", "MAGLEV", "CLUSTER_PROVIDED", "LOAD_BALANCING_POLICY_CONFIG");
         var family = cluster.Enum("dns_lookup_family", DnsLookupFamily.Auto, "envoy.config.cluster.v3.Cluster.DnsLookupFamily");
         var refresh = cluster.Duration("dns_refresh_rate") ?? TimeSpan.FromSeconds(5);
-        cluster.Accept("respect_dns_ttl");
+        if (cluster.Bool("respect_dns_ttl"))
+        {
+            cluster.Context.Unsupported(cluster.Join("respect_dns_ttl"), cluster.MarkOf("respect_dns_ttl"),
+                "respect_dns_ttl is not implemented; DNS is re-resolved every dns_refresh_rate");
+        }
         cluster.Accept("alt_stat_name");
         var endpoints = ReadLoadAssignment(cluster.Message("load_assignment", "envoy.config.endpoint.v3.ClusterLoadAssignment"), type);
         var protocol = UpstreamProtocol.Http1;
@@ -143,7 +147,12 @@ internal static class ClusterConfigReader
             {
                 var weight = (int)(lbEndpoint.Integer("load_balancing_weight", 1, 128 * 1024) ?? 1);
                 lbEndpoint.Accept("metadata");
-                lbEndpoint.Accept("health_status");
+                if (lbEndpoint.String("health_status") is { } healthStatus &&
+                    !healthStatus.Equals("HEALTHY", StringComparison.OrdinalIgnoreCase) && !healthStatus.Equals("UNKNOWN", StringComparison.OrdinalIgnoreCase))
+                {
+                    lbEndpoint.Context.Unsupported(lbEndpoint.Join("health_status"), lbEndpoint.MarkOf("health_status"),
+                        $"health_status {healthStatus} is not implemented; remove the endpoint, or use health_checks to take it out of rotation");
+                }
                 var endpoint = lbEndpoint.Message("endpoint", "envoy.config.endpoint.v3.Endpoint");
                 lbEndpoint.Finish();
                 if (endpoint is null)
@@ -311,6 +320,9 @@ internal static class ClusterConfigReader
         tls.Accept("allow_renegotiation");
         string? trustedCa = null;
         var alpn = (IReadOnlyList<string>)[];
+        // Envoy's upstream defaults: TLS 1.2 to 1.3.
+        var minimum = System.Security.Authentication.SslProtocols.Tls12;
+        var maximum = System.Security.Authentication.SslProtocols.Tls13;
         if (tls.Message("common_tls_context", "envoy.extensions.transport_sockets.tls.v3.CommonTlsContext") is { } common)
         {
             alpn = common.Strings("alpn_protocols");
@@ -322,8 +334,8 @@ internal static class ClusterConfigReader
 
             if (common.Message("tls_params", "envoy.extensions.transport_sockets.tls.v3.TlsParameters") is { } tlsParams)
             {
-                tlsParams.Accept("tls_minimum_protocol_version");
-                tlsParams.Accept("tls_maximum_protocol_version");
+                minimum = TlsVersionOf(tlsParams, "tls_minimum_protocol_version", minimum);
+                maximum = TlsVersionOf(tlsParams, "tls_maximum_protocol_version", maximum);
                 tlsParams.Finish();
             }
 
@@ -331,7 +343,45 @@ internal static class ClusterConfigReader
         }
 
         tls.Finish();
-        return new UpstreamTlsConfig(sni, trustedCa, alpn);
+        return new UpstreamTlsConfig(sni, trustedCa, alpn, ProtocolsBetween(minimum, maximum));
+    }
+
+    /// <summary>TlsParameters.TlsProtocol: TLS_AUTO keeps the default; 1.0 and 1.1 are refused (the platform disables them).</summary>
+    private static System.Security.Authentication.SslProtocols TlsVersionOf(MessageReader tlsParams, string field, System.Security.Authentication.SslProtocols fallback)
+    {
+        var text = tlsParams.String(field);
+        switch (text?.ToUpperInvariant())
+        {
+            case null or "TLS_AUTO":
+                return fallback;
+            case "TLSV1_2":
+                return System.Security.Authentication.SslProtocols.Tls12;
+            case "TLSV1_3":
+                return System.Security.Authentication.SslProtocols.Tls13;
+            case "TLSV1_0" or "TLSV1_1":
+                tlsParams.Context.Unsupported(tlsParams.Join(field), tlsParams.MarkOf(field), $"{text} is not supported; use TLSv1_2 or TLSv1_3");
+                return fallback;
+            default:
+                tlsParams.Context.Error(tlsParams.Join(field), tlsParams.MarkOf(field),
+                    $"invalid value '{text}' for enum envoy.extensions.transport_sockets.tls.v3.TlsParameters.TlsProtocol; expected one of TLS_AUTO, TLSv1_0, TLSv1_1, TLSv1_2, TLSv1_3");
+                return fallback;
+        }
+    }
+
+    private static System.Security.Authentication.SslProtocols ProtocolsBetween(System.Security.Authentication.SslProtocols minimum, System.Security.Authentication.SslProtocols maximum)
+    {
+        var result = System.Security.Authentication.SslProtocols.None;
+        if (minimum <= System.Security.Authentication.SslProtocols.Tls12 && maximum >= System.Security.Authentication.SslProtocols.Tls12)
+        {
+            result |= System.Security.Authentication.SslProtocols.Tls12;
+        }
+
+        if (maximum >= System.Security.Authentication.SslProtocols.Tls13)
+        {
+            result |= System.Security.Authentication.SslProtocols.Tls13;
+        }
+
+        return result == System.Security.Authentication.SslProtocols.None ? System.Security.Authentication.SslProtocols.Tls13 : result;
     }
 
     private static CircuitBreakerThresholds ReadCircuitBreakers(MessageReader? breakers)

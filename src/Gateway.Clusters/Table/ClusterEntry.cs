@@ -261,6 +261,7 @@ public sealed class ClusterEntry : IDisposable
                     ? tls.AlpnProtocols.Select(p => new SslApplicationProtocol(p)).ToList()
                     : null,
                 RemoteCertificateValidationCallback = CreateValidator(tls),
+                EnabledSslProtocols = tls.Protocols,
             };
             if (tls.Sni is not null)
             {
@@ -271,6 +272,7 @@ public sealed class ClusterEntry : IDisposable
                 {
                     TargetHost = tls.Sni,
                     RemoteCertificateValidationCallback = handler.SslOptions.RemoteCertificateValidationCallback,
+                    EnabledSslProtocols = tls.Protocols,
                     ApplicationProtocols = handler.SslOptions.ApplicationProtocols ?? config.Protocol switch
                     {
                         UpstreamProtocol.Http2 => [SslApplicationProtocol.Http2],

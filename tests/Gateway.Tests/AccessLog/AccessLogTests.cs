@@ -20,7 +20,7 @@ public sealed class AccessLogTests
 
     /// <summary>The standard-traffic gateway in front of <paramref name="upstream"/>, its config and logs in <paramref name="directory"/>.</summary>
     private static Task<TestGateway> StartAsync(DemoUpstreamHandle upstream, string accessLogs, string directory) =>
-        TestGateway.StartAsync(EnvoyYaml.StandardTraffic(upstream.Port, TestGateway.FreePort(), accessLogs), directory: directory);
+        TestGateway.StartAsync(EnvoyYaml.StandardTraffic(upstream.Port, TestGateway.RefusedPort(), accessLogs), directory: directory);
 
     [Fact]
     public async Task Default_format_is_envoys_line()

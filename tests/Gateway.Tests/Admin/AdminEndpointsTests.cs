@@ -30,7 +30,7 @@ public sealed class AdminEndpointsTests : IClassFixture<AdminEndpointsTests.Traf
         public async Task InitializeAsync()
         {
             Upstream = await DemoUpstreamServer.StartAsync();
-            Gateway = await TestGateway.StartAsync(EnvoyYaml.StandardTraffic(Upstream.Port, TestGateway.FreePort()), TestGateway.InfoLogs);
+            Gateway = await TestGateway.StartAsync(EnvoyYaml.StandardTraffic(Upstream.Port, TestGateway.RefusedPort()), TestGateway.InfoLogs);
             await Gateway.SendStandardTrafficAsync();
         }
 

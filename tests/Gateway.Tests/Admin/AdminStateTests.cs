@@ -14,7 +14,7 @@ public sealed class AdminStateTests
 {
     /// <summary>At info level (the gateway's default), which these tests list and change.</summary>
     private static Task<TestGateway> StartAsync(DemoUpstreamHandle upstream, Func<GatewayOptions, GatewayOptions>? configure = null) =>
-        TestGateway.StartAsync(EnvoyYaml.StandardTraffic(upstream.Port, TestGateway.FreePort()), configure ?? TestGateway.InfoLogs);
+        TestGateway.StartAsync(EnvoyYaml.StandardTraffic(upstream.Port, TestGateway.RefusedPort()), configure ?? TestGateway.InfoLogs);
 
     [Fact]
     public async Task Healthcheck_fail_drains_and_ok_restores()

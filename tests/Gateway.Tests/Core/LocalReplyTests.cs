@@ -72,7 +72,7 @@ public sealed class LocalReplyTests
     [Fact]
     public async Task ClosedPortIsConnectionFailure()
     {
-        var port = TestGateway.FreePort();
+        var port = TestGateway.RefusedPort();
         await using var gw = await TestGateway.StartAsync(EnvoyYaml.WithRoutes("""
             - match: { prefix: "/" }
               route: { cluster: closed }

@@ -208,7 +208,7 @@ public sealed class HealthCheckFilterTests
             - match: { prefix: "/" }
               route: { cluster: live }
             """,
-            EnvoyYaml.StaticCluster("live", upstream.Port, healthChecks) + EnvoyYaml.StaticCluster("dead", TestGateway.FreePort(), healthChecks),
+            EnvoyYaml.StaticCluster("live", upstream.Port, healthChecks) + EnvoyYaml.StaticCluster("dead", TestGateway.RefusedPort(), healthChecks),
             httpFilters: filters);
         await using var gateway = await TestGateway.StartAsync(yaml);
         Assert.True(gateway.Host.State.Current.Clusters.TryGet("dead", out var dead));

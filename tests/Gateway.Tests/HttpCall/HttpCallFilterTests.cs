@@ -176,7 +176,7 @@ public sealed class HttpCallFilterTests : IAsyncLifetime
     [Fact]
     public async Task Connection_refused_delivers_503_connect_error()
     {
-        using var table = new ClusterTable([Cluster(SeedCluster, TestGateway.FreePort())]);
+        using var table = new ClusterTable([Cluster(SeedCluster, TestGateway.RefusedPort())]);
         var filter = Filter("", _logs);
         var context = Context(table);
 

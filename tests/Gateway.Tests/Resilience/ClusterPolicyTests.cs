@@ -40,7 +40,7 @@ public class ClusterPolicyTests
         // Connect failures are gateway failures. consecutive_5xx is set out of reach, so only the
         // gateway-failure rule can eject, and Envoy enforces it at 0% unless told otherwise.
         await using var upstream = await DemoUpstreamServer.StartAsync();
-        var dead = TestGateway.FreePort();
+        var dead = TestGateway.RefusedPort();
         var enforcingLine = enforcing is null ? "" : $"\n  enforcing_consecutive_gateway_failure: {enforcing}";
         await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([upstream.Port, dead], clusterExtra: $"""
             outlier_detection:
@@ -63,7 +63,7 @@ public class ClusterPolicyTests
     public async Task Consecutive5xxEjectsTheHostAndItComesBack()
     {
         await using var upstream = await DemoUpstreamServer.StartAsync();
-        var dead = TestGateway.FreePort();
+        var dead = TestGateway.RefusedPort();
         await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([upstream.Port, dead], clusterExtra: """
             outlier_detection:
               consecutive_5xx: 3
@@ -99,7 +99,7 @@ public class ClusterPolicyTests
     [Fact]
     public async Task MaxEjectionPercentStillEjectsOneHostButNoMore()
     {
-        await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([TestGateway.FreePort(), TestGateway.FreePort()], clusterExtra: """
+        await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([TestGateway.RefusedPort(), TestGateway.RefusedPort()], clusterExtra: """
             outlier_detection:
               consecutive_5xx: 1
               base_ejection_time: 30s
@@ -173,7 +173,7 @@ public class ClusterPolicyTests
     public async Task RetryOn5xxMovesAConnectFailureToAnotherHost()
     {
         await using var upstream = await DemoUpstreamServer.StartAsync();
-        await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([upstream.Port, TestGateway.FreePort()], routeExtra: """
+        await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([upstream.Port, TestGateway.RefusedPort()], routeExtra: """
             retry_policy:
               retry_on: 5xx
               num_retries: 2

@@ -186,7 +186,25 @@ public sealed class TestGateway : IAsyncDisposable
         };
     }
 
-    /// <summary>A port nothing listens on: bound, then released (for connection-failure tests).</summary>
+    private static readonly List<Socket> ReservedPorts = new();
+
+    /// <summary>
+    /// A port that refuses connections for the whole test run: bound but never listening, and kept
+    /// bound, so no test running in parallel can take it (which would turn a connect failure into a 200).
+    /// </summary>
+    public static int RefusedPort()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        lock (ReservedPorts)
+        {
+            ReservedPorts.Add(socket);
+        }
+
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    /// <summary>A port free right now, for a test that binds it itself later (bound, then released).</summary>
     public static int FreePort()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
