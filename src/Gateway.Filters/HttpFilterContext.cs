@@ -3,8 +3,12 @@ using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Filters;
 
-/// <summary>What a filter may know of the request beyond the HttpContext: the matched route's cluster, the cluster table of this snapshot, the request id.</summary>
-public sealed class HttpFilterContext
+/// <summary>
+/// What a filter may know of the request beyond the HttpContext: the matched route's cluster, the cluster
+/// table of this snapshot, the request id. Not sealed: the gateway's per-request state extends it, so a
+/// request costs one such object, not two.
+/// </summary>
+public class HttpFilterContext
 {
     public HttpFilterContext(HttpContext httpContext, ClusterTable clusters)
     {

@@ -91,7 +91,7 @@ public sealed class EnvoyHttpTransformer : HttpTransformer
         if (!_listener.Router.SuppressEnvoyHeaders)
         {
             var elapsed = (long)Stopwatch.GetElapsedTime(state.UpstreamStartTimestamp).TotalMilliseconds;
-            headers[HeaderNames.XEnvoyUpstreamServiceTime] = elapsed.ToString(CultureInfo.InvariantCulture);
+            headers[HeaderNames.XEnvoyUpstreamServiceTime] = MillisecondsText(elapsed);
         }
 
         var route = state.Route!;
@@ -102,6 +102,14 @@ public sealed class EnvoyHttpTransformer : HttpTransformer
 
         return copyBody;
     }
+
+    // Most upstreams answer within a second: their service-time values are formatted once and reused.
+    private static readonly string?[] SmallMilliseconds = new string?[1024];
+
+    private static string MillisecondsText(long milliseconds) =>
+        (ulong)milliseconds < (ulong)SmallMilliseconds.Length
+            ? SmallMilliseconds[milliseconds] ??= milliseconds.ToString(CultureInfo.InvariantCulture)
+            : milliseconds.ToString(CultureInfo.InvariantCulture);
 
     internal static int PathLength(string target)
     {

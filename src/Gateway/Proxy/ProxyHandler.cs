@@ -38,8 +38,7 @@ public sealed partial class ProxyHandler
         var stats = listener.Stats;
         Interlocked.Increment(ref stats.DownstreamRqTotal);
         Interlocked.Increment(ref stats.DownstreamRqActive);
-        var filterContext = new HttpFilterContext(context, snapshot.Clusters);
-        var state = new RequestState(listener, filterContext, Stopwatch.GetTimestamp());
+        var state = new RequestState(context, snapshot.Clusters, listener, Stopwatch.GetTimestamp());
         context.Features.Set(state);
         var accessLog = listener.AccessLog;
         var byteCounter = accessLog?.Begin(context);
@@ -70,7 +69,7 @@ public sealed partial class ProxyHandler
             }
 
             var requestId = headers[HeaderNames.XRequestId].ToString();
-            state.FilterContext.RequestId = requestId;
+            state.RequestId = requestId;
             if (http.AlwaysSetRequestIdInResponse)
             {
                 context.Response.Headers[HeaderNames.XRequestId] = requestId;
@@ -101,13 +100,13 @@ public sealed partial class ProxyHandler
             {
                 clusterName = route.Cluster
                     ?? (route.ClusterHeader is { } header ? headers[header].ToString() : route.Weighted!.Pick());
-                state.FilterContext.RouteClusterName = clusterName;
+                state.RouteClusterName = clusterName;
             }
 
             // Envoy runs the decoder filters before the router acts, whatever the route turns out to be.
-            if (!listener.Filters.IsEmpty && !await listener.Filters.RunAsync(state.FilterContext).ConfigureAwait(false))
+            if (!listener.Filters.IsEmpty && !await listener.Filters.RunAsync(state).ConfigureAwait(false))
             {
-                state.ResponseFlags = state.FilterContext.ResponseFlag;
+                state.ResponseFlags = state.ResponseFlag;
                 return;
             }
 
@@ -156,7 +155,7 @@ public sealed partial class ProxyHandler
     private async Task ForwardAsync(HttpContext context, ListenerRuntime listener, RequestState state, CompiledRoute route, string clusterName, string rawTarget, int pathLength)
     {
         var headers = context.Request.Headers;
-        if (!state.FilterContext.Clusters.TryGet(clusterName, out var cluster))
+        if (!state.Clusters.TryGet(clusterName, out var cluster))
         {
             Interlocked.Increment(ref listener.Stats.NoCluster);
             state.ResponseFlags = "NC";

@@ -1,4 +1,6 @@
+using Gateway.Clusters.Table;
 using Gateway.Filters;
+using Microsoft.AspNetCore.Http;
 using Gateway.Routing;
 
 namespace Gateway.Proxy;
@@ -8,18 +10,16 @@ namespace Gateway.Proxy;
 /// log and stats: when it started, the route and cluster, the upstream host and Envoy's response flag.
 /// One object per request, stored as an HttpContext feature.
 /// </summary>
-public sealed class RequestState
+public sealed class RequestState : HttpFilterContext
 {
-    public RequestState(ListenerRuntime listener, HttpFilterContext filterContext, long startTimestamp)
+    public RequestState(HttpContext httpContext, ClusterTable clusters, ListenerRuntime listener, long startTimestamp)
+        : base(httpContext, clusters)
     {
         Listener = listener;
-        FilterContext = filterContext;
         StartTimestamp = startTimestamp;
     }
 
     public ListenerRuntime Listener { get; }
-
-    public HttpFilterContext FilterContext { get; }
 
     public long StartTimestamp { get; }
 
