@@ -161,7 +161,7 @@ internal static class ClusterConfigReader
                     continue;
                 }
 
-                endpoint.Accept("hostname");
+                var hostname = endpoint.String("hostname");
                 if (endpoint.Message("health_check_config", "envoy.config.endpoint.v3.Endpoint.HealthCheckConfig") is { } hc)
                 {
                     hc.Accept("port_value");
@@ -182,7 +182,7 @@ internal static class ClusterConfigReader
                         $"malformed IP address: {address.Address}; a STATIC cluster needs IP addresses, use type STRICT_DNS or LOGICAL_DNS for host names");
                 }
 
-                result.Add(new EndpointConfig(address.Address, address.Port, weight, priority));
+                result.Add(new EndpointConfig(address.Address, address.Port, weight, priority, string.IsNullOrEmpty(hostname) ? null : hostname));
             }
         }
 

@@ -1,4 +1,5 @@
 namespace Gateway.Clusters.Model;
 
 /// <summary>One lb_endpoint: address (IP or host name), port, load-balancing weight and priority.</summary>
-public sealed record EndpointConfig(string Address, int Port, int Weight, int Priority);
+/// <param name="Hostname">endpoint.hostname: the name auto_host_rewrite sends for this host (Envoy prefers it to a DNS name).</param>
+public sealed record EndpointConfig(string Address, int Port, int Weight, int Priority, string? Hostname = null);

@@ -77,6 +77,28 @@ public sealed class ProxyBehaviourTests
     }
 
     [Fact]
+    public async Task AutoHostRewriteUsesTheEndpointHostnameWhenGiven()
+    {
+        // endpoint.hostname names a STATIC host too; auto_host_rewrite sends it.
+        await using var upstream = await DemoUpstreamServer.StartAsync();
+        var cluster = $$"""
+            - name: up
+              type: STATIC
+              load_assignment:
+                cluster_name: up
+                endpoints:
+                - lb_endpoints:
+                  - endpoint: { hostname: backend.internal, address: { socket_address: { address: 127.0.0.1, port_value: {{upstream.Port}} } } }
+            """;
+        await using var gw = await TestGateway.StartAsync(EnvoyYaml.WithRoutes("""
+            - match: { prefix: "/" }
+              route: { cluster: up, auto_host_rewrite: true }
+            """, cluster));
+        var echo = await UpstreamEcho.ReadAsync(await gw.Client.GetAsync("/anything"));
+        Assert.Equal("backend.internal", echo.Header("host"));
+    }
+
+    [Fact]
     public async Task UpgradeConfigsOnTheConnectionManagerAllowWebSockets()
     {
         await using var upstream = await DemoUpstreamServer.StartAsync();
