@@ -263,14 +263,14 @@ public sealed class ClusterEntry : IDisposable
                 RemoteCertificateValidationCallback = CreateValidator(tls),
                 EnabledSslProtocols = tls.Protocols,
             };
-            if (tls.Sni is not null)
             {
-                // SocketsHttpHandler ignores SslOptions.TargetHost and sends the Host header as SNI, so a
-                // configured sni is honoured by doing the handshake in ConnectAsync (the handler uses a
-                // returned SslStream as is). ALPN must then be chosen here too.
+                // SocketsHttpHandler ignores SslOptions.TargetHost and sends the Host header as SNI. Envoy
+                // sends the configured sni, and no SNI at all without one; so the handshake is done in
+                // ConnectAsync (the handler uses a returned SslStream as is), which means ALPN is chosen
+                // here too.
                 _sniTls = new SslClientAuthenticationOptions
                 {
-                    TargetHost = tls.Sni,
+                    TargetHost = tls.Sni ?? "",
                     RemoteCertificateValidationCallback = handler.SslOptions.RemoteCertificateValidationCallback,
                     EnabledSslProtocols = tls.Protocols,
                     ApplicationProtocols = handler.SslOptions.ApplicationProtocols ?? config.Protocol switch

@@ -221,4 +221,24 @@ public sealed class ProxyBehaviourTests
         Assert.Equal("https", await gw.Client.GetStringAsync("/"));
         Assert.Equal("backend.test", upstream.LastSni);
     }
+
+    [Fact]
+    public async Task UpstreamTlsWithoutSniSendsNoServerName()
+    {
+        // Envoy sends no SNI unless the UpstreamTlsContext names one; the client's Host is not used for it.
+        await using var upstream = await TinyUpstream.StartAsync(
+            context => context.Response.WriteAsync(context.Request.IsHttps ? "https" : "http"), tls: true);
+        var tls = """
+            transport_socket:
+              name: envoy.transport_sockets.tls
+              typed_config:
+                "@type": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext
+            """;
+        await using var gw = await TestGateway.StartAsync(Yaml(upstream.Port, clusterExtra: tls));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Host = "client.test";
+        using var response = await gw.Client.SendAsync(request);
+        Assert.Equal("https", await response.Content.ReadAsStringAsync());
+        Assert.True(string.IsNullOrEmpty(upstream.LastSni), $"SNI sent: {upstream.LastSni}");
+    }
 }
