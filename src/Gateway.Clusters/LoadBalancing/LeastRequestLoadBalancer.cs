@@ -14,6 +14,6 @@ public sealed class LeastRequestLoadBalancer : ILoadBalancer
 
         var a = endpoints[Random.Shared.Next(endpoints.Length)];
         var b = endpoints[Random.Shared.Next(endpoints.Length)];
-        return Volatile.Read(ref b.ActiveRequests) < Volatile.Read(ref a.ActiveRequests) ? b : a;
+        return Volatile.Read(ref b.Stats.RqActive) < Volatile.Read(ref a.Stats.RqActive) ? b : a;
     }
 }

@@ -126,8 +126,8 @@ public sealed class ClusterEntry : IDisposable
 
     /// <summary>
     /// Counts a request to <paramref name="endpoint"/> as sent: <c>upstream_rq_total</c>/<c>_active</c> of
-    /// the cluster, <c>rq_total</c>/<c>rq_active</c> of the host, and the host's active count least-request
-    /// balancing reads. Pair every call with <see cref="EndUpstreamRequest"/>.
+    /// the cluster, <c>rq_total</c>/<c>rq_active</c> of the host (also what least-request balancing
+    /// reads). Pair every call with <see cref="EndUpstreamRequest"/>.
     /// </summary>
     public void BeginUpstreamRequest(UpstreamEndpoint endpoint)
     {
@@ -135,7 +135,6 @@ public sealed class ClusterEntry : IDisposable
         Interlocked.Increment(ref Stats.UpstreamRqActive);
         Interlocked.Increment(ref endpoint.Stats.RqTotal);
         Interlocked.Increment(ref endpoint.Stats.RqActive);
-        Interlocked.Increment(ref endpoint.ActiveRequests);
     }
 
     /// <summary>The request <see cref="BeginUpstreamRequest"/> counted is over (answered or failed).</summary>
@@ -143,7 +142,6 @@ public sealed class ClusterEntry : IDisposable
     {
         Interlocked.Decrement(ref Stats.UpstreamRqActive);
         Interlocked.Decrement(ref endpoint.Stats.RqActive);
-        Interlocked.Decrement(ref endpoint.ActiveRequests);
     }
 
     /// <summary>Rebuilds the pick arrays after an endpoint's health changed.</summary>

@@ -47,9 +47,6 @@ public sealed class UpstreamEndpoint
     /// <summary>outlier_detection counters for this host (unused without outlier_detection).</summary>
     public OutlierHostState Outlier { get; } = new();
 
-    /// <summary>Requests in flight, for least-request balancing.</summary>
-    public int ActiveRequests;
-
     public bool FailedActiveHealthCheck
     {
         get => Volatile.Read(ref _failedActiveHealthCheck) != 0;
