@@ -5,9 +5,11 @@ using Gateway.Clusters.Naming;
 namespace Gateway.Filters.HttpCall;
 
 /// <summary>
-/// Reads the http-call plugin's configuration JSON. Strict: an unknown key or a wrong type is an error
-/// with its JSON path, because a silently ignored typo would only show up at run time as a callout that
-/// goes to the wrong place (or to the seed's hard-coded 172.22.220.21).
+/// Reads the http-call plugin's configuration JSON. A wrong type or value is an error with its JSON path,
+/// because a silently ignored mistake would only show up at run time as a callout that goes to the wrong
+/// place (or to the seed's hard-coded 172.22.220.21). An unknown key is an error too, unless the caller
+/// collects unknown keys (the filter factory does, and warns with the closest known key: an existing
+/// plugin configuration may carry keys the WASM plugin itself never read).
 /// </summary>
 public static class HttpCallConfigParser
 {
