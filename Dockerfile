@@ -1,8 +1,12 @@
 # Multi-stage: build with the SDK, run on the ASP.NET runtime as a non-root user.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+ARG TARGETARCH
 WORKDIR /src
 COPY . .
-RUN dotnet publish src/Gateway/Gateway.csproj -c Release -o /app --nologo
+# ReadyToRun: precompiled code for the image's architecture, so the gateway starts without JIT warm-up
+# (it is often started per CI job). The IL stays in the assemblies; any other architecture still runs it.
+RUN dotnet publish src/Gateway/Gateway.csproj -c Release -a "${TARGETARCH:-amd64}" --self-contained false \
+      -p:PublishReadyToRun=true -o /app --nologo
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
