@@ -38,7 +38,7 @@ internal static class RedirectLocation
         }
         else if (route.RedirectRegex is { } regex)
         {
-            path = regex.Replace(path, CompiledRoute.ToDotNetSubstitution(redirect.RegexRewrite!.Substitution));
+            path = regex.Replace(path, route.RedirectSubstitution!);
         }
 
         return port is null ? $"{scheme}://{host}{path}{query}" : $"{scheme}://{host}:{port}{path}{query}";

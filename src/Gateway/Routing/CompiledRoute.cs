@@ -63,6 +63,7 @@ public sealed class CompiledRoute
             Kind = RouteActionKind.Redirect;
             Redirect = config.Redirect;
             RedirectRegex = config.Redirect?.RegexRewrite is { } rr ? RegexCache.Search(rr.Pattern) : null;
+            RedirectSubstitution = config.Redirect?.RegexRewrite is { } rs ? ToDotNetSubstitution(rs.Substitution) : null;
         }
     }
 
@@ -110,6 +111,9 @@ public sealed class CompiledRoute
     public RedirectConfig? Redirect { get; }
 
     internal Regex? RedirectRegex { get; }
+
+    /// <summary>The redirect's regex_rewrite substitution in .NET syntax, converted once.</summary>
+    internal string? RedirectSubstitution { get; }
 
     public IReadOnlyList<HeaderValueOptionConfig> RequestHeadersToAdd { get; }
 
