@@ -126,23 +126,18 @@ public sealed class CompiledRoute
     /// <summary>Rewrites the request target (path + query) as prefix_rewrite / regex_rewrite say.</summary>
     public string RewriteTarget(string rawTarget, int pathLength)
     {
-        var path = rawTarget[..pathLength];
-        var query = rawTarget[pathLength..];
+        // Concatenated from spans of the target: no substrings for the path and query on the way.
         if (Forward?.PrefixRewrite is { } replacement)
         {
-            var matched = Matcher.Kind is PathMatchKind.Prefix or PathMatchKind.PathSeparatedPrefix ? Matcher.Value.Length : path.Length;
-            if (Matcher.Kind == PathMatchKind.Prefix && matched > path.Length)
-            {
-                // A prefix that reached into the query string: rewrite the whole target.
-                return replacement + rawTarget[Math.Min(matched, rawTarget.Length)..];
-            }
-
-            return replacement + path[matched..] + query;
+            // The rest of the path after the matched prefix, then the query. A prefix that reached into
+            // the query string rewrites the whole target up to where it ended.
+            var matched = Matcher.Kind is PathMatchKind.Prefix or PathMatchKind.PathSeparatedPrefix ? Matcher.Value.Length : pathLength;
+            return string.Concat(replacement, rawTarget.AsSpan(Math.Min(matched, rawTarget.Length)));
         }
 
         if (RegexRewrite is not null)
         {
-            return RegexRewrite.Replace(path, RegexSubstitution!) + query;
+            return string.Concat(RegexRewrite.Replace(rawTarget[..pathLength], RegexSubstitution!), rawTarget.AsSpan(pathLength));
         }
 
         return rawTarget;
