@@ -21,6 +21,7 @@ public sealed class ListenerRuntime
         Stats = stats;
         Hosts = new VirtualHostSelector(config.Http.RouteConfig, config.Http.StripAnyHostPort, config.Http.StripMatchingHostPort);
         ServerName = new StringValues(config.Http.ServerName);
+        AllowsWebSocket = config.Http.UpgradeTypes.Contains("websocket", StringComparer.OrdinalIgnoreCase);
         Transformer = new EnvoyHttpTransformer(this);
     }
 
@@ -43,6 +44,9 @@ public sealed class ListenerRuntime
 
     /// <summary>The <c>server</c> header value, boxed once.</summary>
     public StringValues ServerName { get; }
+
+    /// <summary>True when the HCM's upgrade_configs allow WebSocket on every route.</summary>
+    public bool AllowsWebSocket { get; }
 
     /// <summary>The HCM's access_log entries, compiled at load; null when it has none.</summary>
     public AccessLog.ListenerAccessLog? AccessLog { get; init; }

@@ -172,7 +172,7 @@ public sealed partial class ProxyHandler
             return;
         }
 
-        if (IsWebSocketUpgrade(context.Request) && !route.AllowsUpgrade && !listener.Http.UpgradeTypes.Contains("websocket", StringComparer.OrdinalIgnoreCase))
+        if (IsWebSocketUpgrade(context.Request) && !route.AllowsUpgrade && !listener.AllowsWebSocket)
         {
             // Envoy refuses an upgrade no upgrade_configs entry allows.
             state.ResponseCodeDetails = "upgrade_failed";
