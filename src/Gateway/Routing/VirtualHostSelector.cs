@@ -11,6 +11,9 @@ namespace Gateway.Routing;
 public sealed class VirtualHostSelector
 {
     private readonly FrozenDictionary<string, CompiledVirtualHost> _exact;
+
+    // Looked up by span so that a host with its port stripped needs no substring per request.
+    private readonly FrozenDictionary<string, CompiledVirtualHost>.AlternateLookup<ReadOnlySpan<char>> _exactBySpan;
     private readonly (string Suffix, CompiledVirtualHost Host)[] _suffixWildcards;
     private readonly (string Prefix, CompiledVirtualHost Host)[] _prefixWildcards;
     private readonly CompiledVirtualHost? _default;
@@ -50,6 +53,7 @@ public sealed class VirtualHostSelector
         }
 
         _exact = exact.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        _exactBySpan = _exact.GetAlternateLookup<ReadOnlySpan<char>>();
         _suffixWildcards = suffixes.OrderByDescending(s => s.Item1.Length).ToArray();
         _prefixWildcards = prefixes.OrderByDescending(p => p.Item1.Length).ToArray();
     }
@@ -58,8 +62,8 @@ public sealed class VirtualHostSelector
 
     public CompiledVirtualHost? Select(string host, int listenerPort)
     {
-        host = StripPort(host, listenerPort);
-        if (_exact.Count > 0 && _exact.TryGetValue(host, out var exact))
+        var name = StripPort(host, listenerPort);
+        if (_exact.Count > 0 && _exactBySpan.TryGetValue(name, out var exact))
         {
             return exact;
         }
@@ -67,7 +71,7 @@ public sealed class VirtualHostSelector
         foreach (var (suffix, vhost) in _suffixWildcards)
         {
             // The wildcard stands for at least one character: *.foo.com does not match .foo.com.
-            if (host.Length > suffix.Length && host.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            if (name.Length > suffix.Length && name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
             {
                 return vhost;
             }
@@ -75,7 +79,7 @@ public sealed class VirtualHostSelector
 
         foreach (var (prefix, vhost) in _prefixWildcards)
         {
-            if (host.Length > prefix.Length && host.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            if (name.Length > prefix.Length && name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             {
                 return vhost;
             }
@@ -84,7 +88,7 @@ public sealed class VirtualHostSelector
         return _default;
     }
 
-    private string StripPort(string host, int listenerPort)
+    private ReadOnlySpan<char> StripPort(string host, int listenerPort)
     {
         if (!_stripAnyPort && !_stripMatchingPort)
         {
@@ -99,9 +103,9 @@ public sealed class VirtualHostSelector
 
         if (_stripAnyPort)
         {
-            return host[..colon];
+            return host.AsSpan(0, colon);
         }
 
-        return int.TryParse(host.AsSpan(colon + 1), out var port) && port == listenerPort ? host[..colon] : host;
+        return int.TryParse(host.AsSpan(colon + 1), out var port) && port == listenerPort ? host.AsSpan(0, colon) : host;
     }
 }
