@@ -185,9 +185,9 @@ public sealed partial class HttpCallFilter : IHttpFilter
     }
 
     /// <summary>Sends the callout and maps every outcome to what Envoy hands the wasm callback.</summary>
+    /// <remarks>One async method for gate, pick and send: each awaited async layer costs a state-machine box per callout.</remarks>
     private async ValueTask<HttpCallResult> SendAsync(ClusterEntry entry, string authority, CancellationToken aborted)
     {
-        var stats = entry.Stats;
         // The callout obeys the cluster's circuit breaker, outlier detection and health, as the router does.
         if (entry.TryEnterRequest() != RequestAdmission.Admitted)
         {
@@ -197,78 +197,73 @@ public sealed partial class HttpCallFilter : IHttpFilter
 
         try
         {
-            return await SendAdmittedAsync(entry, authority, aborted).ConfigureAwait(false);
+            var stats = entry.Stats;
+            var endpoint = entry.PickEndpoint();
+            if (endpoint is null)
+            {
+                Interlocked.Increment(ref stats.UpstreamCxNone);
+                return HttpCallResult.NoHealthyUpstream;
+            }
+
+            var hostStats = endpoint.Stats;
+            entry.BeginUpstreamRequest(endpoint);
+
+            using var request = BuildRequest(entry, endpoint, authority);
+            using var timeout = _timeout == Timeout.InfiniteTimeSpan ? null : CancellationTokenSource.CreateLinkedTokenSource(aborted);
+            timeout?.CancelAfter(_timeout);
+            var token = timeout?.Token ?? aborted;
+            try
+            {
+                // The cluster's own pool; the invoker does not own (or dispose) the handler.
+                using var response = await entry.Invoker.SendAsync(request, token).ConfigureAwait(false);
+                await response.Content.LoadIntoBufferAsync(MaxResponseBodyBytes, token).ConfigureAwait(false);
+                var body = await response.Content.ReadAsByteArrayAsync(token).ConfigureAwait(false);
+                var status = (int)response.StatusCode;
+                entry.RecordResponse(endpoint, status);
+                return new HttpCallResult(status, body, Normal: true, FromUpstream: true, Aborted: false);
+            }
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            {
+                return HttpCallResult.DownstreamAborted;
+            }
+            catch (OperationCanceledException) when (timeout?.IsCancellationRequested == true)
+            {
+                Interlocked.Increment(ref stats.UpstreamRqTimeout);
+                Interlocked.Increment(ref hostStats.RqTimeout);
+                entry.ReportOutcome(endpoint, UpstreamOutcome.LocalFailure, 504);
+                stats.RecordStatus(504);
+                return HttpCallResult.Timeout;
+            }
+            catch (OperationCanceledException)
+            {
+                // Neither token fired: SocketsHttpHandler's ConnectTimeout (the cluster's connect_timeout).
+                Interlocked.Increment(ref hostStats.RqError);
+                entry.ReportOutcome(endpoint, UpstreamOutcome.LocalFailure, 503);
+                stats.RecordStatus(503);
+                return HttpCallResult.ConnectTimeout;
+            }
+            catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError)
+            {
+                Interlocked.Increment(ref hostStats.RqError);
+                entry.ReportOutcome(endpoint, UpstreamOutcome.LocalFailure, 503);
+                stats.RecordStatus(503);
+                return HttpCallResult.ConnectFailure;
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException)
+            {
+                // Reset, malformed response, or body over the cap: the callback gets no headers and no body.
+                Interlocked.Increment(ref hostStats.RqError);
+                entry.ReportOutcome(endpoint, UpstreamOutcome.LocalFailure, 502);
+                return HttpCallResult.Reset;
+            }
+            finally
+            {
+                entry.EndUpstreamRequest(endpoint);
+            }
         }
         finally
         {
             entry.ExitRequest();
-        }
-    }
-
-    private async ValueTask<HttpCallResult> SendAdmittedAsync(ClusterEntry entry, string authority, CancellationToken aborted)
-    {
-        var stats = entry.Stats;
-        var endpoint = entry.PickEndpoint();
-        if (endpoint is null)
-        {
-            Interlocked.Increment(ref stats.UpstreamCxNone);
-            return HttpCallResult.NoHealthyUpstream;
-        }
-
-        var hostStats = endpoint.Stats;
-        entry.BeginUpstreamRequest(endpoint);
-
-        using var request = BuildRequest(entry, endpoint, authority);
-        using var timeout = _timeout == Timeout.InfiniteTimeSpan ? null : CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        timeout?.CancelAfter(_timeout);
-        var token = timeout?.Token ?? aborted;
-        try
-        {
-            // The cluster's own pool; the invoker does not own (or dispose) the handler.
-            using var response = await entry.Invoker.SendAsync(request, token).ConfigureAwait(false);
-            await response.Content.LoadIntoBufferAsync(MaxResponseBodyBytes, token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(token).ConfigureAwait(false);
-            var status = (int)response.StatusCode;
-            entry.RecordResponse(endpoint, status);
-            return new HttpCallResult(status, body, Normal: true, FromUpstream: true, Aborted: false);
-        }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-        {
-            return HttpCallResult.DownstreamAborted;
-        }
-        catch (OperationCanceledException) when (timeout?.IsCancellationRequested == true)
-        {
-            Interlocked.Increment(ref stats.UpstreamRqTimeout);
-            Interlocked.Increment(ref hostStats.RqTimeout);
-            entry.ReportOutcome(endpoint, UpstreamOutcome.LocalFailure, 504);
-            stats.RecordStatus(504);
-            return HttpCallResult.Timeout;
-        }
-        catch (OperationCanceledException)
-        {
-            // Neither token fired: SocketsHttpHandler's ConnectTimeout (the cluster's connect_timeout).
-            Interlocked.Increment(ref hostStats.RqError);
-            entry.ReportOutcome(endpoint, UpstreamOutcome.LocalFailure, 503);
-            stats.RecordStatus(503);
-            return HttpCallResult.ConnectTimeout;
-        }
-        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError)
-        {
-            Interlocked.Increment(ref hostStats.RqError);
-            entry.ReportOutcome(endpoint, UpstreamOutcome.LocalFailure, 503);
-            stats.RecordStatus(503);
-            return HttpCallResult.ConnectFailure;
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException)
-        {
-            // Reset, malformed response, or body over the cap: the callback gets no headers and no body.
-            Interlocked.Increment(ref hostStats.RqError);
-            entry.ReportOutcome(endpoint, UpstreamOutcome.LocalFailure, 502);
-            return HttpCallResult.Reset;
-        }
-        finally
-        {
-            entry.EndUpstreamRequest(endpoint);
         }
     }
 
