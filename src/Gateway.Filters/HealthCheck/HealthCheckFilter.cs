@@ -28,7 +28,6 @@ public sealed class HealthCheckFilter : IHttpFilter
     private static readonly ValueTask<bool> Continue = ValueTask.FromResult(true);
     private static readonly ValueTask<bool> Answered = ValueTask.FromResult(false);
     private static readonly Func<object, Task> AddFailHeaderCallback = AddFailHeader;
-    private static readonly Func<object, Task> OnHealthCheckResponseStartingCallback = OnHealthCheckResponseStarting;
 
     private readonly HeaderMatcher[] _headers;
     private readonly bool _passThrough;
@@ -38,6 +37,10 @@ public sealed class HealthCheckFilter : IHttpFilter
     private readonly IServerHealth _health;
     private readonly StringValues _localCluster;
     private CachedAnswer? _cached;
+
+    // Bound to this filter once, so a pass-through health check registers it with the response alone as
+    // state (no tuple boxed per request).
+    private readonly Func<object, Task> _onHealthCheckResponseStarting;
 
     public HealthCheckFilter(HealthCheckFilterSettings settings, IServerHealth health)
     {
@@ -49,6 +52,7 @@ public sealed class HealthCheckFilter : IHttpFilter
         _health = health;
         _localCluster = new StringValues(health.LocalClusterName);
         Name = settings.FilterName;
+        _onHealthCheckResponseStarting = OnHealthCheckResponseStarting;
     }
 
     public string Name { get; }
@@ -76,7 +80,7 @@ public sealed class HealthCheckFilter : IHttpFilter
 
         if (_passThrough && !failing && cached is null)
         {
-            http.Response.OnStarting(OnHealthCheckResponseStartingCallback, (this, http.Response));
+            http.Response.OnStarting(_onHealthCheckResponseStarting, http.Response);
             return Continue;
         }
 
@@ -191,10 +195,10 @@ public sealed class HealthCheckFilter : IHttpFilter
         return Task.CompletedTask;
     }
 
-    private static Task OnHealthCheckResponseStarting(object state)
+    private Task OnHealthCheckResponseStarting(object state)
     {
-        var (filter, response) = ((HealthCheckFilter, HttpResponse))state;
-        filter.OnResponseHeaders(response, response.StatusCode);
+        var response = (HttpResponse)state;
+        OnResponseHeaders(response, response.StatusCode);
         return Task.CompletedTask;
     }
 
