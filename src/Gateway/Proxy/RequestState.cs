@@ -41,7 +41,4 @@ public sealed class RequestState : HttpFilterContext
 
     /// <summary>Envoy's %RESPONSE_CODE_DETAILS% (via_upstream, route_not_found, ...).</summary>
     public string? ResponseCodeDetails { get; set; }
-
-    /// <summary>The path before a rewrite, when one applied (x-envoy-original-path).</summary>
-    public string? OriginalPath { get; set; }
 }
