@@ -9,8 +9,10 @@ namespace Gateway.Clusters.LoadBalancing;
 public sealed class RoundRobinLoadBalancer : ILoadBalancer
 {
     private uint _next;
-    private UpstreamEndpoint[]? _scheduleFor;
-    private UpstreamEndpoint[] _schedule = [];
+
+    // The schedule and the endpoint set it was built for, swapped as one object: two separate fields
+    // could pair one set with another set's schedule while two sets are being picked from at once.
+    private Schedule? _schedule;
 
     public UpstreamEndpoint Pick(UpstreamEndpoint[] endpoints)
     {
@@ -26,16 +28,18 @@ public sealed class RoundRobinLoadBalancer : ILoadBalancer
 
     private UpstreamEndpoint[] ScheduleFor(UpstreamEndpoint[] endpoints)
     {
-        if (ReferenceEquals(Volatile.Read(ref _scheduleFor), endpoints))
+        var current = Volatile.Read(ref _schedule);
+        if (current is not null && ReferenceEquals(current.For, endpoints))
         {
-            return _schedule;
+            return current.Picks;
         }
 
-        var schedule = BuildSchedule(endpoints);
-        _schedule = schedule;
-        Volatile.Write(ref _scheduleFor, endpoints);
-        return schedule;
+        var schedule = new Schedule(endpoints, BuildSchedule(endpoints));
+        Volatile.Write(ref _schedule, schedule);
+        return schedule.Picks;
     }
+
+    private sealed record Schedule(UpstreamEndpoint[] For, UpstreamEndpoint[] Picks);
 
     private static UpstreamEndpoint[] BuildSchedule(UpstreamEndpoint[] endpoints)
     {
