@@ -63,12 +63,19 @@ public sealed partial class ProxyHandler
                 return;
             }
 
-            if (http.GenerateRequestId && headers[HeaderNames.XRequestId].Count == 0)
+            // Read once: each indexer access is a header lookup.
+            var sentRequestId = headers[HeaderNames.XRequestId];
+            string requestId;
+            if (sentRequestId.Count == 0 && http.GenerateRequestId)
             {
-                headers[HeaderNames.XRequestId] = Guid.NewGuid().ToString();
+                requestId = Guid.NewGuid().ToString();
+                headers[HeaderNames.XRequestId] = requestId;
+            }
+            else
+            {
+                requestId = sentRequestId.ToString();
             }
 
-            var requestId = headers[HeaderNames.XRequestId].ToString();
             state.RequestId = requestId;
             if (http.AlwaysSetRequestIdInResponse)
             {
