@@ -17,19 +17,30 @@ public sealed class CommandLineTests : IDisposable
         return name;
     }
 
+    /// <summary>A socket listening on 127.0.0.1 (ephemeral port), so nothing else can bind that port while it is held.</summary>
+    private static Socket ListeningSocket()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        socket.Listen();
+        return socket;
+    }
+
+    private static int Port(Socket socket) => ((IPEndPoint)socket.LocalEndPoint!).Port;
+
+    /// <summary>Writes a config whose listener and admin are both on 127.0.0.1:<paramref name="port"/>, answering 200 directly.</summary>
+    private void WriteConfigOnPort(string name, int port) =>
+        Write(name, EnvoyYaml.WithRoutes("""
+            - match: { prefix: "/" }
+              direct_response: { status: 200 }
+            """).Replace("port_value: 0", $"port_value: {port}"));
+
     [Fact]
     public async Task ValidateGoodConfigPrintsOkWithoutOpeningPorts()
     {
         // Hold a port and point both the listener and admin at it: validate must not try to bind it.
-        using var held = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        held.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        held.Listen();
-        var port = ((IPEndPoint)held.LocalEndPoint!).Port;
-        var yaml = EnvoyYaml.WithRoutes("""
-            - match: { prefix: "/" }
-              direct_response: { status: 200 }
-            """).Replace("port_value: 0", $"port_value: {port}");
-        Write("good.yaml", yaml);
+        using var held = ListeningSocket();
+        WriteConfigOnPort("good.yaml", Port(held));
 
         var result = await GatewayProcess.RunAsync(_directory, null, "--mode", "validate", "-c", "good.yaml");
         Assert.Equal(0, result.ExitCode);
@@ -72,15 +83,9 @@ public sealed class CommandLineTests : IDisposable
     [Fact]
     public async Task ServeOnAPortInUseIsOneClearLineWithoutStackTrace()
     {
-        using var held = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        held.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        held.Listen();
-        var port = ((IPEndPoint)held.LocalEndPoint!).Port;
-        var yaml = EnvoyYaml.WithRoutes("""
-            - match: { prefix: "/" }
-              direct_response: { status: 200 }
-            """).Replace("port_value: 0", $"port_value: {port}");
-        Write("busy.yaml", yaml);
+        using var held = ListeningSocket();
+        var port = Port(held);
+        WriteConfigOnPort("busy.yaml", port);
 
         var result = await GatewayProcess.RunAsync(_directory, TimeSpan.FromSeconds(30), "-c", "busy.yaml");
 

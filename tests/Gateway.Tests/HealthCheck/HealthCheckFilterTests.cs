@@ -32,17 +32,36 @@ public sealed class HealthCheckFilterTests
             EnvoyYaml.StaticCluster("backend", upstreamPort),
             httpFilters: filters);
 
-    /// <summary>An upstream that counts its requests and answers "upstream" (or what <paramref name="status"/> says).</summary>
-    private static async Task<(TinyUpstream Upstream, Func<int> Hits)> CountingUpstreamAsync(Func<int>? status = null)
+    /// <summary>An upstream that counts its requests and answers "upstream" (with the status <c>status</c> gives, else 200).</summary>
+    private sealed class CountingUpstream : IAsyncDisposable
     {
-        var hits = 0;
-        var upstream = await TinyUpstream.StartAsync(async ctx =>
+        private TinyUpstream _upstream = null!;
+        private int _hits;
+
+        public int Port => _upstream.Port;
+
+        public int Hits => Volatile.Read(ref _hits);
+
+        public static async Task<CountingUpstream> StartAsync(Func<int>? status = null)
         {
-            Interlocked.Increment(ref hits);
-            ctx.Response.StatusCode = status?.Invoke() ?? 200;
-            await ctx.Response.WriteAsync("upstream");
-        });
-        return (upstream, () => Volatile.Read(ref hits));
+            var counting = new CountingUpstream();
+            counting._upstream = await TinyUpstream.StartAsync(async ctx =>
+            {
+                Interlocked.Increment(ref counting._hits);
+                ctx.Response.StatusCode = status?.Invoke() ?? 200;
+                await ctx.Response.WriteAsync("upstream");
+            });
+            return counting;
+        }
+
+        public ValueTask DisposeAsync() => _upstream.DisposeAsync();
+    }
+
+    /// <summary>POST /healthcheck/<paramref name="state"/> (fail or ok) on the admin listener; it must succeed.</summary>
+    private static async Task SetHealthAsync(TestGateway gateway, string state)
+    {
+        using var response = await gateway.Admin.PostAsync("/healthcheck/" + state, null);
+        response.EnsureSuccessStatusCode();
     }
 
     private static string? Header(HttpResponseMessage response, string name) =>
@@ -51,8 +70,7 @@ public sealed class HealthCheckFilterTests
     [Fact]
     public async Task Answers_health_checks_locally_and_follows_admin_fail_and_ok()
     {
-        var (upstream, hits) = await CountingUpstreamAsync();
-        await using var _ = upstream;
+        await using var upstream = await CountingUpstream.StartAsync();
         await using var gateway = await TestGateway.StartAsync(Proxied(Filter("false"), upstream.Port));
 
         using (var ok = await gateway.Client.GetAsync("/healthz"))
@@ -64,16 +82,16 @@ public sealed class HealthCheckFilterTests
             Assert.Null(Header(ok, "x-envoy-immediate-health-check-fail"));
         }
 
-        Assert.Equal(0, hits());
+        Assert.Equal(0, upstream.Hits);
         using (var other = await gateway.Client.GetAsync("/healthz/deeper"))
         {
             Assert.Equal("upstream", await other.Content.ReadAsStringAsync());
             Assert.Null(Header(other, "x-envoy-upstream-healthchecked-cluster"));
         }
 
-        Assert.Equal(1, hits());
+        Assert.Equal(1, upstream.Hits);
 
-        (await gateway.Admin.PostAsync("/healthcheck/fail", null)).EnsureSuccessStatusCode();
+        await SetHealthAsync(gateway, "fail");
         using (var failed = await gateway.Client.GetAsync("/healthz"))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
@@ -96,7 +114,7 @@ public sealed class HealthCheckFilterTests
             Assert.Equal("DRAINING\n", await ready.Content.ReadAsStringAsync());
         }
 
-        (await gateway.Admin.PostAsync("/healthcheck/ok", null)).EnsureSuccessStatusCode();
+        await SetHealthAsync(gateway, "ok");
         using (var again = await gateway.Client.GetAsync("/healthz"))
         {
             Assert.Equal(HttpStatusCode.OK, again.StatusCode);
@@ -109,31 +127,29 @@ public sealed class HealthCheckFilterTests
         }
 
         // Only the three non-health-check requests reached the upstream.
-        Assert.Equal(3, hits());
+        Assert.Equal(3, upstream.Hits);
     }
 
     [Fact]
     public async Task Any_method_matches_and_the_query_string_is_part_of_the_path()
     {
-        var (upstream, hits) = await CountingUpstreamAsync();
-        await using var _ = upstream;
+        await using var upstream = await CountingUpstream.StartAsync();
         await using var gateway = await TestGateway.StartAsync(Proxied(Filter("false"), upstream.Port));
 
         using var post = await gateway.Client.PostAsync("/healthz", new StringContent("probe"));
         Assert.Equal(HttpStatusCode.OK, post.StatusCode);
-        Assert.Equal(0, hits());
+        Assert.Equal(0, upstream.Hits);
 
         // Envoy matches :path with its query, so exact /healthz does not take /healthz?full=1.
         using var query = await gateway.Client.GetAsync("/healthz?full=1");
         Assert.Equal("upstream", await query.Content.ReadAsStringAsync());
-        Assert.Equal(1, hits());
+        Assert.Equal(1, upstream.Hits);
     }
 
     [Fact]
     public async Task Pass_through_forwards_health_checks_but_a_failing_server_answers_503_itself()
     {
-        var (upstream, hits) = await CountingUpstreamAsync();
-        await using var _ = upstream;
+        await using var upstream = await CountingUpstream.StartAsync();
         await using var gateway = await TestGateway.StartAsync(Proxied(Filter("true"), upstream.Port));
 
         using (var forwarded = await gateway.Client.GetAsync("/healthz"))
@@ -143,9 +159,9 @@ public sealed class HealthCheckFilterTests
             Assert.Equal("front-proxy", Header(forwarded, "x-envoy-upstream-healthchecked-cluster"));
         }
 
-        Assert.Equal(1, hits());
+        Assert.Equal(1, upstream.Hits);
 
-        (await gateway.Admin.PostAsync("/healthcheck/fail", null)).EnsureSuccessStatusCode();
+        await SetHealthAsync(gateway, "fail");
         using (var failed = await gateway.Client.GetAsync("/healthz"))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
@@ -153,21 +169,20 @@ public sealed class HealthCheckFilterTests
             Assert.Equal("true", Header(failed, "x-envoy-immediate-health-check-fail"));
         }
 
-        Assert.Equal(1, hits());
-        (await gateway.Admin.PostAsync("/healthcheck/ok", null)).EnsureSuccessStatusCode();
+        Assert.Equal(1, upstream.Hits);
+        await SetHealthAsync(gateway, "ok");
         using (var again = await gateway.Client.GetAsync("/healthz"))
         {
             Assert.Equal("upstream", await again.Content.ReadAsStringAsync());
         }
 
-        Assert.Equal(2, hits());
+        Assert.Equal(2, upstream.Hits);
     }
 
     [Fact]
     public async Task Pass_through_with_cache_time_reuses_the_upstream_answer()
     {
-        var (upstream, hits) = await CountingUpstreamAsync(status: () => 500);
-        await using var _ = upstream;
+        await using var upstream = await CountingUpstream.StartAsync(status: () => 500);
         await using var gateway = await TestGateway.StartAsync(Proxied(Filter("true", "cache_time: 600s"), upstream.Port));
 
         using (var first = await gateway.Client.GetAsync("/healthz"))
@@ -183,14 +198,13 @@ public sealed class HealthCheckFilterTests
             Assert.Equal("front-proxy", Header(cached, "x-envoy-upstream-healthchecked-cluster"));
         }
 
-        Assert.Equal(1, hits());
+        Assert.Equal(1, upstream.Hits);
     }
 
     [Fact]
     public async Task Cluster_min_healthy_percentages_fail_the_check_for_an_unhealthy_or_missing_cluster()
     {
-        var (upstream, _) = await CountingUpstreamAsync();
-        await using var __ = upstream;
+        await using var upstream = await CountingUpstream.StartAsync();
         var healthChecks = """
             health_checks:
             - timeout: 1s
