@@ -1,3 +1,4 @@
+using Gateway.Filters.HttpCall;
 using Serilog.Events;
 
 namespace Gateway.Cli;
@@ -147,7 +148,15 @@ public static class CommandLineParser
                         return false;
                     }
 
-                    plugins[value[..sep]] = value[(sep + 1)..];
+                    // Checked here, not only by the filter factory, so a typo is a usage error rather than a crash at start-up.
+                    var native = value[(sep + 1)..];
+                    if (!HttpCallFilterFactory.NativePlugins.Contains(native, StringComparer.Ordinal))
+                    {
+                        error = $"--native-plugin {value}: '{native}' is not a native plugin of this gateway; use one of {string.Join(", ", HttpCallFilterFactory.NativePlugins)}, e.g. --native-plugin {value[..sep]}={HttpCallFilterFactory.NativePluginName}";
+                        return false;
+                    }
+
+                    plugins[value[..sep]] = native;
                     options = options with { NativePlugins = plugins };
                     break;
                 }
