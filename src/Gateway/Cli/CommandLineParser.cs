@@ -1,4 +1,5 @@
 using Gateway.Filters.HttpCall;
+using Gateway.Logging;
 using Serilog.Events;
 
 namespace Gateway.Cli;
@@ -197,18 +198,6 @@ public static class CommandLineParser
         return true;
     }
 
-    private static bool TryParseLevel(string? value, out LogEventLevel level)
-    {
-        switch (value?.ToLowerInvariant())
-        {
-            case "trace": level = LogEventLevel.Verbose; return true;
-            case "debug": level = LogEventLevel.Debug; return true;
-            case "info": level = LogEventLevel.Information; return true;
-            case "warn" or "warning": level = LogEventLevel.Warning; return true;
-            case "error": level = LogEventLevel.Error; return true;
-            case "critical": level = LogEventLevel.Fatal; return true;
-            case "off": level = (LogEventLevel)6; return true;
-            default: level = LogEventLevel.Information; return false;
-        }
-    }
+    /// <summary>Envoy's level names, as <c>/logging</c> takes them; case-insensitive on the command line.</summary>
+    private static bool TryParseLevel(string? value, out LogEventLevel level) => LogLevels.TryParse(value?.ToLowerInvariant(), out level);
 }
