@@ -165,7 +165,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
     {
         try
         {
-            await _app.StopAsync(TimeSpan.FromSeconds(5) is var grace ? new CancellationTokenSource(grace).Token : default).ConfigureAwait(false);
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _app.StopAsync(grace.Token).ConfigureAwait(false);
         }
         finally
         {
