@@ -37,10 +37,6 @@ public sealed class ConfigLoadContext
     private void Add(ConfigDiagnosticKind kind, string yamlPath, YamlMark mark, string message) =>
         _diagnostics.Add(new ConfigDiagnostic(kind, File, yamlPath, mark.Line, mark.Column, message));
 
-    /// <summary>Unsupported fields, which the caller logs as warnings when they were let through.</summary>
-    public IEnumerable<ConfigDiagnostic> IgnoredUnsupported =>
-        IgnoreUnsupported ? _diagnostics.Where(d => d.Kind == ConfigDiagnosticKind.Unsupported) : [];
-
     public void ThrowIfFailed()
     {
         if (HasErrors)

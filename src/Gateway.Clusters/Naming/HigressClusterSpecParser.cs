@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using static Gateway.Clusters.Naming.PluginJsonText;
 
 namespace Gateway.Clusters.Naming;
 
@@ -50,8 +50,6 @@ public static class HigressClusterSpecParser
         [HigressClusterKind.Target] = ([ClusterField], [HostField]),
         [HigressClusterKind.Route] = ([], [HostField]),
     };
-
-    private static readonly Regex PlainMember = new("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
 
     /// <summary>Same as <see cref="TryParse"/>, as a value.</summary>
     public static HigressClusterSpecParseResult Parse(JsonElement element, string jsonPath)
@@ -253,24 +251,4 @@ public static class HigressClusterSpecParser
         // TryGetInt64 rejects 80.5 and 1e2-style values that are not exact integers, which is what we want.
         return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out port) && port is >= 1 and <= 65535;
     }
-
-    private static string Child(string parent, string name)
-        => PlainMember.IsMatch(name) ? $"{parent}.{name}" : $"{parent}['{name.Replace("'", "\\'", StringComparison.Ordinal)}']";
-
-    private static string DidYouMean(string name, IEnumerable<string> candidates)
-    {
-        var close = ClusterNameSuggestions.Closest(name, candidates, 1);
-        return close.Count == 0 ? "" : $" (did you mean \"{close[0]}\"?)";
-    }
-
-    private static string Describe(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => $"the string \"{value.GetString()}\"",
-        JsonValueKind.Number => $"the number {value.GetRawText()}",
-        JsonValueKind.True or JsonValueKind.False => $"the boolean {value.GetRawText()}",
-        JsonValueKind.Null => "null",
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        _ => "nothing",
-    };
 }

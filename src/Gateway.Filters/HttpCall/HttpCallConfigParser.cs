@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Gateway.Clusters.Naming;
+using static Gateway.Clusters.Naming.PluginJsonText;
 
 namespace Gateway.Filters.HttpCall;
 
@@ -99,8 +100,7 @@ public static class HttpCallConfigParser
         {
             if (Array.IndexOf(KnownKeys, property.Name) < 0)
             {
-                var close = ClusterNameSuggestions.Closest(property.Name, KnownKeys, 1);
-                var message = $"$.{property.Name}: unknown key" + (close.Count == 0 ? "" : $" (did you mean \"{close[0]}\"?)") +
+                var message = $"{Child("$", property.Name)}: unknown key{DidYouMean(property.Name, KnownKeys)}" +
                         $"; the keys are {string.Join(", ", KnownKeys.Take(9))} (or the flat fqdn/service_name, port, host)";
                 if (unknownKeys is not null)
                 {
@@ -114,7 +114,7 @@ public static class HttpCallConfigParser
 
             if (!members.TryAdd(property.Name, property.Value))
             {
-                error = $"$.{property.Name}: given more than once; keep one";
+                error = $"{Child("$", property.Name)}: given more than once; keep one";
                 return false;
             }
         }
@@ -458,15 +458,4 @@ public static class HttpCallConfigParser
         var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
         return cut > 0 ? message[..cut] : message;
     }
-
-    private static string Describe(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => $"the string \"{value.GetString()}\"",
-        JsonValueKind.Number => $"the number {value.GetRawText()}",
-        JsonValueKind.True or JsonValueKind.False => $"the boolean {value.GetRawText()}",
-        JsonValueKind.Null => "null",
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        _ => "nothing",
-    };
 }

@@ -1,3 +1,5 @@
+using Gateway.Filters.HttpCall;
+using Gateway.Logging;
 using Serilog.Events;
 
 namespace Gateway.Cli;
@@ -147,7 +149,15 @@ public static class CommandLineParser
                         return false;
                     }
 
-                    plugins[value[..sep]] = value[(sep + 1)..];
+                    // Checked here, not only by the filter factory, so a typo is a usage error rather than a crash at start-up.
+                    var native = value[(sep + 1)..];
+                    if (!HttpCallFilterFactory.NativePlugins.Contains(native, StringComparer.Ordinal))
+                    {
+                        error = $"--native-plugin {value}: '{native}' is not a native plugin of this gateway; use one of {string.Join(", ", HttpCallFilterFactory.NativePlugins)}, e.g. --native-plugin {value[..sep]}={HttpCallFilterFactory.NativePluginName}";
+                        return false;
+                    }
+
+                    plugins[value[..sep]] = native;
                     options = options with { NativePlugins = plugins };
                     break;
                 }
@@ -188,18 +198,6 @@ public static class CommandLineParser
         return true;
     }
 
-    private static bool TryParseLevel(string? value, out LogEventLevel level)
-    {
-        switch (value?.ToLowerInvariant())
-        {
-            case "trace": level = LogEventLevel.Verbose; return true;
-            case "debug": level = LogEventLevel.Debug; return true;
-            case "info": level = LogEventLevel.Information; return true;
-            case "warn" or "warning": level = LogEventLevel.Warning; return true;
-            case "error": level = LogEventLevel.Error; return true;
-            case "critical": level = LogEventLevel.Fatal; return true;
-            case "off": level = (LogEventLevel)6; return true;
-            default: level = LogEventLevel.Information; return false;
-        }
-    }
+    /// <summary>Envoy's level names, as <c>/logging</c> takes them; case-insensitive on the command line.</summary>
+    private static bool TryParseLevel(string? value, out LogEventLevel level) => LogLevels.TryParse(value?.ToLowerInvariant(), out level);
 }

@@ -7,7 +7,7 @@ namespace Gateway.Hosting;
 
 /// <summary>
 /// Live reload of envoy.yaml. Watches the file's directory (a Kubernetes ConfigMap swaps the
-/// <c>..data</c> symlink, which changes no event on the file itself) and polls the content hash every
+/// <c>..data</c> symlink, which changes no event on the file itself) and compares the file's content every
 /// second as a fallback for file systems without events. A change is loaded and validated in full,
 /// compiled into a new snapshot (unchanged clusters keep their pools, health and stats), and swapped in
 /// atomically; requests in flight finish on the old snapshot, which is disposed after a grace period.
@@ -29,19 +29,19 @@ public sealed partial class ConfigReloader : IAsyncDisposable
     private FileSystemWatcher? _watcher;
     private Timer? _debounce;
     private Timer? _poll;
-    private byte[] _lastHash;
+    private byte[] _lastContent;
     private byte[]? _pollCandidate;
 
-    public ConfigReloader(GatewayState state, SnapshotBuilder builder, string path, byte[] initialHash, ILoggerFactory loggerFactory)
+    public ConfigReloader(GatewayState state, SnapshotBuilder builder, string path, byte[] initialContent, ILoggerFactory loggerFactory)
     {
         _state = state;
         _builder = builder;
         _path = path;
-        _lastHash = initialHash;
+        _lastContent = initialContent;
         _logger = loggerFactory.CreateLogger("config");
     }
 
-    /// <summary>How often the content hash is compared when no file event arrives.</summary>
+    /// <summary>How often the content is compared when no file event arrives.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
@@ -60,7 +60,7 @@ public sealed partial class ConfigReloader : IAsyncDisposable
     /// with to tell a change. The bytes themselves, not a SHA-256 of them: a config file is small, and
     /// loading the crypto library would cost a cold start tens of milliseconds.
     /// </summary>
-    public static byte[] HashFile(string path)
+    public static byte[] ReadContent(string path)
     {
         try
         {
@@ -133,7 +133,7 @@ public sealed partial class ConfigReloader : IAsyncDisposable
             {
                 bytes = await File.ReadAllBytesAsync(_path, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (!force && e is FileNotFoundException or DirectoryNotFoundException or IOException)
+            catch (IOException e) when (!force)
             {
                 // Mid-replace (delete then create): the next event or poll reads the new file.
                 return new ConfigReloadResult(false, e.Message);
@@ -143,25 +143,24 @@ public sealed partial class ConfigReloader : IAsyncDisposable
                 return Fail($"{_path}: cannot read the config file: {e.Message}");
             }
 
-            var hash = bytes;
             if (!force)
             {
-                if (hash.AsSpan().SequenceEqual(_lastHash))
+                if (bytes.AsSpan().SequenceEqual(_lastContent))
                 {
                     _pollCandidate = null;
                     return new ConfigReloadResult(true, "unchanged");
                 }
 
-                if (fromPoll && (_pollCandidate is null || !hash.AsSpan().SequenceEqual(_pollCandidate)))
+                if (fromPoll && (_pollCandidate is null || !bytes.AsSpan().SequenceEqual(_pollCandidate)))
                 {
                     // Polling sees a change only once it is stable for one interval: never a half-written file.
-                    _pollCandidate = hash;
+                    _pollCandidate = bytes;
                     return new ConfigReloadResult(false, "changing");
                 }
             }
 
             _pollCandidate = null;
-            _lastHash = hash;
+            _lastContent = bytes;
             return await ApplyAsync(bytes).ConfigureAwait(false);
         }
         finally

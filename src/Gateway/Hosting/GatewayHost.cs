@@ -58,7 +58,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
     public static async Task<GatewayHost> StartAsync(GatewayOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
     {
         var factories = FilterFactories.Create(options);
-        var initialHash = ConfigReloader.HashFile(options.ConfigPath);
+        var initialContent = ConfigReloader.ReadContent(options.ConfigPath);
         var loaded = GatewayConfigLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, factories));
         var config = loaded.Config;
 
@@ -116,7 +116,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         Log.Started(host._logger, options.ConfigPath, config.Listeners.Count, config.Clusters.Count);
 
         // Live reload (issue 5): POST /reload always works; watching is off under --disable-hot-reload.
-        host.Reloader = new ConfigReloader(state, snapshotBuilder, options.ConfigPath, initialHash, services.GetRequiredService<ILoggerFactory>())
+        host.Reloader = new ConfigReloader(state, snapshotBuilder, options.ConfigPath, initialContent, services.GetRequiredService<ILoggerFactory>())
         {
             Listeners = listeners,
         };
@@ -165,7 +165,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
     {
         try
         {
-            await _app.StopAsync(TimeSpan.FromSeconds(5) is var grace ? new CancellationTokenSource(grace).Token : default).ConfigureAwait(false);
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _app.StopAsync(grace.Token).ConfigureAwait(false);
         }
         finally
         {

@@ -7,7 +7,7 @@ using Gateway.Proxy;
 
 namespace Gateway.Hosting;
 
-/// <summary>Loads envoy.yaml and compiles it into a <see cref="GatewaySnapshot"/>.</summary>
+/// <summary>Compiles a loaded envoy.yaml into a <see cref="GatewaySnapshot"/>; <see cref="LoadOptions"/> is how the reloader loads it.</summary>
 public sealed class SnapshotBuilder
 {
     private readonly GatewayOptions _options;
@@ -22,9 +22,6 @@ public sealed class SnapshotBuilder
     }
 
     public BootstrapLoadOptions LoadOptions => new(_options.IgnoreUnsupported, _factories);
-
-    /// <summary>Loads and validates the file; throws <see cref="ConfigException"/> on any problem.</summary>
-    public BootstrapLoadResult Load(string path) => GatewayConfigLoader.LoadFile(path, LoadOptions);
 
     /// <summary>
     /// Builds runtimes; <paramref name="previous"/> lends its HCM stats and its unchanged cluster entries

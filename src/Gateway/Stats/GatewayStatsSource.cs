@@ -13,8 +13,6 @@ namespace Gateway.Stats;
 /// </summary>
 public sealed class GatewayStatsSource
 {
-    private static readonly StatTag[] NoTags = [];
-
     private readonly GatewayHost _host;
     private readonly HttpConnectionManagerStats _adminStats;
     private readonly IReadOnlyList<IReportsStats> _contributors;

@@ -113,4 +113,14 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("--no-such-flag", result.StdErr);
         Assert.Contains("usage:", result.StdErr);
     }
+
+    [Fact]
+    public async Task UnknownNativePluginIsAUsageErrorNotACrash()
+    {
+        var result = await GatewayProcess.RunAsync(_directory, null, "--mode", "validate", "--native-plugin", "wasmdemo=rate-limit");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("'rate-limit' is not a native plugin", result.StdErr);
+        Assert.Contains("--native-plugin wasmdemo=http-call", result.StdErr);
+        Assert.DoesNotContain("   at ", result.StdErr + result.StdOut);
+    }
 }
