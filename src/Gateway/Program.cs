@@ -31,7 +31,21 @@ if (options.Mode == "validate")
 {
     try
     {
-        GatewayConfigLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, FilterFactories.Create(options)));
+        var loaded = GatewayConfigLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, FilterFactories.Create(options)));
+        // The same findings serve mode logs: warnings always, inert fields at debug.
+        foreach (var warning in loaded.Warnings)
+        {
+            Console.Error.WriteLine(warning);
+        }
+
+        if (options.LogLevel <= Serilog.Events.LogEventLevel.Debug)
+        {
+            foreach (var ignored in loaded.Ignored)
+            {
+                Console.Error.WriteLine(ignored);
+            }
+        }
+
         Console.WriteLine($"configuration '{options.ConfigPath}' OK");
         return 0;
     }

@@ -34,7 +34,7 @@ public sealed partial class CorpusConformanceTests(ITestOutputHelper output)
             }
             catch (ConfigException e)
             {
-                foreach (var d in e.Diagnostics.Where(d => d.Kind != ConfigDiagnosticKind.Warning))
+                foreach (var d in e.Diagnostics.Where(d => d.Kind is ConfigDiagnosticKind.Error or ConfigDiagnosticKind.Unsupported))
                 {
                     var key = (d.Kind == ConfigDiagnosticKind.Unsupported ? "unsupported: " : "error: ") + Normalize(d.Message);
                     if (!reasons.TryGetValue(key, out var set))
