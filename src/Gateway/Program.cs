@@ -29,31 +29,7 @@ if (!CommandLineParser.TryParse(args, out var options, out var error))
 
 if (options.Mode == "validate")
 {
-    try
-    {
-        var loaded = GatewayConfigLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, FilterFactories.Create(options)));
-        // The same findings serve mode logs: warnings always, inert fields at debug.
-        foreach (var warning in loaded.Warnings)
-        {
-            Console.Error.WriteLine(warning);
-        }
-
-        if (options.LogLevel <= Serilog.Events.LogEventLevel.Debug)
-        {
-            foreach (var ignored in loaded.Ignored)
-            {
-                Console.Error.WriteLine(ignored);
-            }
-        }
-
-        Console.WriteLine($"configuration '{options.ConfigPath}' OK");
-        return 0;
-    }
-    catch (ConfigException e)
-    {
-        Console.Error.WriteLine(e.Message);
-        return 1;
-    }
+    return ValidateCommand.Run(options, Console.Out, Console.Error);
 }
 
 GatewayHost host;
