@@ -35,7 +35,7 @@ public static class BootstrapLoader
         var root = YamlDocumentReader.Parse(yaml, context);
         context.ThrowIfFailed();
         var reader = new MessageReader(context, root!, "", BootstrapType, BootstrapType);
-        var config = ReadBootstrap(reader, sourceName, options);
+        var config = ReadBootstrap(reader, sourceName, options) with { SourceText = yaml };
         context.ThrowIfFailed();
         var warnings = context.Diagnostics.Where(d => d.Kind is ConfigDiagnosticKind.Unsupported or ConfigDiagnosticKind.Warning).ToArray();
         var ignored = context.Diagnostics.Where(d => d.Kind == ConfigDiagnosticKind.Inert).ToArray();

@@ -10,4 +10,7 @@ public sealed record BootstrapConfig(
 {
     /// <summary>node.cluster: Envoy's local cluster name, sent back by the health_check filter as x-envoy-upstream-healthchecked-cluster.</summary>
     public string NodeCluster { get; init; } = "";
+
+    /// <summary>The file's text as loaded, from which /config_dump renders what was configured.</summary>
+    public string SourceText { get; init; } = "";
 }
