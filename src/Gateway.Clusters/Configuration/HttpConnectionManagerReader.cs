@@ -25,7 +25,7 @@ internal static class HttpConnectionManagerReader
         RouteTableConfig? routes = null;
         if (routeReader is not null)
         {
-            routes = RouteConfigReader.Read(routeReader, clusterNames);
+            routes = RouteConfigReader.Read(routeReader, clusterNames, options.FilterParsers);
         }
         else if (!hcm.Has("rds"))
         {
@@ -99,11 +99,6 @@ internal static class HttpConnectionManagerReader
             }
 
             filter.Finish();
-            if (disabled)
-            {
-                continue;
-            }
-
             if (sawRouter)
             {
                 filter.Context.Error(filter.Path, filter.Mark,
@@ -114,7 +109,7 @@ internal static class HttpConnectionManagerReader
             if (typed is null)
             {
                 // Envoy still accepts the well-known router by name alone.
-                if (name == "envoy.filters.http.router")
+                if (name == "envoy.filters.http.router" && !disabled)
                 {
                     sawRouter = true;
                     result.Add(new HttpFilterConfig(name, RouterType, null, filter.Path));
@@ -140,12 +135,13 @@ internal static class HttpConnectionManagerReader
 
             var settings = parser.Parse(name, typed);
             typed.Reader.Finish();
-            if (typed.TypeName == RouterType)
+            if (typed.TypeName == RouterType && !disabled)
             {
                 sawRouter = true;
             }
 
-            result.Add(new HttpFilterConfig(name, typed.TypeName, settings, filter.Path));
+            // A disabled filter is still built: a route's typed_per_filter_config may enable it.
+            result.Add(new HttpFilterConfig(name, typed.TypeName, settings, filter.Path) { Disabled = disabled });
         }
 
         if (!sawRouter && readers.Count > 0)

@@ -51,6 +51,9 @@ public sealed class ListenerRuntime
     /// <summary>The HCM's access_log entries, compiled at load; null when it has none.</summary>
     public AccessLog.ListenerAccessLog? AccessLog { get; init; }
 
+    /// <summary>HCM local_reply_config, compiled at load; null when it has none (replies go out as made).</summary>
+    public ILocalReplyMapper? LocalReplyMapper { get; init; }
+
     /// <summary>The port Kestrel actually bound (differs from the config for port 0).</summary>
     public int BoundPort { get; set; }
 }
