@@ -40,7 +40,7 @@ public static class AccessLogFormatParser
 
     /// <summary>The operators this gateway implements, for error messages.</summary>
     public static string Supported { get; } = string.Join(", ",
-        new[] { "START_TIME", "REQ(X?Y):N", "RESP(X?Y):N", "DYNAMIC_METADATA(NS:KEY)", "FILTER_STATE(KEY)", "HOSTNAME", "ENVIRONMENT(X)" }.Concat(Fields.Keys).Order(StringComparer.Ordinal));
+        new[] { "START_TIME", "REQ(X?Y):N", "RESP(X?Y):N", "DYNAMIC_METADATA(NS:KEY)", "FILTER_STATE(KEY)", "LOCAL_REPLY_BODY", "HOSTNAME", "ENVIRONMENT(X)" }.Concat(Fields.Keys).Order(StringComparer.Ordinal));
 
     public static AccessLogSegment[] Parse(string format)
     {
@@ -176,6 +176,8 @@ public static class AccessLogFormatParser
                 return new FilterStateSegment(parts[0], parts.Length == 2 && parts[1] == "PLAIN");
             }
 
+            case "LOCAL_REPLY_BODY" when args is null:
+                return new LocalReplyBodySegment();
             case "HOSTNAME":
                 return new ConstantSegment(Environment.MachineName);
             case "ENVIRONMENT":
