@@ -152,7 +152,8 @@ internal static class RouteConfigReader
             kinds.Add((PathMatchKind.PathSeparatedPrefix, separated));
         }
 
-        foreach (var field in new[] { "connect_matcher", "path_match_policy", "runtime_fraction", "grpc", "tls_context", "dynamic_metadata", "filter_state", "cel_expression" })
+        var runtimeFraction = RuntimeConfigReader.ReadRuntimeFractionalPercent(match, "runtime_fraction");
+        foreach (var field in new[] { "connect_matcher", "path_match_policy", "grpc", "tls_context", "dynamic_metadata", "filter_state", "cel_expression" })
         {
             if (match.Has(field))
             {
@@ -170,7 +171,7 @@ internal static class RouteConfigReader
         var query = match.Messages("query_parameters", "envoy.config.route.v3.QueryParameterMatcher").Select(ReadQueryMatcher).ToArray();
         match.Finish();
         var (kind, value) = kinds.Count > 0 ? kinds[0] : (PathMatchKind.Prefix, "/");
-        return new RouteMatchConfig(kind, value, caseSensitive, headers, query);
+        return new RouteMatchConfig(kind, value, caseSensitive, headers, query) { RuntimeFraction = runtimeFraction };
     }
 
     internal static HeaderMatcherConfig ReadHeaderMatcher(MessageReader header)
