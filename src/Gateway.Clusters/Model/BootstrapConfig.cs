@@ -13,4 +13,7 @@ public sealed record BootstrapConfig(
 
     /// <summary>The file's text as loaded, from which /config_dump renders what was configured.</summary>
     public string SourceText { get; init; } = "";
+
+    /// <summary>layered_runtime (empty when the bootstrap has none: every runtime key takes its default).</summary>
+    public RuntimeConfig Runtime { get; init; } = RuntimeConfig.Empty;
 }

@@ -5,4 +5,8 @@ public sealed record VirtualHostConfig(
     IReadOnlyList<string> Domains,
     IReadOnlyList<RouteConfig> Routes,
     HeaderMutationConfig Headers,
-    string YamlPath);
+    string YamlPath)
+{
+    /// <summary>typed_per_filter_config, keyed by http filter name (parsed by each filter).</summary>
+    public IReadOnlyDictionary<string, PerFilterConfig> TypedPerFilterConfig { get; init; } = PerFilterConfig.None;
+}

@@ -6,13 +6,17 @@ using Gateway.Filters.Router;
 
 namespace Gateway.Hosting;
 
-/// <summary>The HTTP filters this gateway implements natively.</summary>
+/// <summary>
+/// The HTTP filters this gateway implements natively: adding a filter is its folder in Gateway.Filters
+/// plus one line here. The router stays last (it ends the chain).
+/// </summary>
 public static class FilterFactories
 {
     public static IReadOnlyList<IHttpFilterFactory> Create(GatewayOptions options) =>
     [
         new HttpCallFilterFactory(options.NativePlugins),
         new HealthCheckFilterFactory(),
+        .. options.AdditionalFilterFactories,
         new RouterFilterFactory(),
     ];
 }

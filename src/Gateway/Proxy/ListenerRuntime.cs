@@ -12,14 +12,14 @@ namespace Gateway.Proxy;
 /// </summary>
 public sealed class ListenerRuntime
 {
-    public ListenerRuntime(ListenerConfig config, HttpFilterChain filters, RouterFilterConfig router, HttpConnectionManagerStats stats)
+    public ListenerRuntime(ListenerConfig config, HttpFilterChain filters, RouterFilterConfig router, HttpConnectionManagerStats stats, Clusters.Runtime.IRuntime? runtime = null)
     {
         Config = config;
         Http = config.Http;
         Filters = filters;
         Router = router;
         Stats = stats;
-        Hosts = new VirtualHostSelector(config.Http.RouteConfig, config.Http.StripAnyHostPort, config.Http.StripMatchingHostPort);
+        Hosts = new VirtualHostSelector(config.Http.RouteConfig, config.Http.StripAnyHostPort, config.Http.StripMatchingHostPort, runtime);
         ServerName = new StringValues(config.Http.ServerName);
         AllowsWebSocket = config.Http.UpgradeTypes.Contains("websocket", StringComparer.OrdinalIgnoreCase);
         Transformer = new EnvoyHttpTransformer(this);
@@ -50,6 +50,9 @@ public sealed class ListenerRuntime
 
     /// <summary>The HCM's access_log entries, compiled at load; null when it has none.</summary>
     public AccessLog.ListenerAccessLog? AccessLog { get; init; }
+
+    /// <summary>HCM local_reply_config, compiled at load; null when it has none (replies go out as made).</summary>
+    public ILocalReplyMapper? LocalReplyMapper { get; init; }
 
     /// <summary>The port Kestrel actually bound (differs from the config for port 0).</summary>
     public int BoundPort { get; set; }

@@ -32,7 +32,7 @@ public sealed class EnvoyExamplesTests
         ["cors/backend/envoy.yaml"] = ["envoy.filters.http.cors", "typed_per_filter_config"],
         ["double-proxy/envoy.yaml"] = null,
         ["fault-injection/envoy.yaml"] = ["envoy.filters.http.fault", "layered_runtime"],
-        ["front-proxy/envoy.yaml"] = ["layered_runtime"],
+        ["front-proxy/envoy.yaml"] = null,
         ["front-proxy/service-envoy.yaml"] = null,
         ["grpc-bridge/client/envoy-proxy.yaml"] = ["envoy.filters.http.grpc_http1_bridge"],
         ["gzip/envoy.yaml"] = ["envoy.filters.http.compressor", "envoy.filters.http.decompressor"],
