@@ -887,5 +887,45 @@ public static partial class EnvoyFieldCatalog
           end 2 int64
         envoy.type.v3.Percent
           value 1 double
+        envoy.config.accesslog.v3.AndFilter
+          filters 1 envoy.config.accesslog.v3.AccessLogFilter repeated
+        envoy.config.accesslog.v3.ComparisonFilter
+          op 1 enum:envoy.config.accesslog.v3.ComparisonFilter.Op
+          value 2 envoy.config.core.v3.RuntimeUInt32
+        envoy.config.accesslog.v3.DurationFilter
+          comparison 1 envoy.config.accesslog.v3.ComparisonFilter
+        envoy.config.accesslog.v3.HeaderFilter
+          header 1 envoy.config.route.v3.HeaderMatcher
+        envoy.config.accesslog.v3.NotHealthCheckFilter
+        envoy.config.accesslog.v3.OrFilter
+          filters 2 envoy.config.accesslog.v3.AccessLogFilter repeated
+        envoy.config.accesslog.v3.ResponseFlagFilter
+          flags 1 string repeated
+        envoy.config.accesslog.v3.StatusCodeFilter
+          comparison 1 envoy.config.accesslog.v3.ComparisonFilter
+        envoy.config.accesslog.v3.TraceableFilter
+        envoy.config.bootstrap.v3.RuntimeLayer.AdminLayer
+        envoy.config.core.v3.RuntimeFeatureFlag
+          default_value 1 google.protobuf.BoolValue
+          runtime_key 2 string
+        envoy.config.core.v3.RuntimeUInt32
+          default_value 2 uint32
+          runtime_key 3 string
+        envoy.config.route.v3.FilterConfig
+          config 1 google.protobuf.Any
+          is_optional 2 bool
+          disabled 3 bool
+        envoy.extensions.filters.network.http_connection_manager.v3.LocalReplyConfig
+          mappers 1 envoy.extensions.filters.network.http_connection_manager.v3.ResponseMapper repeated
+          body_format 2 envoy.config.core.v3.SubstitutionFormatString
+        envoy.extensions.filters.network.http_connection_manager.v3.ResponseMapper
+          filter 1 envoy.config.accesslog.v3.AccessLogFilter
+          status_code 2 google.protobuf.UInt32Value
+          body 3 envoy.config.core.v3.DataSource
+          body_format_override 4 envoy.config.core.v3.SubstitutionFormatString
+          headers_to_add 5 envoy.config.core.v3.HeaderValueOption repeated
+        envoy.type.v3.FractionalPercent
+          numerator 1 uint32
+          denominator 2 enum:envoy.type.v3.FractionalPercent.DenominatorType
         """;
 }
