@@ -18,7 +18,12 @@ public sealed class CorsFilterFactory : IHttpFilterFactory
 
     public bool CanParsePerRoute(string typeName) => typeName == CorsPolicyReader.FilterMessageType;
 
-    public object? ParsePerRoute(string filterName, TypedMessage config) => new CorsPolicy(CorsPolicyReader.ReadFields(config.Reader));
+    public object? ParsePerRoute(string filterName, TypedMessage config)
+    {
+        var policy = CorsPolicyReader.ReadFields(config.Reader);
+        // A refused config is never run; its matchers (an invalid regex, say) are not compiled.
+        return config.Reader.Context.HasErrors ? null : new CorsPolicy(policy);
+    }
 
     public IHttpFilter? Create(HttpFilterConfig config, IServiceProvider services) =>
         new CorsFilter(config.Name, config.StatPrefix);

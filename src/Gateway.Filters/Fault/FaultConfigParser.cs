@@ -15,7 +15,9 @@ public static class FaultConfigParser
         var delay = reader.Message("delay", "envoy.extensions.filters.common.fault.v3.FaultDelay") is { } d ? ReadDelay(d) : null;
         var upstream = reader.String("upstream_cluster") ?? "";
         var nodes = reader.Strings("downstream_nodes").ToHashSet(StringComparer.Ordinal);
-        var headers = reader.Messages("headers", HeaderMatcherReader.MessageType).Select(h => new HeaderMatcher(HeaderMatcherReader.Read(h))).ToArray();
+        var headerConfigs = reader.Messages("headers", HeaderMatcherReader.MessageType).Select(HeaderMatcherReader.Read).ToArray();
+        // A refused config is never run; its matchers (an invalid regex, say) are not compiled.
+        var headers = reader.Context.HasErrors ? [] : headerConfigs.Select(h => new HeaderMatcher(h)).ToArray();
         var maxActive = reader.Integer("max_active_faults", 0, uint.MaxValue) is { } max ? (ulong)max : (ulong?)null;
         var disableClusterStats = reader.Bool("disable_downstream_cluster_stats");
         if (reader.Has("response_rate_limit"))
