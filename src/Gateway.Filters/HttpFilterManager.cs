@@ -519,6 +519,7 @@ public sealed class HttpFilterManager
             return;
         }
 
+        LocalReplyWriter.RecordFlags(_context, reply);
         reply = _context.MapLocalReply(reply);
         LocalReplyWriter.Prepare(_context, reply, out var body);
         if (!await EncodeHeadersFromAsync(Math.Min(from, _count - 1), body.IsEmpty).ConfigureAwait(false))

@@ -36,6 +36,9 @@ internal static class HttpConnectionManagerReader
         var serverName = hcm.String("server_name") ?? "envoy";
         var serverTransform = hcm.Enum("server_header_transformation", ServerHeaderTransformation.Overwrite,
             "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.ServerHeaderTransformation");
+        var localReply = hcm.Message("local_reply_config", "envoy.extensions.filters.network.http_connection_manager.v3.LocalReplyConfig") is { } localReplyReader
+            ? LocalReplyConfigReader.Read(localReplyReader)
+            : null;
         var accessLogs = AccessLogReader.ReadAll(hcm.Messages("access_log", "envoy.config.accesslog.v3.AccessLog"));
         var stripMatching = hcm.Bool("strip_matching_host_port");
         var stripAny = hcm.Bool("strip_any_host_port");
@@ -79,7 +82,10 @@ internal static class HttpConnectionManagerReader
         }
 
         return new HttpConnectionManagerConfig(statPrefix, codec, routes, filters, serverName, serverTransform, accessLogs,
-            stripMatching, stripAny, useRemote, generateRequestId, alwaysSetRequestId, upgrades, requestTimeout, maxHeadersKb);
+            stripMatching, stripAny, useRemote, generateRequestId, alwaysSetRequestId, upgrades, requestTimeout, maxHeadersKb)
+        {
+            LocalReply = localReply,
+        };
     }
 
     private static IReadOnlyList<HttpFilterConfig> ReadHttpFilters(MessageReader hcm, BootstrapLoadOptions options, string filterStatPrefix)

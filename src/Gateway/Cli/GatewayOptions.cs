@@ -25,6 +25,12 @@ public sealed record GatewayOptions
     /// <summary>--native-plugin NAME=native: wasm plugin names served by a native filter.</summary>
     public IReadOnlyDictionary<string, string> NativePlugins { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// HTTP filters beyond the built-in ones, for a host embedding the gateway (a test suite, an
+    /// application adding its own filter): each parses its own typed_config type, as the built-in ones do.
+    /// </summary>
+    public IReadOnlyList<Filters.IHttpFilterFactory> AdditionalFilterFactories { get; init; } = [];
+
     /// <summary>Envoy flags accepted but without effect here, reported at debug level once running.</summary>
     public IReadOnlyList<string> IgnoredEnvoyFlags { get; init; } = [];
 

@@ -9,7 +9,10 @@ using Gateway.Filters.Router;
 
 namespace Gateway.Hosting;
 
-/// <summary>The HTTP filters this gateway implements natively.</summary>
+/// <summary>
+/// The HTTP filters this gateway implements natively: adding a filter is its folder in Gateway.Filters
+/// plus one line here. The router stays last (it ends the chain).
+/// </summary>
 public static class FilterFactories
 {
     public static IReadOnlyList<IHttpFilterFactory> Create(GatewayOptions options) =>
@@ -19,6 +22,7 @@ public static class FilterFactories
         new CorsFilterFactory(),
         new LocalRateLimitFilterFactory(options.TimeProvider),
         new FaultFilterFactory(options.TimeProvider),
+        .. options.AdditionalFilterFactories,
         new RouterFilterFactory(),
     ];
 }

@@ -42,10 +42,24 @@ public sealed class SnapshotBuilder
             listeners[listener.Name] = new ListenerRuntime(listener, chain, router, stats)
             {
                 AccessLog = accessLogs?.Compile(listener, config.SourceFile),
+                LocalReplyMapper = CompileLocalReply(listener, config.SourceFile),
                 BoundPort = previous?.Listeners.GetValueOrDefault(listener.Name)?.BoundPort ?? listener.Address.Port,
             };
         }
 
         return new GatewaySnapshot(config, clusters, listeners);
+    }
+
+    private static LocalReplyMapper? CompileLocalReply(Clusters.Model.ListenerConfig listener, string sourceFile)
+    {
+        try
+        {
+            return LocalReplyMapper.Create(listener.Http.LocalReply);
+        }
+        catch (AccessLog.AccessLogFormatException e)
+        {
+            throw new Clusters.Configuration.ConfigException([new Clusters.Configuration.ConfigDiagnostic(Clusters.Configuration.ConfigDiagnosticKind.Error, sourceFile,
+                $"{listener.YamlPath}.filter_chains[0].filters[0].typed_config.local_reply_config", 0, 0, e.Message + "; fix the format or remove the operator")]);
+        }
     }
 }
