@@ -61,8 +61,9 @@ internal static class RouteConfigReader
         }
 
         var perFilter = PerFilterConfigReader.Read(host, parsers);
+        var cors = host.Message("cors", CorsPolicyReader.RouteMessageType) is { } corsReader ? CorsPolicyReader.Read(corsReader) : null;
         host.Finish();
-        return new VirtualHostConfig(name, domains, routes, headers, host.Path) { TypedPerFilterConfig = perFilter };
+        return new VirtualHostConfig(name, domains, routes, headers, host.Path) { TypedPerFilterConfig = perFilter, Cors = cors };
     }
 
     private static RouteConfig? ReadRoute(MessageReader route, IReadOnlySet<string> clusterNames, IReadOnlyList<IHttpFilterConfigParser> parsers)
@@ -380,6 +381,7 @@ internal static class RouteConfigReader
             upgrade.Finish();
         }
 
+        var cors = action.Message("cors", CorsPolicyReader.RouteMessageType) is { } corsReader ? CorsPolicyReader.Read(corsReader) : null;
         action.Finish();
         var notFoundStatus = notFound switch
         {
@@ -388,7 +390,7 @@ internal static class RouteConfigReader
             _ => 503,
         };
         return new RouteActionConfig(cluster, clusterHeader, weighted, prefixRewrite, regexRewrite, hostLiteral, autoHost,
-            timeout, idle, retry, upgrades, notFoundStatus);
+            timeout, idle, retry, upgrades, notFoundStatus) { Cors = cors };
     }
 
     private enum ClusterNotFoundCode

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Gateway.Clusters.Model;
 using YamlDotNet.RepresentationModel;
 
@@ -41,7 +40,18 @@ public static class RuntimeConfigReader
                 layers.Add(new RuntimeLayerConfig(name, RuntimeLayerKind.Admin, new Dictionary<string, string>()));
             }
 
-            layer.Unsupported("disk_layer", "put the values in a static_layer (or set them with POST /runtime_modify on an admin_layer)");
+            else if (layer.Message("disk_layer", "envoy.config.bootstrap.v3.RuntimeLayer.DiskLayer") is { } disk)
+            {
+                var root = disk.String("symlink_root") ?? "";
+                var subdirectory = disk.String("subdirectory") ?? "";
+                disk.Unsupported("append_service_cluster", "name the service cluster's directory in subdirectory instead");
+                disk.Finish();
+                layers.Add(new RuntimeLayerConfig(name, RuntimeLayerKind.Disk, new Dictionary<string, string>())
+                {
+                    Directory = Path.Combine(root, subdirectory),
+                });
+            }
+
             layer.Unsupported("rtds_layer", "runtime discovery is not implemented; use a static_layer or an admin_layer");
             layer.Finish();
         }
@@ -77,21 +87,6 @@ public static class RuntimeConfigReader
         }
     }
 
-    /// <summary>envoy.type.v3.FractionalPercent (numerator, denominator HUNDRED|TEN_THOUSAND|MILLION).</summary>
-    public static FractionalPercentConfig ReadFractionalPercent(MessageReader percent)
-    {
-        var numerator = (uint)(percent.Integer("numerator", 0, uint.MaxValue) ?? 0);
-        var denominator = percent.String("denominator") switch
-        {
-            null or "HUNDRED" or "0" => 100u,
-            "TEN_THOUSAND" or "1" => 10_000u,
-            "MILLION" or "2" => 1_000_000u,
-            var other => Invalid(percent, other),
-        };
-        percent.Finish();
-        return new FractionalPercentConfig(Math.Min(numerator, denominator), denominator);
-    }
-
     /// <summary>envoy.config.core.v3.RuntimeFractionalPercent in <paramref name="field"/>, or null when absent.</summary>
     public static RuntimeFractionalPercentConfig? ReadRuntimeFractionalPercent(MessageReader owner, string field)
     {
@@ -100,9 +95,7 @@ public static class RuntimeConfigReader
             return null;
         }
 
-        var fraction = runtime.Message("default_value", "envoy.type.v3.FractionalPercent") is { } value
-            ? ReadFractionalPercent(value)
-            : FractionalPercentConfig.Never;
+        var fraction = FractionalPercentReader.Read(runtime, "default_value") ?? FractionalPercentConfig.Zero;
         var key = runtime.String("runtime_key");
         runtime.Finish();
         return new RuntimeFractionalPercentConfig(fraction, string.IsNullOrEmpty(key) ? null : key);
@@ -120,12 +113,5 @@ public static class RuntimeConfigReader
         var key = flag.RequiredString("runtime_key");
         flag.Finish();
         return new RuntimeFeatureFlagConfig(value, key);
-    }
-
-    private static uint Invalid(MessageReader percent, string value)
-    {
-        percent.Context.Error(percent.Join("denominator"), percent.MarkOf("denominator"),
-            string.Create(CultureInfo.InvariantCulture, $"invalid denominator '{value}'; use HUNDRED, TEN_THOUSAND or MILLION"));
-        return 100;
     }
 }
