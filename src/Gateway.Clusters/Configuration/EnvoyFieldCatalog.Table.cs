@@ -927,5 +927,73 @@ public static partial class EnvoyFieldCatalog
         envoy.type.v3.FractionalPercent
           numerator 1 uint32
           denominator 2 enum:envoy.type.v3.FractionalPercent.DenominatorType
+        envoy.config.bootstrap.v3.RuntimeLayer.DiskLayer
+          symlink_root 1 string
+          subdirectory 3 string
+          append_service_cluster 2 bool
+        envoy.extensions.filters.common.fault.v3.FaultDelay
+          fixed_delay 3 google.protobuf.Duration
+          header_delay 5 envoy.extensions.filters.common.fault.v3.FaultDelay.HeaderDelay
+          percentage 4 envoy.type.v3.FractionalPercent
+        envoy.extensions.filters.common.fault.v3.FaultDelay.HeaderDelay
+        envoy.extensions.filters.http.cors.v3.Cors
+        envoy.extensions.filters.http.cors.v3.CorsPolicy
+          allow_origin_string_match 1 envoy.type.matcher.v3.StringMatcher repeated
+          allow_methods 2 string
+          allow_headers 3 string
+          expose_headers 4 string
+          max_age 5 string
+          allow_credentials 6 google.protobuf.BoolValue
+          filter_enabled 7 envoy.config.core.v3.RuntimeFractionalPercent
+          shadow_enabled 8 envoy.config.core.v3.RuntimeFractionalPercent
+          allow_private_network_access 9 google.protobuf.BoolValue
+          forward_not_matching_preflights 10 google.protobuf.BoolValue
+        envoy.extensions.filters.http.fault.v3.FaultAbort
+          http_status 2 uint32
+          grpc_status 5 uint32
+          header_abort 4 envoy.extensions.filters.http.fault.v3.FaultAbort.HeaderAbort
+          percentage 3 envoy.type.v3.FractionalPercent
+        envoy.extensions.filters.http.fault.v3.FaultAbort.HeaderAbort
+        envoy.extensions.filters.http.fault.v3.HTTPFault
+          delay 1 envoy.extensions.filters.common.fault.v3.FaultDelay
+          abort 2 envoy.extensions.filters.http.fault.v3.FaultAbort
+          upstream_cluster 3 string
+          headers 4 envoy.config.route.v3.HeaderMatcher repeated
+          downstream_nodes 5 string repeated
+          max_active_faults 6 google.protobuf.UInt32Value
+          response_rate_limit 7 envoy.extensions.filters.common.fault.v3.FaultRateLimit
+          delay_percent_runtime 8 string
+          abort_percent_runtime 9 string
+          delay_duration_runtime 10 string
+          abort_http_status_runtime 11 string
+          max_active_faults_runtime 12 string
+          response_rate_limit_percent_runtime 13 string
+          abort_grpc_status_runtime 14 string
+          disable_downstream_cluster_stats 15 bool
+          filter_metadata 16 google.protobuf.Struct
+        envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit
+          stat_prefix 1 string
+          status 2 envoy.type.v3.HttpStatus
+          token_bucket 3 envoy.type.v3.TokenBucket
+          filter_enabled 4 envoy.config.core.v3.RuntimeFractionalPercent
+          filter_enforced 5 envoy.config.core.v3.RuntimeFractionalPercent
+          request_headers_to_add_when_not_enforced 10 envoy.config.core.v3.HeaderValueOption repeated
+          response_headers_to_add 6 envoy.config.core.v3.HeaderValueOption repeated
+          descriptors 8 envoy.extensions.common.ratelimit.v3.LocalRateLimitDescriptor repeated
+          stage 9 uint32
+          local_rate_limit_per_downstream_connection 11 bool
+          local_cluster_rate_limit 16 envoy.extensions.common.ratelimit.v3.LocalClusterRateLimit
+          enable_x_ratelimit_headers 12 enum:envoy.extensions.common.ratelimit.v3.XRateLimitHeadersRFCVersion
+          vh_rate_limits 13 enum:envoy.extensions.common.ratelimit.v3.VhRateLimitsOptions
+          always_consume_default_token_bucket 14 google.protobuf.BoolValue
+          rate_limited_as_resource_exhausted 15 bool
+          rate_limits 17 envoy.config.route.v3.RateLimit repeated newer
+          max_dynamic_descriptors 18 google.protobuf.UInt32Value newer
+        envoy.type.v3.HttpStatus
+          code 1 enum:envoy.type.v3.StatusCode
+        envoy.type.v3.TokenBucket
+          max_tokens 1 uint32
+          tokens_per_fill 2 google.protobuf.UInt32Value
+          fill_interval 3 google.protobuf.Duration
         """;
 }
