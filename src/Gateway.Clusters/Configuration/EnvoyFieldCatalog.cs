@@ -135,6 +135,34 @@ public static class EnvoyFieldCatalog
             ],
             // oneof config_type: typed_config | config_discovery
             ["envoy.config.listener.v3.Filter"] = ["name", "typed_config", "config_discovery"],
+            // oneof config_type: typed_config | config_discovery (listener_components.proto, from memory).
+            ["envoy.config.listener.v3.ListenerFilter"] = ["name", "typed_config", "config_discovery", "filter_disabled"],
+            ["envoy.config.core.v3.CidrRange"] = ["address_prefix", "prefix_len"],
+
+            // ---------------- network/tcp_proxy/v3/tcp_proxy.proto (read @02a5feed) ----------------
+            // oneof cluster_specifier: cluster | weighted_clusters. deprecated: access_log_flush_interval,
+            // flush_access_log_on_connected. downstream_idle_timeout/upstream_idle_timeout are not-implemented-hide.
+            ["envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy"] =
+            [
+                "stat_prefix", "cluster", "weighted_clusters", "on_demand", "metadata_match", "idle_timeout",
+                "downstream_idle_timeout", "upstream_idle_timeout", "access_log", "max_connect_attempts",
+                "backoff_options", "hash_policy", "tunneling_config", "max_downstream_connection_duration",
+                "max_downstream_connection_duration_jitter_percentage", "access_log_flush_interval",
+                "flush_access_log_on_connected", "access_log_options", "proxy_protocol_tlvs",
+            ],
+            ["envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.WeightedCluster"] = ["clusters"],
+            ["envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.WeightedCluster.ClusterWeight"] = ["name", "weight", "metadata_match"],
+
+            // ---------------- listener filters, echo, direct_response — from memory ----------------
+            ["envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector"] = ["enable_ja3_fingerprinting", "initial_read_buffer_size"],
+            ["envoy.extensions.filters.listener.http_inspector.v3.HttpInspector"] = [],
+            ["envoy.extensions.filters.listener.proxy_protocol.v3.ProxyProtocol"] =
+            [
+                "rules", "allow_requests_without_proxy_protocol", "pass_through_tlvs", "disallowed_versions", "stat_prefix",
+            ],
+            ["envoy.extensions.filters.listener.original_dst.v3.OriginalDst"] = ["traffic_direction"],
+            ["envoy.extensions.filters.network.echo.v3.Echo"] = [],
+            ["envoy.extensions.filters.network.direct_response.v3.Config"] = ["response"],
 
             // ---------------- http_connection_manager/v3/http_connection_manager.proto — from memory ----------------
             // oneof route_specifier: rds | route_config | scoped_routes; oneof strip_port_mode:

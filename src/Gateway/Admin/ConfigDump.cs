@@ -63,8 +63,8 @@ public static class ConfigDump
                 "RoutesConfigDump",
                 "static_route_configs",
                 "route_config",
-                config.Listeners,
-                (writer, listener) => WriteRouteConfiguration(writer, listener.Http.RouteConfig, withType: true),
+                config.Listeners.SelectMany(l => l.FilterChains.Append(l.DefaultFilterChain).Select(c => c?.Http).Append(l.Http)).OfType<HttpConnectionManagerConfig>().Distinct().ToList(),
+                (writer, http) => WriteRouteConfiguration(writer, http.RouteConfig, withType: true),
                 lastUpdated);
 
             json.WriteEndArray();
@@ -109,13 +109,119 @@ public static class ConfigDump
         json.WriteString("@type", TypePrefix + "envoy.config.listener.v3.Listener");
         json.WriteString("name", listener.Name);
         WriteAddress(json, "address", listener.Address);
+        if (listener.ListenerFilters.Count > 0)
+        {
+            json.WriteStartArray("listener_filters");
+            foreach (var filter in listener.ListenerFilters)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", filter.Name);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
         json.WriteStartArray("filter_chains");
+        var chains = listener.FilterChains.Count > 0
+            ? listener.FilterChains
+            : [new FilterChainConfig(null, 0, FilterChainMatchConfig.Any, listener.Tls, NetworkFilterKind.HttpConnectionManager, listener.Http, null, null, listener.YamlPath)];
+        foreach (var chain in chains)
+        {
+            WriteFilterChain(json, chain);
+        }
+
+        json.WriteEndArray();
+        if (listener.DefaultFilterChain is { } defaultChain)
+        {
+            json.WritePropertyName("default_filter_chain");
+            WriteFilterChain(json, defaultChain);
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteFilterChain(Utf8JsonWriter json, FilterChainConfig chain)
+    {
         json.WriteStartObject();
+        if (chain.Name is not null)
+        {
+            json.WriteString("name", chain.Name);
+        }
+
+        if (chain.Match.ServerNames.Count > 0 || chain.Match.DestinationPort is not null || chain.Match.TransportProtocol.Length > 0)
+        {
+            json.WriteStartObject("filter_chain_match");
+            if (chain.Match.DestinationPort is { } port)
+            {
+                json.WriteNumber("destination_port", port);
+            }
+
+            if (chain.Match.ServerNames.Count > 0)
+            {
+                json.WriteStartArray("server_names");
+                foreach (var name in chain.Match.ServerNames)
+                {
+                    json.WriteStringValue(name);
+                }
+
+                json.WriteEndArray();
+            }
+
+            if (chain.Match.TransportProtocol.Length > 0)
+            {
+                json.WriteString("transport_protocol", chain.Match.TransportProtocol);
+            }
+
+            json.WriteEndObject();
+        }
+
         json.WriteStartArray("filters");
         json.WriteStartObject();
+        switch (chain.Kind)
+        {
+            case NetworkFilterKind.HttpConnectionManager:
+                WriteConnectionManager(json, chain.Http!);
+                break;
+            case NetworkFilterKind.TcpProxy:
+                json.WriteString("name", "envoy.filters.network.tcp_proxy");
+                json.WriteStartObject("typed_config");
+                json.WriteString("@type", TypePrefix + "envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy");
+                json.WriteString("stat_prefix", chain.TcpProxy!.StatPrefix);
+                if (chain.TcpProxy.Cluster is { } cluster)
+                {
+                    json.WriteString("cluster", cluster);
+                }
+
+                json.WriteEndObject();
+                break;
+            case NetworkFilterKind.Echo:
+                json.WriteString("name", "envoy.filters.network.echo");
+                break;
+            case NetworkFilterKind.DirectResponse:
+                json.WriteString("name", "envoy.filters.network.direct_response");
+                break;
+        }
+
+        json.WriteEndObject();
+        json.WriteEndArray();
+        if (chain.Tls is not null)
+        {
+            json.WriteStartObject("transport_socket");
+            json.WriteString("name", "envoy.transport_sockets.tls");
+            json.WriteStartObject("typed_config");
+            json.WriteString("@type", TypePrefix + "envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext");
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteConnectionManager(Utf8JsonWriter json, HttpConnectionManagerConfig http)
+    {
         json.WriteString("name", "envoy.filters.network.http_connection_manager");
         json.WriteStartObject("typed_config");
-        var http = listener.Http;
         json.WriteString("@type", TypePrefix + "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager");
         json.WriteString("stat_prefix", http.StatPrefix);
         json.WriteString("codec_type", EnvoyEnum(http.CodecType));
@@ -181,21 +287,6 @@ public static class ConfigDump
             json.WriteEndArray();
         }
 
-        json.WriteEndObject();
-        json.WriteEndObject();
-        json.WriteEndArray();
-        if (listener.Tls is not null)
-        {
-            json.WriteStartObject("transport_socket");
-            json.WriteString("name", "envoy.transport_sockets.tls");
-            json.WriteStartObject("typed_config");
-            json.WriteString("@type", TypePrefix + "envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext");
-            json.WriteEndObject();
-            json.WriteEndObject();
-        }
-
-        json.WriteEndObject();
-        json.WriteEndArray();
         json.WriteEndObject();
     }
 

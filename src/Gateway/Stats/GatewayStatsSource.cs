@@ -80,6 +80,11 @@ public sealed class GatewayStatsSource
             connections += Volatile.Read(ref listener.Stats.DownstreamCxActive);
         }
 
+        foreach (var listener in snapshot.NetworkListeners.Values)
+        {
+            connections += Volatile.Read(ref listener.Stats.Connections.DownstreamCxActive);
+        }
+
         writer.Gauge("server.live", draining ? 0 : 1);
         // Envoy's server.state: 0 LIVE, 1 DRAINING, 2 PRE_INITIALIZING, 3 INITIALIZING.
         writer.Gauge("server.state", draining ? 1 : 0);
@@ -93,7 +98,7 @@ public sealed class GatewayStatsSource
         writer.Counter("server.config_reload_success", ref state.ConfigReloads);
         writer.Counter("server.config_reload_failure", ref state.ConfigReloadFailures);
         writer.Gauge("cluster_manager.active_clusters", snapshot.Clusters.Count);
-        writer.Gauge("listener_manager.total_listeners_active", snapshot.Listeners.Count);
+        writer.Gauge("listener_manager.total_listeners_active", snapshot.Config.Listeners.Count);
     }
 
     private static void ReportCluster(IStatsWriter writer, ClusterEntry cluster)
