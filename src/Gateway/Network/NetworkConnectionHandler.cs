@@ -102,7 +102,7 @@ internal sealed partial class NetworkConnectionHandler
 
     private async Task ServeTcpProxyAsync(ConnectionContext connection, CompiledFilterChain chain, DownstreamConnectionInfo info, GatewaySnapshot snapshot)
     {
-        var session = new TcpProxySession(chain.TcpProxy!, info, _logger, connection.ConnectionClosed);
+        var session = new TcpProxySession(chain.TcpProxy!, info, _logger);
         if (chain.ServerOptions is null)
         {
             var socket = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
@@ -122,8 +122,7 @@ internal sealed partial class NetworkConnectionHandler
         var tls = new SslStream(new DuplexPipeStream(connection.Transport), leaveInnerStreamOpen: false);
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await tls.AuthenticateAsServerAsync(chain.ServerOptions!, timeout.Token).ConfigureAwait(false);
             return tls;
         }
@@ -142,7 +141,7 @@ internal sealed partial class NetworkConnectionHandler
             await using var tls = await AcceptTlsAsync(connection, chain).ConfigureAwait(false);
             if (tls is not null)
             {
-                await tls.CopyToAsync(tls, connection.ConnectionClosed).ConfigureAwait(false);
+                await tls.CopyToAsync(tls).ConfigureAwait(false);
             }
 
             return;
@@ -152,10 +151,11 @@ internal sealed partial class NetworkConnectionHandler
         var output = connection.Transport.Output;
         while (true)
         {
-            var result = await input.ReadAsync(connection.ConnectionClosed).ConfigureAwait(false);
+            // Kestrel's ConnectionClosed fires on the client's FIN; the pipes say when to stop.
+            var result = await input.ReadAsync().ConfigureAwait(false);
             foreach (var segment in result.Buffer)
             {
-                await output.WriteAsync(segment, connection.ConnectionClosed).ConfigureAwait(false);
+                await output.WriteAsync(segment).ConfigureAwait(false);
             }
 
             input.AdvanceTo(result.Buffer.End);
@@ -173,14 +173,14 @@ internal sealed partial class NetworkConnectionHandler
             await using var tls = await AcceptTlsAsync(connection, chain).ConfigureAwait(false);
             if (tls is not null)
             {
-                await tls.WriteAsync(chain.DirectResponse, connection.ConnectionClosed).ConfigureAwait(false);
+                await tls.WriteAsync(chain.DirectResponse).ConfigureAwait(false);
                 await tls.ShutdownAsync().ConfigureAwait(false);
             }
 
             return;
         }
 
-        await connection.Transport.Output.WriteAsync(chain.DirectResponse, connection.ConnectionClosed).ConfigureAwait(false);
+        await connection.Transport.Output.WriteAsync(chain.DirectResponse).ConfigureAwait(false);
         await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
     }
 
@@ -202,7 +202,9 @@ internal sealed partial class NetworkConnectionHandler
             return true;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+        // Not linked to ConnectionClosed: it fires on the client's FIN, and a client may send its
+        // bytes and FIN at once; a closed input ends the inspection instead.
+        using var timeout = new CancellationTokenSource();
         if (config.ListenerFiltersTimeout > TimeSpan.Zero)
         {
             timeout.CancelAfter(config.ListenerFiltersTimeout);
@@ -228,7 +230,7 @@ internal sealed partial class NetworkConnectionHandler
 
             return true;
         }
-        catch (OperationCanceledException) when (!connection.ConnectionClosed.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             Interlocked.Increment(ref listener.Stats.DownstreamPreCxTimeout);
             Log.ListenerFiltersTimeout(_logger, config.Name, info.RemoteEndPoint.ToString(), config.ContinueOnListenerFiltersTimeout);

@@ -28,12 +28,16 @@ internal sealed partial class TcpProxySession
     private long _lastActivity;
     private int _endReason; // 0 none, 1 idle, 2 max duration
 
-    public TcpProxySession(TcpProxyRuntime proxy, DownstreamConnectionInfo info, ILogger logger, CancellationToken connectionClosed)
+    /// <remarks>
+    /// Not tied to Kestrel's ConnectionClosed: it fires when the client's FIN arrives, which here is a
+    /// half-close to pass on, not the end. The pipes' completion and send errors end the session.
+    /// </remarks>
+    public TcpProxySession(TcpProxyRuntime proxy, DownstreamConnectionInfo info, ILogger logger)
     {
         _proxy = proxy;
         _logger = logger;
         _record = new TcpSessionRecord { Downstream = info, StartTime = DateTimeOffset.UtcNow };
-        _abort = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
+        _abort = new CancellationTokenSource();
     }
 
     /// <param name="tls">The terminated TLS stream when the chain has a transport socket; null for plain bytes.</param>
