@@ -153,15 +153,13 @@ public static class EnvoyFieldCatalog
             ["envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.WeightedCluster"] = ["clusters"],
             ["envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.WeightedCluster.ClusterWeight"] = ["name", "weight", "metadata_match"],
 
-            // ---------------- listener filters, echo, direct_response — from memory ----------------
+            // ---------------- listener filters, direct_response — from memory (HttpInspector and Echo have no fields) ----------------
             ["envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector"] = ["enable_ja3_fingerprinting", "initial_read_buffer_size"],
-            ["envoy.extensions.filters.listener.http_inspector.v3.HttpInspector"] = [],
             ["envoy.extensions.filters.listener.proxy_protocol.v3.ProxyProtocol"] =
             [
                 "rules", "allow_requests_without_proxy_protocol", "pass_through_tlvs", "disallowed_versions", "stat_prefix",
             ],
             ["envoy.extensions.filters.listener.original_dst.v3.OriginalDst"] = ["traffic_direction"],
-            ["envoy.extensions.filters.network.echo.v3.Echo"] = [],
             ["envoy.extensions.filters.network.direct_response.v3.Config"] = ["response"],
 
             // ---------------- http_connection_manager/v3/http_connection_manager.proto — from memory ----------------

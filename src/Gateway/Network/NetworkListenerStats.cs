@@ -13,6 +13,5 @@ public sealed class NetworkListenerStats
 
     public long NoFilterChainMatch;
     public long DownstreamPreCxTimeout;
-    public long DownstreamListenerFilterError;
     public long ProxyProtocolError;
 }
