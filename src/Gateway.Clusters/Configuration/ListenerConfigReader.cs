@@ -56,8 +56,8 @@ internal static class ListenerConfigReader
         }
 
         CheckDuplicateMatches(chains, listener);
-        var http = chains.Concat(defaultChain is null ? [] : [defaultChain]).FirstOrDefault(c => c.Kind == NetworkFilterKind.HttpConnectionManager);
         var httpChains = chains.Concat(defaultChain is null ? [] : [defaultChain]).Where(c => c.Kind == NetworkFilterKind.HttpConnectionManager).ToList();
+        var http = httpChains.FirstOrDefault();
         if (httpChains.Any(c => c.Tls is null) && httpChains.Any(c => c.Tls is not null))
         {
             listener.Context.Unsupported(listener.Join("filter_chains"), listener.Mark,
@@ -66,9 +66,11 @@ internal static class ListenerConfigReader
 
         listenerFilters = WithInjectedInspectors(listenerFilters, chains);
 
-        // One plain HCM chain with nothing to choose between and nothing to read first is served by Kestrel alone.
+        // One HCM chain that matches everything, with nothing to read first, is served by Kestrel alone (as
+        // before filter chains were matched): no listener filter runs, tls_inspector and http_inspector
+        // would learn nothing that changes the outcome.
         var isNetwork = !(chains.Count == 1 && defaultChain is null && chains[0].Kind == NetworkFilterKind.HttpConnectionManager
-            && IsSniOnly(chains[0].Match) && listenerFilters.All(f => f.Kind is ListenerFilterKind.TlsInspector or ListenerFilterKind.HttpInspector));
+            && chains[0].Match.IsAny && listenerFilters.All(f => f.Kind is ListenerFilterKind.TlsInspector or ListenerFilterKind.HttpInspector));
         return new ListenerConfig(name, address, http?.Http, http?.Tls, listener.Path)
         {
             FilterChains = chains,
@@ -80,18 +82,13 @@ internal static class ListenerConfigReader
         };
     }
 
-    /// <summary>An empty match, or one on SNI/transport/ALPN only: what a single Kestrel TLS endpoint already serves.</summary>
-    private static bool IsSniOnly(FilterChainMatchConfig m) =>
-        m.DestinationPort is null && m.PrefixRanges.Count == 0 && m.DirectSourcePrefixRanges.Count == 0 && m.SourceType == ConnectionSourceType.Any
-        && m.SourcePrefixRanges.Count == 0 && m.SourcePorts.Count == 0;
-
     /// <summary>
     /// Envoy adds tls_inspector when a chain matches on server_names, application_protocols or
     /// transport_protocol tls and none is configured (it logs a warning); the same here.
     /// </summary>
     private static IReadOnlyList<ListenerFilterConfig> WithInjectedInspectors(IReadOnlyList<ListenerFilterConfig> filters, List<FilterChainConfig> chains)
     {
-        if (chains.Count <= 1 || filters.Any(f => f.Kind == ListenerFilterKind.TlsInspector))
+        if (filters.Any(f => f.Kind == ListenerFilterKind.TlsInspector))
         {
             return filters;
         }

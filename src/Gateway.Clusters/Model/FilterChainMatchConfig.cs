@@ -16,4 +16,10 @@ public sealed record FilterChainMatchConfig(
     IReadOnlyList<int> SourcePorts)
 {
     public static readonly FilterChainMatchConfig Any = new(null, [], [], "", [], [], ConnectionSourceType.Any, [], []);
+
+    /// <summary>True when no criterion is set: the chain takes every connection.</summary>
+    public bool IsAny =>
+        DestinationPort is null && PrefixRanges.Count == 0 && ServerNames.Count == 0 && TransportProtocol.Length == 0
+        && ApplicationProtocols.Count == 0 && DirectSourcePrefixRanges.Count == 0 && SourceType == ConnectionSourceType.Any
+        && SourcePrefixRanges.Count == 0 && SourcePorts.Count == 0;
 }

@@ -23,7 +23,7 @@ internal sealed class FilterChainSelector
             return null;
         }
 
-        if (_chains.Length == 1 && IsAny(_chains[0].Config.Match))
+        if (_chains.Length == 1 && _chains[0].Config.Match.IsAny)
         {
             return _chains[0];
         }
@@ -57,11 +57,6 @@ internal sealed class FilterChainSelector
 
         return null;
     }
-
-    private static bool IsAny(FilterChainMatchConfig m) => m == FilterChainMatchConfig.Any
-        || (m.DestinationPort is null && m.PrefixRanges.Count == 0 && m.ServerNames.Count == 0 && m.TransportProtocol.Length == 0
-            && m.ApplicationProtocols.Count == 0 && m.DirectSourcePrefixRanges.Count == 0 && m.SourceType == ConnectionSourceType.Any
-            && m.SourcePrefixRanges.Count == 0 && m.SourcePorts.Count == 0);
 
     /// <summary>
     /// Keeps the live chains with the highest score: -1 = does not match, 0 = criterion left empty

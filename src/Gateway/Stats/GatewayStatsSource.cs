@@ -82,7 +82,11 @@ public sealed class GatewayStatsSource
         long connections = 0;
         foreach (var listener in snapshot.Listeners.Values)
         {
-            connections += Volatile.Read(ref listener.Stats.DownstreamCxActive);
+            // A network listener's HTTP chains are in its own count below.
+            if (!snapshot.NetworkListeners.ContainsKey(listener.Name))
+            {
+                connections += Volatile.Read(ref listener.Stats.DownstreamCxActive);
+            }
         }
 
         foreach (var listener in snapshot.NetworkListeners.Values)

@@ -56,6 +56,51 @@ public sealed class ListenerFilterTests
     }
 
     [Fact]
+    public async Task Proxy_protocol_in_front_of_the_http_connection_manager_gives_its_downstream_remote_address()
+    {
+        var directory = TestGateway.NewDirectory();
+        var log = Path.Combine(directory, "http.log");
+        var yaml = NetworkYaml.Listener(
+            $$"""
+            listener_filters:
+            {{NetworkYaml.ProxyProtocol}}
+            filter_chains:
+            - filters:
+              - name: envoy.filters.network.http_connection_manager
+                typed_config:
+                  "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                  stat_prefix: behind_lb
+                  access_log:
+                  - name: envoy.access_loggers.file
+                    typed_config:
+                      "@type": type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog
+                      path: {{log}}
+                      log_format: { text_format_source: { inline_string: "%DOWNSTREAM_REMOTE_ADDRESS% %RESPONSE_CODE%\n" } }
+                  route_config:
+                    virtual_hosts:
+                    - name: all
+                      domains: ["*"]
+                      routes:
+                      - match: { prefix: "/" }
+                        direct_response: { status: 200, body: { inline_string: "ok" } }
+                  http_filters:
+                  - name: envoy.filters.http.router
+                    typed_config:
+                      "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
+            """,
+            "[]");
+        await using var gw = await TestGateway.StartAsync(yaml, directory: directory);
+
+        var request = "PROXY TCP4 203.0.113.50 192.0.2.1 41000 80\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        using var socket = await TcpClientHelpers.ConnectAsync(gw.Port);
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        var response = Encoding.ASCII.GetString(await TcpClientHelpers.ReadToEndAsync(stream));
+        Assert.StartsWith("HTTP/1.1 200", response);
+        Assert.Equal("203.0.113.50:41000 200", await NextLogLineAsync(log, 1));
+    }
+
+    [Fact]
     public async Task A_connection_without_a_proxy_header_is_closed_unless_allowed()
     {
         await using var upstream = TcpTestUpstream.Echo("hi\n");
