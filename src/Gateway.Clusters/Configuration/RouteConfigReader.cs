@@ -6,7 +6,7 @@ namespace Gateway.Clusters.Configuration;
 /// <summary>Reads a RouteConfiguration: virtual hosts, routes, matches, actions and header edits.</summary>
 internal static class RouteConfigReader
 {
-    public static RouteTableConfig Read(MessageReader config, IReadOnlySet<string> clusterNames)
+    public static RouteTableConfig Read(MessageReader config, IReadOnlySet<string> clusterNames, IReadOnlyList<IHttpFilterConfigParser> parsers)
     {
         var name = config.String("name") ?? "";
         config.Accept("validate_clusters");
@@ -15,17 +15,18 @@ internal static class RouteConfigReader
         var domains = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var host in config.Messages("virtual_hosts", "envoy.config.route.v3.VirtualHost"))
         {
-            if (ReadVirtualHost(host, clusterNames, domains, name) is { } vhost)
+            if (ReadVirtualHost(host, clusterNames, domains, name, parsers) is { } vhost)
             {
                 hosts.Add(vhost);
             }
         }
 
+        var perFilter = PerFilterConfigReader.Read(config, parsers);
         config.Finish();
-        return new RouteTableConfig(name, hosts, headers);
+        return new RouteTableConfig(name, hosts, headers) { TypedPerFilterConfig = perFilter };
     }
 
-    private static VirtualHostConfig? ReadVirtualHost(MessageReader host, IReadOnlySet<string> clusterNames, HashSet<string> seenDomains, string routeConfigName)
+    private static VirtualHostConfig? ReadVirtualHost(MessageReader host, IReadOnlySet<string> clusterNames, HashSet<string> seenDomains, string routeConfigName, IReadOnlyList<IHttpFilterConfigParser> parsers)
     {
         var name = host.RequiredString("name");
         var domains = host.Strings("domains");
@@ -53,17 +54,19 @@ internal static class RouteConfigReader
         var routes = new List<RouteConfig>();
         foreach (var route in host.Messages("routes", "envoy.config.route.v3.Route"))
         {
-            if (ReadRoute(route, clusterNames) is { } r)
+            if (ReadRoute(route, clusterNames, parsers) is { } r)
             {
                 routes.Add(r);
             }
         }
 
+        var perFilter = PerFilterConfigReader.Read(host, parsers);
+        var cors = host.Message("cors", CorsPolicyReader.RouteMessageType) is { } corsReader ? CorsPolicyReader.Read(corsReader) : null;
         host.Finish();
-        return new VirtualHostConfig(name, domains, routes, headers, host.Path);
+        return new VirtualHostConfig(name, domains, routes, headers, host.Path) { TypedPerFilterConfig = perFilter, Cors = cors };
     }
 
-    private static RouteConfig? ReadRoute(MessageReader route, IReadOnlySet<string> clusterNames)
+    private static RouteConfig? ReadRoute(MessageReader route, IReadOnlySet<string> clusterNames, IReadOnlyList<IHttpFilterConfigParser> parsers)
     {
         var name = route.String("name");
         route.Accept("metadata");
@@ -89,7 +92,7 @@ internal static class RouteConfigReader
 
         if (route.Message("route", "envoy.config.route.v3.RouteAction") is { } action)
         {
-            forward = ReadRouteAction(action, clusterNames);
+            forward = ReadRouteAction(action, clusterNames, parsers);
         }
 
         if (route.Message("direct_response", "envoy.config.route.v3.DirectResponseAction") is { } directReader)
@@ -116,8 +119,9 @@ internal static class RouteConfigReader
         }
 
         var headers = ReadHeaderMutation(route);
+        var perFilter = PerFilterConfigReader.Read(route, parsers);
         route.Finish();
-        return match is null || actions != 1 ? null : new RouteConfig(name, match, forward, direct, redirect, headers, route.Path);
+        return match is null || actions != 1 ? null : new RouteConfig(name, match, forward, direct, redirect, headers, route.Path) { TypedPerFilterConfig = perFilter };
     }
 
     private static RouteMatchConfig ReadMatch(MessageReader match)
@@ -149,7 +153,8 @@ internal static class RouteConfigReader
             kinds.Add((PathMatchKind.PathSeparatedPrefix, separated));
         }
 
-        foreach (var field in new[] { "connect_matcher", "path_match_policy", "runtime_fraction", "grpc", "tls_context", "dynamic_metadata", "filter_state", "cel_expression" })
+        var runtimeFraction = RuntimeConfigReader.ReadRuntimeFractionalPercent(match, "runtime_fraction");
+        foreach (var field in new[] { "connect_matcher", "path_match_policy", "grpc", "tls_context", "dynamic_metadata", "filter_state", "cel_expression" })
         {
             if (match.Has(field))
             {
@@ -167,7 +172,7 @@ internal static class RouteConfigReader
         var query = match.Messages("query_parameters", "envoy.config.route.v3.QueryParameterMatcher").Select(ReadQueryMatcher).ToArray();
         match.Finish();
         var (kind, value) = kinds.Count > 0 ? kinds[0] : (PathMatchKind.Prefix, "/");
-        return new RouteMatchConfig(kind, value, caseSensitive, headers, query);
+        return new RouteMatchConfig(kind, value, caseSensitive, headers, query) { RuntimeFraction = runtimeFraction };
     }
 
     internal static HeaderMatcherConfig ReadHeaderMatcher(MessageReader header)
@@ -308,7 +313,7 @@ internal static class RouteConfigReader
         return new RegexRewriteConfig(pattern, substitution);
     }
 
-    private static RouteActionConfig ReadRouteAction(MessageReader action, IReadOnlySet<string> clusterNames)
+    private static RouteActionConfig ReadRouteAction(MessageReader action, IReadOnlySet<string> clusterNames, IReadOnlyList<IHttpFilterConfigParser> parsers)
     {
         var cluster = action.String("cluster");
         var clusterHeader = action.String("cluster_header");
@@ -321,9 +326,10 @@ internal static class RouteConfigReader
                 var name = entry.RequiredString("name");
                 var weight = (int)(entry.Integer("weight", 0, int.MaxValue) ?? 0);
                 var headers = ReadHeaderMutation(entry);
+                var perFilter = PerFilterConfigReader.Read(entry, parsers);
                 entry.Finish();
                 CheckCluster(entry, "name", name, clusterNames);
-                weighted.Add(new WeightedClusterEntryConfig(name, weight, headers));
+                weighted.Add(new WeightedClusterEntryConfig(name, weight, headers) { TypedPerFilterConfig = perFilter });
             }
 
             weightedReader.Accept("total_weight");
@@ -375,6 +381,7 @@ internal static class RouteConfigReader
             upgrade.Finish();
         }
 
+        var cors = action.Message("cors", CorsPolicyReader.RouteMessageType) is { } corsReader ? CorsPolicyReader.Read(corsReader) : null;
         action.Finish();
         var notFoundStatus = notFound switch
         {
@@ -383,7 +390,7 @@ internal static class RouteConfigReader
             _ => 503,
         };
         return new RouteActionConfig(cluster, clusterHeader, weighted, prefixRewrite, regexRewrite, hostLiteral, autoHost,
-            timeout, idle, retry, upgrades, notFoundStatus);
+            timeout, idle, retry, upgrades, notFoundStatus) { Cors = cors };
     }
 
     private enum ClusterNotFoundCode
@@ -487,7 +494,7 @@ internal static class RouteConfigReader
         return new HeaderMutationConfig(requestAdd, requestRemove.Select(h => h.ToLowerInvariant()).ToArray(), responseAdd, responseRemove.Select(h => h.ToLowerInvariant()).ToArray());
     }
 
-    private static IReadOnlyList<HeaderValueOptionConfig> ReadHeaderValues(IReadOnlyList<MessageReader> options)
+    internal static IReadOnlyList<HeaderValueOptionConfig> ReadHeaderValues(IReadOnlyList<MessageReader> options)
     {
         var result = new List<HeaderValueOptionConfig>(options.Count);
         foreach (var option in options)

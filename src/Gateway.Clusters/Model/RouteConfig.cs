@@ -8,4 +8,8 @@ public sealed record RouteConfig(
     DirectResponseConfig? DirectResponse,
     RedirectConfig? Redirect,
     HeaderMutationConfig Headers,
-    string YamlPath);
+    string YamlPath)
+{
+    /// <summary>typed_per_filter_config, keyed by http filter name (parsed by each filter).</summary>
+    public IReadOnlyDictionary<string, PerFilterConfig> TypedPerFilterConfig { get; init; } = PerFilterConfig.None;
+}

@@ -5,4 +5,11 @@ public sealed record VirtualHostConfig(
     IReadOnlyList<string> Domains,
     IReadOnlyList<RouteConfig> Routes,
     HeaderMutationConfig Headers,
-    string YamlPath);
+    string YamlPath)
+{
+    /// <summary>typed_per_filter_config, keyed by http filter name (parsed by each filter).</summary>
+    public IReadOnlyDictionary<string, PerFilterConfig> TypedPerFilterConfig { get; init; } = PerFilterConfig.None;
+
+    /// <summary>The legacy <c>cors</c> policy (read by the CORS filter when no typed_per_filter_config policy applies).</summary>
+    public CorsPolicyConfig? Cors { get; init; }
+}

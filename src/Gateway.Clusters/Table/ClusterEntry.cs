@@ -76,6 +76,18 @@ public sealed class ClusterEntry : IDisposable
     /// </summary>
     public RequestAdmission TryEnterRequest() => CircuitBreaker.TryEnterRequest();
 
+    /// <summary>
+    /// The circuit breaker gate as a lease: on <see cref="RequestAdmission.Admitted"/>, <paramref name="call"/>
+    /// holds the slot until disposed; on overflow it is empty (nothing to dispose) and the caller answers
+    /// 503 with <c>x-envoy-overloaded: true</c> (flag UO). Every caller of a cluster goes through here.
+    /// </summary>
+    public RequestAdmission TryBeginCall(out ClusterCall call)
+    {
+        var admission = CircuitBreaker.TryEnterRequest();
+        call = admission == RequestAdmission.Admitted ? new ClusterCall(this) : default;
+        return admission;
+    }
+
     public void ExitRequest() => CircuitBreaker.ExitRequest();
 
     /// <summary>

@@ -25,9 +25,7 @@ public sealed class HealthCheckFilter : IHttpFilter
     public const string FailedLocalHealthCheckFlag = "LH";
 
     private static readonly StringValues True = new("true");
-    private static readonly ValueTask<bool> Continue = ValueTask.FromResult(true);
-    private static readonly ValueTask<bool> Answered = ValueTask.FromResult(false);
-    private static readonly Func<object, Task> AddFailHeaderCallback = AddFailHeader;
+    private static readonly Action<IHeaderDictionary> MarkDegraded = static headers => headers[DegradedHeader] = StringValues.Empty;
 
     private readonly HeaderMatcher[] _headers;
     private readonly bool _passThrough;
@@ -37,10 +35,6 @@ public sealed class HealthCheckFilter : IHttpFilter
     private readonly IServerHealth _health;
     private readonly StringValues _localCluster;
     private CachedAnswer? _cached;
-
-    // Bound to this filter once, so a pass-through health check registers it with the response alone as
-    // state (no tuple boxed per request).
-    private readonly Func<object, Task> _onHealthCheckResponseStarting;
 
     public HealthCheckFilter(HealthCheckFilterSettings settings, IServerHealth health)
     {
@@ -52,26 +46,27 @@ public sealed class HealthCheckFilter : IHttpFilter
         _health = health;
         _localCluster = new StringValues(health.LocalClusterName);
         Name = settings.FilterName;
-        _onHealthCheckResponseStarting = OnHealthCheckResponseStarting;
     }
 
     public string Name { get; }
 
-    public ValueTask<bool> OnRequestAsync(HttpFilterContext context)
+    public HttpFilterPhases Phases => HttpFilterPhases.RequestHeaders | HttpFilterPhases.ResponseHeaders;
+
+    public HttpStreamFilter CreateStreamFilter(HttpFilterContext context) => new Stream(this);
+
+    /// <summary>Decides, when the request starts, whether it is a health check and whether the server is failing them.</summary>
+    private FilterStatus OnRequestHeaders(HttpFilterContext context, Stream stream)
     {
         var http = context.HttpContext;
         var failing = _health.IsFailingHealthChecks;
+        stream.FailingAtStart = failing;
         if (!IsHealthCheck(http))
         {
-            // Decided when the request starts (not when its response does) to keep the healthy path free of callbacks.
-            if (failing)
-            {
-                http.Response.OnStarting(AddFailHeaderCallback, http.Response);
-            }
-
-            return Continue;
+            return FilterStatus.Continue;
         }
 
+        stream.IsHealthCheck = true;
+        context.IsHealthCheck = true;
         var cached = _cachePeriodTicks > 0 ? Volatile.Read(ref _cached) : null;
         if (cached is not null && cached.Period != CurrentPeriod())
         {
@@ -80,8 +75,7 @@ public sealed class HealthCheckFilter : IHttpFilter
 
         if (_passThrough && !failing && cached is null)
         {
-            http.Response.OnStarting(_onHealthCheckResponseStarting, http.Response);
-            return Continue;
+            return FilterStatus.Continue;
         }
 
         int status;
@@ -100,22 +94,23 @@ public sealed class HealthCheckFilter : IHttpFilter
             status = ClustersHealthy(context) ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
         }
 
-        if (status is < 200 or > 299)
-        {
-            context.ResponseFlag = FailedLocalHealthCheckFlag;
-        }
+        return context.SendLocalReply(new LocalReplyData(status, ReadOnlyMemory<byte>.Empty,
+            ResponseFlag: status is < 200 or > 299 ? FailedLocalHealthCheckFlag : null,
+            ModifyHeaders: degraded ? MarkDegraded : null));
+    }
 
-        var response = http.Response;
-        response.StatusCode = status;
-        response.ContentLength = 0;
-        var headers = response.Headers;
-        if (degraded)
+    /// <summary>What Envoy's encodeHeaders does: health-check answers (local or from the upstream) get the cluster header and feed the cache; every answer gets the fail header while failing.</summary>
+    private void OnResponseHeaders(HttpFilterContext context, Stream stream)
+    {
+        var response = context.HttpContext.Response;
+        if (stream.IsHealthCheck)
         {
-            headers[DegradedHeader] = StringValues.Empty;
+            OnHealthCheckResponse(response, response.StatusCode);
         }
-
-        OnResponseHeaders(response, status);
-        return Answered;
+        else if (stream.FailingAtStart)
+        {
+            response.Headers[ImmediateHealthCheckFailHeader] = True;
+        }
     }
 
     private bool IsHealthCheck(HttpContext http)
@@ -169,8 +164,7 @@ public sealed class HealthCheckFilter : IHttpFilter
         return true;
     }
 
-    /// <summary>What Envoy's encodeHeaders does for a health-check answer, local or from the upstream.</summary>
-    private void OnResponseHeaders(HttpResponse response, int status)
+    private void OnHealthCheckResponse(HttpResponse response, int status)
     {
         if (_cachePeriodTicks > 0)
         {
@@ -189,17 +183,28 @@ public sealed class HealthCheckFilter : IHttpFilter
     /// <summary>Envoy clears its cache on a fixed timer of cache_time; an answer is reusable within the period it was stored in.</summary>
     private long CurrentPeriod() => (Stopwatch.GetTimestamp() - _createdAt) / _cachePeriodTicks;
 
-    private static Task AddFailHeader(object state)
+    /// <summary>One request's view: whether it is a health check, and whether the server was failing them when it started.</summary>
+    private sealed class Stream : HttpStreamFilter
     {
-        ((HttpResponse)state).Headers[ImmediateHealthCheckFailHeader] = True;
-        return Task.CompletedTask;
-    }
+        private readonly HealthCheckFilter _filter;
 
-    private Task OnHealthCheckResponseStarting(object state)
-    {
-        var response = (HttpResponse)state;
-        OnResponseHeaders(response, response.StatusCode);
-        return Task.CompletedTask;
+        public Stream(HealthCheckFilter filter)
+        {
+            _filter = filter;
+        }
+
+        public bool IsHealthCheck { get; set; }
+
+        public bool FailingAtStart { get; set; }
+
+        public override ValueTask<FilterStatus> OnRequestHeadersAsync(HttpFilterContext context, bool endOfStream) =>
+            ValueTask.FromResult(_filter.OnRequestHeaders(context, this));
+
+        public override ValueTask<FilterStatus> OnResponseHeadersAsync(HttpFilterContext context, bool endOfStream)
+        {
+            _filter.OnResponseHeaders(context, this);
+            return Continue;
+        }
     }
 
     private sealed record CachedAnswer(int Status, bool Degraded, long Period);

@@ -16,7 +16,7 @@ namespace Gateway.Filters.HttpCall;
 /// the seed's callback does) and lets the request go on. Everything that does not depend on the request
 /// is computed once here, at config load.
 /// </summary>
-public sealed partial class HttpCallFilter : IHttpFilter
+public sealed partial class HttpCallFilter : HttpStreamFilter, IHttpFilter
 {
     /// <summary>
     /// Envoy buffers a callout's whole response; past this the stream is treated as reset (502, as wasm-go
@@ -110,20 +110,27 @@ public sealed partial class HttpCallFilter : IHttpFilter
 
     public HttpCallFilterSettings Settings { get; }
 
-    public async ValueTask<bool> OnRequestAsync(HttpFilterContext context)
+    public string Name => Settings.FilterName;
+
+    public HttpFilterPhases Phases => HttpFilterPhases.RequestHeaders;
+
+    /// <summary>The filter keeps no per-request state: every request shares this instance.</summary>
+    public HttpStreamFilter CreateStreamFilter(HttpFilterContext context) => this;
+
+    public override async ValueTask<FilterStatus> OnRequestHeadersAsync(HttpFilterContext context, bool endOfStream)
     {
         var http = context.HttpContext;
         var clusterName = _clusterName ?? context.RouteClusterName ?? "";
         if (_negativeTimeout)
         {
             Log.NegativeTimeout(_logger, _pluginName, _pluginId, RequestIdOf(context), _config.TimeoutMs);
-            return await FailedAsync(context).ConfigureAwait(false);
+            return Failed(context);
         }
 
         if (!TryGetCluster(context.Clusters, clusterName, out var entry))
         {
             LogMissingCluster(context, clusterName);
-            return await FailedAsync(context).ConfigureAwait(false);
+            return Failed(context);
         }
 
         var authority = _authority ?? RequestAuthority(http.Request);
@@ -139,7 +146,7 @@ public sealed partial class HttpCallFilter : IHttpFilter
         if (result.Aborted)
         {
             // The client is gone; there is nobody to forward for.
-            return false;
+            return FilterStatus.StopIteration;
         }
 
         if (callId is not null)
@@ -156,10 +163,10 @@ public sealed partial class HttpCallFilter : IHttpFilter
 
         if (!result.FromUpstream && _config.OnError == HttpCallOnError.Deny)
         {
-            return await DenyAsync(context).ConfigureAwait(false);
+            return Deny(context);
         }
 
-        return true;
+        return FilterStatus.Continue;
     }
 
     private bool TryGetCluster(ClusterTable table, string clusterName, out ClusterEntry entry)
@@ -189,25 +196,22 @@ public sealed partial class HttpCallFilter : IHttpFilter
     private async ValueTask<HttpCallResult> SendAsync(ClusterEntry entry, string authority, CancellationToken aborted)
     {
         // The callout obeys the cluster's circuit breaker, outlier detection and health, as the router does.
-        if (entry.TryEnterRequest() != RequestAdmission.Admitted)
+        if (entry.TryBeginCall(out var call) != RequestAdmission.Admitted)
         {
             // The breaker has counted upstream_rq_pending_overflow.
             return HttpCallResult.Overflow;
         }
 
-        try
+        using (call)
         {
-            var stats = entry.Stats;
             var endpoint = entry.PickEndpoint();
             if (endpoint is null)
             {
-                Interlocked.Increment(ref stats.UpstreamCxNone);
+                Interlocked.Increment(ref entry.Stats.UpstreamCxNone);
                 return HttpCallResult.NoHealthyUpstream;
             }
 
-            var hostStats = endpoint.Stats;
-            entry.BeginUpstreamRequest(endpoint);
-
+            using var attempt = call.StartAttempt(endpoint);
             using var request = BuildRequest(entry, endpoint, authority);
             using var timeout = _timeout == Timeout.InfiniteTimeSpan ? null : CancellationTokenSource.CreateLinkedTokenSource(aborted);
             timeout?.CancelAfter(_timeout);
@@ -219,7 +223,7 @@ public sealed partial class HttpCallFilter : IHttpFilter
                 await response.Content.LoadIntoBufferAsync(MaxResponseBodyBytes, token).ConfigureAwait(false);
                 var body = await response.Content.ReadAsByteArrayAsync(token).ConfigureAwait(false);
                 var status = (int)response.StatusCode;
-                entry.RecordResponse(endpoint, status);
+                attempt.RecordResponse(status);
                 return new HttpCallResult(status, body, Normal: true, FromUpstream: true, Aborted: false);
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -228,42 +232,26 @@ public sealed partial class HttpCallFilter : IHttpFilter
             }
             catch (OperationCanceledException) when (timeout?.IsCancellationRequested == true)
             {
-                Interlocked.Increment(ref stats.UpstreamRqTimeout);
-                Interlocked.Increment(ref hostStats.RqTimeout);
-                entry.ReportOutcome(endpoint, UpstreamOutcome.LocalFailure, 504);
-                stats.RecordStatus(504);
+                attempt.RecordTimeout();
                 return HttpCallResult.Timeout;
             }
             catch (OperationCanceledException)
             {
                 // Neither token fired: SocketsHttpHandler's ConnectTimeout (the cluster's connect_timeout).
-                Interlocked.Increment(ref hostStats.RqError);
-                entry.ReportOutcome(endpoint, UpstreamOutcome.LocalFailure, 503);
-                stats.RecordStatus(503);
+                attempt.RecordLocalFailure(503, 503);
                 return HttpCallResult.ConnectTimeout;
             }
             catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError)
             {
-                Interlocked.Increment(ref hostStats.RqError);
-                entry.ReportOutcome(endpoint, UpstreamOutcome.LocalFailure, 503);
-                stats.RecordStatus(503);
+                attempt.RecordLocalFailure(503, 503);
                 return HttpCallResult.ConnectFailure;
             }
             catch (Exception e) when (e is HttpRequestException or IOException)
             {
                 // Reset, malformed response, or body over the cap: the callback gets no headers and no body.
-                Interlocked.Increment(ref hostStats.RqError);
-                entry.ReportOutcome(endpoint, UpstreamOutcome.LocalFailure, 502);
+                attempt.RecordLocalFailure(502, null);
                 return HttpCallResult.Reset;
             }
-            finally
-            {
-                entry.EndUpstreamRequest(endpoint);
-            }
-        }
-        finally
-        {
-            entry.ExitRequest();
         }
     }
 
@@ -359,22 +347,11 @@ public sealed partial class HttpCallFilter : IHttpFilter
     }
 
     /// <summary>The call could not be made: the seed logs and continues; on_error deny answers 503.</summary>
-    private ValueTask<bool> FailedAsync(HttpFilterContext context) =>
-        _config.OnError == HttpCallOnError.Deny ? DenyAsync(context) : ValueTask.FromResult(true);
+    private FilterStatus Failed(HttpFilterContext context) =>
+        _config.OnError == HttpCallOnError.Deny ? Deny(context) : FilterStatus.Continue;
 
-    private static async ValueTask<bool> DenyAsync(HttpFilterContext context)
-    {
-        var response = context.HttpContext.Response;
-        if (!response.HasStarted)
-        {
-            response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            response.ContentType = "text/plain";
-            response.ContentLength = DenyBody.Length;
-            await response.Body.WriteAsync(DenyBody, context.HttpContext.RequestAborted).ConfigureAwait(false);
-        }
-
-        return false;
-    }
+    private static FilterStatus Deny(HttpFilterContext context) =>
+        context.SendLocalReply(new LocalReplyData(StatusCodes.Status503ServiceUnavailable, DenyBody));
 
     // Says what failed without naming internal clusters or addresses to the client.
     private static readonly byte[] DenyBody = "external call failed"u8.ToArray();

@@ -67,6 +67,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSerilog(GatewayLogging.Create(options, out var logLevels), dispose: true);
         builder.Services.AddSingleton(logLevels);
         builder.Services.AddSingleton<AccessLogService>();
+        builder.Services.AddSingleton<Clusters.Runtime.LayeredRuntime>();
+        builder.Services.AddSingleton<Clusters.Runtime.IRuntime>(sp => sp.GetRequiredService<Clusters.Runtime.LayeredRuntime>());
         builder.Services.AddSingleton<IReportsStats>(sp => sp.GetRequiredService<AccessLogService>());
         builder.Services.AddSingleton<Network.TcpProxyStatsRegistry>();
         builder.Services.AddSingleton<IReportsStats>(sp => sp.GetRequiredService<Network.TcpProxyStatsRegistry>());

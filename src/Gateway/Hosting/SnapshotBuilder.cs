@@ -35,13 +35,15 @@ public sealed class SnapshotBuilder
         var clusters = new ClusterTable(config.Clusters, previous?.Clusters);
         var listeners = new Dictionary<string, ListenerRuntime>(StringComparer.Ordinal);
         var accessLogs = _services.GetService(typeof(AccessLog.AccessLogService)) as AccessLog.AccessLogService;
+        var runtime = _services.GetService(typeof(Clusters.Runtime.LayeredRuntime)) as Clusters.Runtime.LayeredRuntime;
+        runtime?.Apply(config.Runtime);
         var networkListeners = new Dictionary<string, NetworkListenerRuntime>(StringComparer.Ordinal);
         var tcpStats = _services.GetService(typeof(TcpProxyStatsRegistry)) as TcpProxyStatsRegistry ?? new TcpProxyStatsRegistry();
         foreach (var listener in config.Listeners)
         {
             if (!listener.IsNetwork)
             {
-                listeners[listener.Name] = HttpRuntime(listener, listener.Name, listener.Http!, previous, accessLogs, config.SourceFile);
+                listeners[listener.Name] = HttpRuntime(listener, listener.Name, listener.Http!, previous, accessLogs, config.SourceFile, runtime);
                 continue;
             }
 
@@ -53,7 +55,7 @@ public sealed class SnapshotBuilder
                     var key = CompiledFilterChain.HttpKey(listener.Name, chain.Index);
                     // Chains that share a stat_prefix share its counters, as in Envoy.
                     var shared = listeners.Values.FirstOrDefault(r => r.Http.StatPrefix == http.StatPrefix)?.Stats;
-                    listeners[key] = HttpRuntime(listener, key, http, previous, accessLogs, config.SourceFile, shared);
+                    listeners[key] = HttpRuntime(listener, key, http, previous, accessLogs, config.SourceFile, runtime, shared);
                 }
 
                 var tcp = chain.TcpProxy is { } proxy ? new TcpProxyRuntime(proxy, tcpStats.For(proxy.StatPrefix), accessLogs) : null;
@@ -70,16 +72,30 @@ public sealed class SnapshotBuilder
     }
 
     private ListenerRuntime HttpRuntime(ListenerConfig listener, string key, Clusters.Model.HttpConnectionManagerConfig http, GatewaySnapshot? previous,
-        AccessLog.AccessLogService? accessLogs, string sourceFile, HttpConnectionManagerStats? shared = null)
+        AccessLog.AccessLogService? accessLogs, string sourceFile, Clusters.Runtime.IRuntime? runtime, HttpConnectionManagerStats? shared = null)
     {
         var chain = HttpFilterChain.Build(http.HttpFilters, _factories, _services);
         var router = http.HttpFilters.FirstOrDefault(f => f.TypeName == RouterFilterFactory.TypeName)?.Settings as RouterFilterConfig
             ?? RouterFilterConfig.Default;
         var stats = shared ?? previous?.Listeners.GetValueOrDefault(key)?.Stats ?? new HttpConnectionManagerStats();
-        return new ListenerRuntime(listener, chain, router, stats, http)
+        return new ListenerRuntime(listener, chain, router, stats, runtime, http)
         {
             AccessLog = accessLogs?.Compile(listener, sourceFile, http),
+            LocalReplyMapper = CompileLocalReply(listener, http, sourceFile),
             BoundPort = previous?.Listeners.GetValueOrDefault(key)?.BoundPort ?? listener.Address.Port,
         };
+    }
+
+    private static LocalReplyMapper? CompileLocalReply(Clusters.Model.ListenerConfig listener, Clusters.Model.HttpConnectionManagerConfig http, string sourceFile)
+    {
+        try
+        {
+            return LocalReplyMapper.Create(http.LocalReply);
+        }
+        catch (AccessLog.AccessLogFormatException e)
+        {
+            throw new Clusters.Configuration.ConfigException([new Clusters.Configuration.ConfigDiagnostic(Clusters.Configuration.ConfigDiagnosticKind.Error, sourceFile,
+                $"{listener.YamlPath}.filter_chains[0].filters[0].typed_config.local_reply_config", 0, 0, e.Message + "; fix the format or remove the operator")]);
+        }
     }
 }

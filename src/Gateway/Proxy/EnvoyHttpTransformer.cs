@@ -100,8 +100,30 @@ public sealed class EnvoyHttpTransformer : HttpTransformer
             HeaderMutator.Apply(headers, route.ResponseHeadersToRemove, route.ResponseHeadersToAdd);
         }
 
+        // The encoder filters see the response as the router passes it on (Envoy's router is the first encoder).
+        if (state.FilterManager is { } filters && copyBody)
+        {
+            return await filters.EncodeHeadersAsync(HasNoBody(httpContext, proxyResponse)).ConfigureAwait(false);
+        }
+
         return copyBody;
     }
+
+    public override async ValueTask TransformResponseTrailersAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, CancellationToken cancellationToken)
+    {
+        await base.TransformResponseTrailersAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
+        if (httpContext.Features.Get<RequestState>()?.FilterManager is { } filters)
+        {
+            // The body is complete before the trailers: data hooks see their end of stream first.
+            await filters.EndResponseDataAsync().ConfigureAwait(false);
+            await filters.EncodeTrailersAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static bool HasNoBody(HttpContext httpContext, HttpResponseMessage response) =>
+        HttpMethods.IsHead(httpContext.Request.Method) ||
+        response.StatusCode is System.Net.HttpStatusCode.NoContent or System.Net.HttpStatusCode.NotModified ||
+        response.Content.Headers.ContentLength == 0;
 
     // Most upstreams answer within a second: their service-time values are formatted once and reused.
     private static readonly string?[] SmallMilliseconds = new string?[1024];

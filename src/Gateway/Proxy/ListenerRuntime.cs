@@ -13,14 +13,15 @@ namespace Gateway.Proxy;
 public sealed class ListenerRuntime
 {
     /// <param name="http">The chain's connection manager when the listener has several chains; default: the listener's.</param>
-    public ListenerRuntime(ListenerConfig config, HttpFilterChain filters, RouterFilterConfig router, HttpConnectionManagerStats stats, HttpConnectionManagerConfig? http = null)
+    public ListenerRuntime(ListenerConfig config, HttpFilterChain filters, RouterFilterConfig router, HttpConnectionManagerStats stats,
+        Clusters.Runtime.IRuntime? runtime = null, HttpConnectionManagerConfig? http = null)
     {
         Config = config;
         Http = http ?? config.Http ?? throw new ArgumentException("the listener has no http_connection_manager", nameof(config));
         Filters = filters;
         Router = router;
         Stats = stats;
-        Hosts = new VirtualHostSelector(Http.RouteConfig, Http.StripAnyHostPort, Http.StripMatchingHostPort);
+        Hosts = new VirtualHostSelector(Http.RouteConfig, Http.StripAnyHostPort, Http.StripMatchingHostPort, runtime);
         ServerName = new StringValues(Http.ServerName);
         AllowsWebSocket = Http.UpgradeTypes.Contains("websocket", StringComparer.OrdinalIgnoreCase);
         Transformer = new EnvoyHttpTransformer(this);
@@ -51,6 +52,9 @@ public sealed class ListenerRuntime
 
     /// <summary>The HCM's access_log entries, compiled at load; null when it has none.</summary>
     public AccessLog.ListenerAccessLog? AccessLog { get; init; }
+
+    /// <summary>HCM local_reply_config, compiled at load; null when it has none (replies go out as made).</summary>
+    public ILocalReplyMapper? LocalReplyMapper { get; init; }
 
     /// <summary>The port Kestrel actually bound (differs from the config for port 0).</summary>
     public int BoundPort { get; set; }

@@ -1,4 +1,5 @@
 using Gateway.Clusters.Table;
+using Gateway.Filters;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -8,12 +9,9 @@ namespace Gateway.Proxy;
 internal static class OverflowReply
 {
     private static readonly StringValues True = new("true");
+    private static readonly Action<IHeaderDictionary> AddOverloaded = static headers => headers["x-envoy-overloaded"] = True;
 
-    public static Task WriteAsync(HttpContext context, RequestState state)
-    {
-        state.ResponseFlags = "UO";
-        state.ResponseCodeDetails = "upstream_reset_before_response_started{overflow}";
-        context.Response.Headers["x-envoy-overloaded"] = True;
-        return LocalReply.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, UpstreamReplyBodies.Overflow, default);
-    }
+    public static Task WriteAsync(RequestState state) =>
+        state.SendLocalReplyAsync(new LocalReplyData(StatusCodes.Status503ServiceUnavailable, UpstreamReplyBodies.Overflow,
+            "upstream_reset_before_response_started{overflow}", "UO", AddOverloaded));
 }

@@ -42,6 +42,7 @@ public sealed partial class ProxyHandler
         context.Features.Set(state);
         var accessLog = listener.AccessLog;
         var byteCounter = accessLog?.Begin(context);
+        HttpFilterManager? filters = null;
         // One async method for the whole request (not one per stage): each awaited async layer costs a
         // state-machine allocation per request.
         try
@@ -56,10 +57,8 @@ public sealed partial class ProxyHandler
             var headers = request.Headers;
             if (RequestHeaderValidator.HasInvalidValue(headers))
             {
-                state.ResponseFlags = "DPE";
-                state.ResponseCodeDetails = "http1.invalid_characters";
                 context.Response.Headers.Connection = "close";
-                await LocalReply.WriteAsync(context, StatusCodes.Status400BadRequest, BadRequestBody, default).ConfigureAwait(false);
+                await state.SendLocalReplyAsync(new LocalReplyData(StatusCodes.Status400BadRequest, BadRequestBody, "http1.invalid_characters", "DPE")).ConfigureAwait(false);
                 return;
             }
 
@@ -100,29 +99,23 @@ public sealed partial class ProxyHandler
 
             var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
             var pathLength = EnvoyHttpTransformer.PathLength(rawTarget);
-            var route = listener.Hosts.Select(request.Host.Value ?? "", listener.BoundPort)?.Match(request, rawTarget, pathLength);
-            state.Route = route;
-            string? clusterName = null;
-            if (route is { Kind: RouteActionKind.Forward })
-            {
-                clusterName = route.Cluster
-                    ?? (route.ClusterHeader is { } header ? headers[header].ToString() : route.Weighted!.Pick());
-                state.RouteClusterName = clusterName;
-            }
+            state.RawTarget = rawTarget;
+            state.PathLength = pathLength;
+            state.SelectRoute();
 
             // Envoy runs the decoder filters before the router acts, whatever the route turns out to be.
-            if (!listener.Filters.IsEmpty && !await listener.Filters.RunAsync(state).ConfigureAwait(false))
+            filters = HttpFilterManager.Start(listener.Filters, state);
+            if (filters is not null && !await filters.DecodeHeadersAsync().ConfigureAwait(false))
             {
-                state.ResponseFlags = state.ResponseFlag;
                 return;
             }
 
+            // A filter may have cleared the route cache: the route is the one selected last.
+            var route = state.Route;
             if (route is null)
             {
                 Interlocked.Increment(ref listener.Stats.NoRoute);
-                state.ResponseFlags = "NR";
-                state.ResponseCodeDetails = "route_not_found";
-                await LocalReply.WriteAsync(context, StatusCodes.Status404NotFound, null, default).ConfigureAwait(false);
+                await state.SendLocalReplyAsync(new LocalReplyData(StatusCodes.Status404NotFound, default, "route_not_found", "NR")).ConfigureAwait(false);
                 return;
             }
 
@@ -135,23 +128,33 @@ public sealed partial class ProxyHandler
             {
                 case RouteActionKind.DirectResponse:
                     Interlocked.Increment(ref listener.Stats.RqDirectResponse);
-                    state.ResponseCodeDetails = "direct_response";
                     ApplyResponseHeaders(context, route);
-                    await LocalReply.WriteAsync(context, route.DirectStatus, route.DirectBody, default).ConfigureAwait(false);
+                    await state.SendLocalReplyAsync(new LocalReplyData(route.DirectStatus, route.DirectBody, "direct_response")).ConfigureAwait(false);
                     return;
                 case RouteActionKind.Redirect:
                     Interlocked.Increment(ref listener.Stats.RqRedirect);
-                    state.ResponseCodeDetails = "direct_response";
                     ApplyResponseHeaders(context, route);
                     context.Response.Headers.Location = RedirectLocation.Build(route, request, rawTarget, pathLength);
-                    await LocalReply.WriteAsync(context, route.Redirect!.ResponseCode, null, default).ConfigureAwait(false);
+                    await state.SendLocalReplyAsync(new LocalReplyData(route.Redirect!.ResponseCode, default, "direct_response")).ConfigureAwait(false);
                     return;
             }
 
-            await ForwardAsync(context, listener, state, route, clusterName!, rawTarget, pathLength).ConfigureAwait(false);
+            await ForwardAsync(context, listener, state, route, state.RouteClusterName!, rawTarget, pathLength).ConfigureAwait(false);
+            if (filters is not null)
+            {
+                if (filters.HasDeferredReply)
+                {
+                    await filters.SendDeferredReplyAsync().ConfigureAwait(false);
+                }
+                else if (!context.RequestAborted.IsCancellationRequested)
+                {
+                    await filters.EndResponseDataAsync().ConfigureAwait(false);
+                }
+            }
         }
         finally
         {
+            filters?.Complete();
             Interlocked.Decrement(ref stats.DownstreamRqActive);
             stats.RecordResponse(context.Response.StatusCode);
             accessLog?.Complete(context, state, byteCounter);
@@ -165,9 +168,7 @@ public sealed partial class ProxyHandler
         if (!state.Clusters.TryGet(clusterName, out var cluster))
         {
             Interlocked.Increment(ref listener.Stats.NoCluster);
-            state.ResponseFlags = "NC";
-            state.ResponseCodeDetails = "cluster_not_found";
-            await LocalReply.WriteAsync(context, route.Forward!.ClusterNotFoundResponseCode, null, default).ConfigureAwait(false);
+            await state.SendLocalReplyAsync(new LocalReplyData(route.Forward!.ClusterNotFoundResponseCode, default, "cluster_not_found", "NC")).ConfigureAwait(false);
             return;
         }
 
@@ -175,15 +176,14 @@ public sealed partial class ProxyHandler
         var endpoint = cluster.PickEndpoint();
         if (endpoint is null)
         {
-            await ReplyNoHealthyUpstreamAsync(context, state, cluster).ConfigureAwait(false);
+            await ReplyNoHealthyUpstreamAsync(state, cluster).ConfigureAwait(false);
             return;
         }
 
         if (IsWebSocketUpgrade(context.Request) && !route.AllowsUpgrade && !listener.AllowsWebSocket)
         {
             // Envoy refuses an upgrade no upgrade_configs entry allows.
-            state.ResponseCodeDetails = "upgrade_failed";
-            await LocalReply.WriteAsync(context, StatusCodes.Status403Forbidden, null, default).ConfigureAwait(false);
+            await state.SendLocalReplyAsync(new LocalReplyData(StatusCodes.Status403Forbidden, default, "upgrade_failed")).ConfigureAwait(false);
             return;
         }
 
@@ -198,9 +198,9 @@ public sealed partial class ProxyHandler
         }
 
         // ---- resilience (issue 5): circuit breaker gate, retries, outlier reporting ----
-        if (cluster.TryEnterRequest() != RequestAdmission.Admitted)
+        if (cluster.TryBeginCall(out var call) != RequestAdmission.Admitted)
         {
-            await OverflowReply.WriteAsync(context, state).ConfigureAwait(false);
+            await OverflowReply.WriteAsync(state).ConfigureAwait(false);
             return;
         }
 
@@ -210,21 +210,24 @@ public sealed partial class ProxyHandler
             while (true)
             {
                 // The attempt is awaited here rather than in a helper async method: one state machine less per request.
-                BeginAttempt(state, cluster, endpoint);
+                state.UpstreamHost = endpoint.Address;
+                state.UpstreamHostname = endpoint.Hostname;
                 ForwarderError error;
-                try
+                using (var attempt = call.StartAttempt(endpoint))
                 {
                     var config = route.RequestConfigs[(int)cluster.Config.Protocol];
                     error = retry is null
                         ? await _forwarder.SendAsync(context, endpoint.DestinationPrefix, cluster.Invoker, config, listener.Transformer).ConfigureAwait(false)
                         : await _forwarder.SendAsync(context, endpoint.DestinationPrefix, cluster.Invoker, config, retry, retry.StartAttempt()).ConfigureAwait(false);
-                }
-                finally
-                {
-                    cluster.EndUpstreamRequest(endpoint);
+                    error = EndAttempt(context, state, attempt, retry, error);
                 }
 
-                error = EndAttempt(context, state, cluster, endpoint, retry, error);
+                if (state.FilterManager is { HasDeferredReply: true })
+                {
+                    // A filter stopped the request while its body streamed upstream: its reply goes out instead.
+                    return;
+                }
+
                 if (retry is not null && !context.RequestAborted.IsCancellationRequested &&
                     (retry.SwallowedStatus != 0 || (FailureKindOf(context, error, retry) is { } kind && retry.ShouldRetryFailure(kind))))
                 {
@@ -232,7 +235,7 @@ public sealed partial class ProxyHandler
                     endpoint = cluster.PickEndpoint();
                     if (endpoint is null)
                     {
-                        await ReplyNoHealthyUpstreamAsync(context, state, cluster).ConfigureAwait(false);
+                        await ReplyNoHealthyUpstreamAsync(state, cluster).ConfigureAwait(false);
                         return;
                     }
 
@@ -241,7 +244,7 @@ public sealed partial class ProxyHandler
 
                 if (error != ForwarderError.None)
                 {
-                    await ReplyToForwarderErrorAsync(context, listener, state, cluster, endpoint, error).ConfigureAwait(false);
+                    await ReplyToForwarderErrorAsync(context, state, cluster, endpoint, error).ConfigureAwait(false);
                 }
 
                 return;
@@ -250,28 +253,19 @@ public sealed partial class ProxyHandler
         finally
         {
             retry?.Finish();
-            cluster.ExitRequest();
+            call.Dispose();
         }
     }
 
     /// <summary>Envoy's reply when the cluster has no healthy endpoint (first pick or a retry's): 503, flag UH.</summary>
-    private static Task ReplyNoHealthyUpstreamAsync(HttpContext context, RequestState state, ClusterEntry cluster)
+    private static Task ReplyNoHealthyUpstreamAsync(RequestState state, ClusterEntry cluster)
     {
         Interlocked.Increment(ref cluster.Stats.UpstreamCxNone);
-        state.ResponseFlags = "UH";
-        state.ResponseCodeDetails = "no_healthy_upstream";
-        return LocalReply.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, UpstreamReplyBodies.NoHealthyUpstream, default);
-    }
-
-    private static void BeginAttempt(RequestState state, ClusterEntry cluster, UpstreamEndpoint endpoint)
-    {
-        state.UpstreamHost = endpoint.Address;
-        state.UpstreamHostname = endpoint.Hostname;
-        cluster.BeginUpstreamRequest(endpoint);
+        return state.SendLocalReplyAsync(new LocalReplyData(StatusCodes.Status503ServiceUnavailable, UpstreamReplyBodies.NoHealthyUpstream, "no_healthy_upstream", "UH"));
     }
 
     /// <summary>After one upstream attempt: stats and outlier report; returns the error as Envoy classes it (None when headers came back).</summary>
-    private static ForwarderError EndAttempt(HttpContext context, RequestState state, ClusterEntry cluster, UpstreamEndpoint endpoint, RetryingTransformer? retry, ForwarderError error)
+    private static ForwarderError EndAttempt(HttpContext context, RequestState state, UpstreamAttempt attempt, RetryingTransformer? retry, ForwarderError error)
     {
         if (error != ForwarderError.None && retry is not null && retry.PerTryTimedOut && !context.RequestAborted.IsCancellationRequested)
         {
@@ -283,11 +277,11 @@ public sealed partial class ProxyHandler
         {
             state.ResponseCodeDetails = "via_upstream";
             var status = retry is { SwallowedStatus: > 0 } ? retry.SwallowedStatus : context.Response.StatusCode;
-            cluster.RecordResponse(endpoint, status);
+            attempt.RecordResponse(status);
         }
         else if (error is ForwarderError.Request or ForwarderError.RequestTimedOut)
         {
-            cluster.ReportOutcome(endpoint, UpstreamOutcome.LocalFailure, error == ForwarderError.RequestTimedOut ? 504 : 503);
+            attempt.Entry.ReportOutcome(attempt.Endpoint, UpstreamOutcome.LocalFailure, error == ForwarderError.RequestTimedOut ? 504 : 503);
         }
 
         return error;
@@ -320,7 +314,7 @@ public sealed partial class ProxyHandler
         }
     }
 
-    private async Task ReplyToForwarderErrorAsync(HttpContext context, ListenerRuntime listener, RequestState state, ClusterEntry cluster, UpstreamEndpoint endpoint, ForwarderError error)
+    private async Task ReplyToForwarderErrorAsync(HttpContext context, RequestState state, ClusterEntry cluster, UpstreamEndpoint endpoint, ForwarderError error)
     {
         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
         int status;
@@ -356,7 +350,7 @@ public sealed partial class ProxyHandler
         }
 
         context.Response.Clear();
-        await LocalReply.WriteAsync(context, status, body, listener.Http.ServerHeaderTransformation == Clusters.Model.ServerHeaderTransformation.PassThrough ? default : listener.ServerName).ConfigureAwait(false);
+        await state.SendLocalReplyAsync(new LocalReplyData(status, body)).ConfigureAwait(false);
     }
 
     private static (int, byte[]?, string, string) ClassifyRequestFailure(Exception? exception)

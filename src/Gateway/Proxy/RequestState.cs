@@ -1,14 +1,15 @@
+using Gateway.Clusters.Model;
 using Gateway.Clusters.Table;
 using Gateway.Filters;
-using Microsoft.AspNetCore.Http;
 using Gateway.Routing;
+using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Proxy;
 
 /// <summary>
 /// What one request collects on its way through the gateway, for the response headers, the access
 /// log and stats: when it started, the route and cluster, the upstream host and Envoy's response flag.
-/// One object per request, stored as an HttpContext feature.
+/// One object per request, stored as an HttpContext feature; it is also the filters' context.
 /// </summary>
 public sealed class RequestState : HttpFilterContext
 {
@@ -26,7 +27,7 @@ public sealed class RequestState : HttpFilterContext
     /// <summary>When the forwarder started sending upstream, for x-envoy-upstream-service-time.</summary>
     public long UpstreamStartTimestamp { get; set; }
 
-    public CompiledRoute? Route { get; set; }
+    public CompiledRoute? Route { get; private set; }
 
     public string? UpstreamCluster { get; set; }
 
@@ -36,9 +37,56 @@ public sealed class RequestState : HttpFilterContext
     /// <summary>DNS name of the upstream host (DNS clusters only), for auto_host_rewrite.</summary>
     public string? UpstreamHostname { get; set; }
 
-    /// <summary>Envoy's %RESPONSE_FLAGS% (NR, UH, UF, UT, NC, ...); null prints as "-".</summary>
-    public string? ResponseFlags { get; set; }
+    /// <summary>The body of the local reply local_reply_config is formatting, for %LOCAL_REPLY_BODY%.</summary>
+    public string? LocalReplyBody { get; set; }
 
-    /// <summary>Envoy's %RESPONSE_CODE_DETAILS% (via_upstream, route_not_found, ...).</summary>
-    public string? ResponseCodeDetails { get; set; }
+    /// <summary>The raw request target and its path length, for route selection (again, after a filter cleared the route cache).</summary>
+    internal string RawTarget { get; set; } = "";
+
+    internal int PathLength { get; set; }
+
+    /// <summary>Selects the route for the request as it is now and the cluster it forwards to.</summary>
+    internal void SelectRoute()
+    {
+        var request = HttpContext.Request;
+        var route = Listener.Hosts.Select(request.Host.Value ?? "", Listener.BoundPort)?.Match(request, RawTarget, PathLength);
+        Route = route;
+        RouteEntry = route?.Config;
+        VirtualHost = route?.VirtualHost;
+        RouteClusterName = null;
+        IReadOnlyDictionary<string, PerFilterConfig>? clusterConfigs = null;
+        if (route is { Kind: RouteActionKind.Forward })
+        {
+            if (route.Cluster is { } cluster)
+            {
+                RouteClusterName = cluster;
+            }
+            else if (route.ClusterHeader is { } header)
+            {
+                RouteClusterName = request.Headers[header].ToString();
+            }
+            else
+            {
+                var picked = route.Weighted!.PickEntry();
+                RouteClusterName = picked.Name;
+                clusterConfigs = picked.TypedPerFilterConfig;
+            }
+        }
+
+        SetPerFilterConfigs(route?.TypedPerFilterConfig ?? PerFilterConfig.None, clusterConfigs);
+        RouteReselected();
+    }
+
+    protected override void OnRouteCacheCleared() => SelectRoute();
+
+    protected override LocalReplyData MapLocalReply(LocalReplyData reply) =>
+        Listener.LocalReplyMapper is { } mapper ? mapper.Map(this, reply) : reply;
+
+    protected override void AddLocalReplyHeaders(HttpResponse response)
+    {
+        if (Listener.Http.ServerHeaderTransformation != ServerHeaderTransformation.PassThrough)
+        {
+            response.Headers.Server = Listener.ServerName;
+        }
+    }
 }

@@ -15,12 +15,14 @@ namespace Gateway.Routing;
 /// </summary>
 public sealed class CompiledRoute
 {
-    internal CompiledRoute(RouteConfig config, VirtualHostConfig virtualHost, RouteTableConfig table)
+    internal CompiledRoute(RouteConfig config, VirtualHostConfig virtualHost, RouteTableConfig table, Clusters.Runtime.IRuntime? runtime = null)
     {
         Config = config;
+        VirtualHost = virtualHost;
         VirtualHostName = virtualHost.Name;
+        TypedPerFilterConfig = MergePerFilterConfigs(table.TypedPerFilterConfig, virtualHost.TypedPerFilterConfig, config.TypedPerFilterConfig);
         Name = config.Name ?? "";
-        Matcher = new RouteMatcher(config.Match);
+        Matcher = new RouteMatcher(config.Match, runtime);
         RequestHeadersToAdd = config.Headers.RequestAdd.Concat(virtualHost.Headers.RequestAdd).Concat(table.Headers.RequestAdd).ToArray();
         RequestHeadersToRemove = config.Headers.RequestRemove.Concat(virtualHost.Headers.RequestRemove).Concat(table.Headers.RequestRemove).Distinct().ToArray();
         ResponseHeadersToAdd = config.Headers.ResponseAdd.Concat(virtualHost.Headers.ResponseAdd).Concat(table.Headers.ResponseAdd).ToArray();
@@ -72,6 +74,11 @@ public sealed class CompiledRoute
     public string Name { get; }
 
     public string VirtualHostName { get; }
+
+    public VirtualHostConfig VirtualHost { get; }
+
+    /// <summary>typed_per_filter_config of the route table, virtual host and route merged once: the most specific entry per filter wins.</summary>
+    public IReadOnlyDictionary<string, PerFilterConfig> TypedPerFilterConfig { get; }
 
     internal RouteMatcher Matcher { get; }
 
@@ -141,6 +148,25 @@ public sealed class CompiledRoute
         }
 
         return rawTarget;
+    }
+
+    private static IReadOnlyDictionary<string, PerFilterConfig> MergePerFilterConfigs(params IReadOnlyDictionary<string, PerFilterConfig>[] levels)
+    {
+        if (levels.All(l => l.Count == 0))
+        {
+            return PerFilterConfig.None;
+        }
+
+        var merged = new Dictionary<string, PerFilterConfig>(StringComparer.Ordinal);
+        foreach (var level in levels)
+        {
+            foreach (var (name, entry) in level)
+            {
+                merged[name] = entry;
+            }
+        }
+
+        return merged;
     }
 
     /// <summary>RE2 substitutions write groups as \1; .NET writes $1.</summary>

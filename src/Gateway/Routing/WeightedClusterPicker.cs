@@ -5,14 +5,14 @@ namespace Gateway.Routing;
 /// <summary>weighted_clusters: a random pick by weight over cumulative weights computed once.</summary>
 internal sealed class WeightedClusterPicker
 {
-    private readonly string[] _names;
+    private readonly WeightedClusterEntryConfig[] _entries;
     private readonly int[] _cumulative;
     private readonly int _total;
 
     public WeightedClusterPicker(IReadOnlyList<WeightedClusterEntryConfig> clusters)
     {
         var entries = clusters.Where(c => c.Weight > 0).ToArray();
-        _names = entries.Select(c => c.Name).ToArray();
+        _entries = entries;
         _cumulative = new int[entries.Length];
         var sum = 0;
         for (var i = 0; i < entries.Length; i++)
@@ -24,17 +24,20 @@ internal sealed class WeightedClusterPicker
         _total = sum;
     }
 
-    public string Pick()
+    public string Pick() => PickEntry().Name;
+
+    /// <summary>The picked cluster with its own config (typed_per_filter_config, header edits).</summary>
+    public WeightedClusterEntryConfig PickEntry()
     {
         var roll = Random.Shared.Next(_total);
         for (var i = 0; i < _cumulative.Length; i++)
         {
             if (roll < _cumulative[i])
             {
-                return _names[i];
+                return _entries[i];
             }
         }
 
-        return _names[^1];
+        return _entries[^1];
     }
 }

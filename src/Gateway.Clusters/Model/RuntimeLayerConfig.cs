@@ -1,0 +1,4 @@
+namespace Gateway.Clusters.Model;
+
+/// <summary>One layered_runtime layer; <paramref name="Values"/> are the static layer's keys flattened with dots.</summary>
+public sealed record RuntimeLayerConfig(string Name, RuntimeLayerKind Kind, IReadOnlyDictionary<string, string> Values);
