@@ -29,22 +29,19 @@ internal sealed class FilterChainSelector
         }
 
         Span<bool> alive = _chains.Length <= 64 ? stackalloc bool[_chains.Length] : new bool[_chains.Length];
+        Span<int> scores = _chains.Length <= 64 ? stackalloc int[_chains.Length] : new int[_chains.Length];
         alive.Fill(true);
-        var local = DownstreamConnectionInfo.Plain(info.LocalEndPoint);
-        var remote = DownstreamConnectionInfo.Plain(info.RemoteEndPoint);
-        var direct = DownstreamConnectionInfo.Plain(info.DirectRemoteEndPoint);
-
-        if (!Narrow(alive, m => m.DestinationPort is null ? 0 : m.DestinationPort == local.Port ? 1 : -1)
-            || !Narrow(alive, m => PrefixScore(m.PrefixRanges, local.Address))
-            || !Narrow(alive, m => ServerNameScore(m.ServerNames, info.ServerName))
-            || !Narrow(alive, m => m.TransportProtocol.Length == 0 ? 0 : m.TransportProtocol == info.TransportProtocol ? 1 : -1)
-            || !Narrow(alive, m => AlpnScore(m.ApplicationProtocols, info.ApplicationProtocols))
-            || !Narrow(alive, m => PrefixScore(m.DirectSourcePrefixRanges, direct.Address))
-            || !Narrow(alive, m => SourceTypeScore(m.SourceType, remote.Address, local.Address))
-            || !Narrow(alive, m => PrefixScore(m.SourcePrefixRanges, remote.Address))
-            || !Narrow(alive, m => m.SourcePorts.Count == 0 ? 0 : m.SourcePorts.Contains(remote.Port) ? 1 : -1))
+        var connection = new Connection(
+            info,
+            DownstreamConnectionInfo.Plain(info.LocalEndPoint),
+            DownstreamConnectionInfo.Plain(info.RemoteEndPoint),
+            DownstreamConnectionInfo.Plain(info.DirectRemoteEndPoint));
+        for (var step = Step.DestinationPort; step <= Step.SourcePort; step++)
         {
-            return null;
+            if (!Narrow(alive, scores, step, connection))
+            {
+                return null;
+            }
         }
 
         for (var i = 0; i < _chains.Length; i++)
@@ -58,17 +55,34 @@ internal sealed class FilterChainSelector
         return null;
     }
 
+    /// <summary>Envoy's matching steps, in its order.</summary>
+    private enum Step
+    {
+        DestinationPort,
+        DestinationIp,
+        ServerName,
+        TransportProtocol,
+        ApplicationProtocol,
+        DirectSourceIp,
+        SourceType,
+        SourceIp,
+        SourcePort,
+    }
+
+    /// <summary>The connection's addresses, normalised once (IPv4-mapped to IPv4).</summary>
+    private readonly record struct Connection(DownstreamConnectionInfo Info, IPEndPoint Local, IPEndPoint Remote, IPEndPoint Direct);
+
     /// <summary>
-    /// Keeps the live chains with the highest score: -1 = does not match, 0 = criterion left empty
-    /// (matches anything), above 0 = matches, higher is more specific. False when none is left.
+    /// Keeps the live chains with the highest score at <paramref name="step"/>: -1 = does not match,
+    /// 0 = criterion left empty (matches anything), above 0 = matches, higher is more specific. False
+    /// when none is left.
     /// </summary>
-    private bool Narrow(Span<bool> alive, Func<FilterChainMatchConfig, int> score)
+    private bool Narrow(Span<bool> alive, Span<int> scores, Step step, in Connection c)
     {
         var best = -1;
-        Span<int> scores = _chains.Length <= 64 ? stackalloc int[_chains.Length] : new int[_chains.Length];
         for (var i = 0; i < _chains.Length; i++)
         {
-            scores[i] = alive[i] ? score(_chains[i].Config.Match) : -1;
+            scores[i] = alive[i] ? Score(_chains[i].Config.Match, step, c) : -1;
             best = Math.Max(best, scores[i]);
         }
 
@@ -84,6 +98,19 @@ internal sealed class FilterChainSelector
 
         return true;
     }
+
+    private static int Score(FilterChainMatchConfig m, Step step, in Connection c) => step switch
+    {
+        Step.DestinationPort => m.DestinationPort is null ? 0 : m.DestinationPort == c.Local.Port ? 1 : -1,
+        Step.DestinationIp => PrefixScore(m.PrefixRanges, c.Local.Address),
+        Step.ServerName => ServerNameScore(m.ServerNames, c.Info.ServerName),
+        Step.TransportProtocol => m.TransportProtocol.Length == 0 ? 0 : m.TransportProtocol == c.Info.TransportProtocol ? 1 : -1,
+        Step.ApplicationProtocol => AlpnScore(m.ApplicationProtocols, c.Info.ApplicationProtocols),
+        Step.DirectSourceIp => PrefixScore(m.DirectSourcePrefixRanges, c.Direct.Address),
+        Step.SourceType => SourceTypeScore(m.SourceType, c.Remote.Address, c.Local.Address),
+        Step.SourceIp => PrefixScore(m.SourcePrefixRanges, c.Remote.Address),
+        _ => m.SourcePorts.Count == 0 ? 0 : m.SourcePorts.Contains(c.Remote.Port) ? 1 : -1,
+    };
 
     /// <summary>Longest matching prefix length + 1, 0 for no ranges, -1 when none contains the address.</summary>
     private static int PrefixScore(IReadOnlyList<CidrRangeConfig> ranges, IPAddress address)
