@@ -49,10 +49,12 @@ public sealed class SniRoutingTests
     }
 
     [Fact]
-    public async Task Http_chains_chosen_by_sni_terminate_tls_with_their_own_certificate_and_routes()
+    public async Task Http_chains_chosen_by_sni_terminate_tls_with_their_own_certificate_and_routes_beside_a_passthrough_chain()
     {
         using var certA = TestCertificates.Create("a.example.com");
         using var certB = TestCertificates.Create("b.example.com");
+        using var certC = TestCertificates.Create("c.example.com");
+        await using var upstreamC = TcpTestUpstream.Tls(certC);
         var yaml = NetworkYaml.Listener(
             $"""
             filter_chains:
@@ -62,8 +64,11 @@ public sealed class SniRoutingTests
             - filter_chain_match: {"{"} server_names: [b.example.com] {"}"}
             {TestCertificates.TransportSocket(certB, 2)}  filters:
             {EnvoyYaml.Indent(DirectHcm("from-b"), 2)}
+            - filter_chain_match: {"{"} server_names: [c.example.com] {"}"}
+              filters:
+            {EnvoyYaml.Indent(NetworkYaml.TcpProxy("c", "tls_c"), 2)}
             """,
-            "[]");
+            EnvoyYaml.StaticCluster("c", upstreamC.Port));
         await using var gw = await TestGateway.StartAsync(yaml);
 
         foreach (var (host, body) in new[] { ("a.example.com", "from-a"), ("b.example.com", "from-b") })
@@ -91,6 +96,12 @@ public sealed class SniRoutingTests
             Assert.Equal(body, await response.Content.ReadAsStringAsync());
             Assert.Equal($"CN={host}", seen?.Subject);
         }
+
+        // The third name is passed through: the TLS upstream's own certificate and greeting.
+        Assert.Equal(("CN=c.example.com", "sni=c.example.com"), await HandshakeAsync(gw.Port, "c.example.com"));
+        var stats = await gw.StatsAsync();
+        Assert.Equal(2, stats["http.ingress_https.downstream_cx_total"]);
+        Assert.Equal(1, stats["tcp.tls_c.downstream_cx_total"]);
     }
 
     private static string DirectHcm(string body) => $$"""
