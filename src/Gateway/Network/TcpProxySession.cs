@@ -68,6 +68,10 @@ internal sealed partial class TcpProxySession
                 return;
             }
 
+            // Whatever ends the session (idle timeout, a reset, either side failing) also closes the
+            // upstream socket, so no pending read or write outlives it.
+            var owned = upstream;
+            using var closeOnAbort = _abort.Token.Register(static state => ((Stream)state!).Dispose(), owned);
             using var timers = StartTimers();
             var up = PumpToUpstreamAsync(downstream.Input, tls, upstream);
             var down = PumpToDownstreamAsync(upstream, downstream.Output, tls, socket);
@@ -255,13 +259,23 @@ internal sealed partial class TcpProxySession
         }
         else
         {
+            var socket = (upstream as NetworkStream)?.Socket;
+            List<ArraySegment<byte>>? gather = null;
             while (true)
             {
                 var result = await input.ReadAsync(token).ConfigureAwait(false);
                 var data = result.Buffer;
-                foreach (var segment in data)
+                if (socket is not null && !data.IsSingleSegment && TryGather(data, gather ??= new List<ArraySegment<byte>>(16)))
                 {
-                    await upstream.WriteAsync(segment, token).ConfigureAwait(false);
+                    // The pipe holds what was read in small blocks: one send for all of them.
+                    await socket.SendAsync(gather, SocketFlags.None).ConfigureAwait(false);
+                }
+                else
+                {
+                    foreach (var segment in data)
+                    {
+                        await upstream.WriteAsync(segment, token).ConfigureAwait(false);
+                    }
                 }
 
                 if (!data.IsEmpty)
@@ -336,6 +350,23 @@ internal sealed partial class TcpProxySession
         {
             await output.CompleteAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The sequence's blocks as array segments (Kestrel's pool is array-backed); false if one is not.</summary>
+    private static bool TryGather(in ReadOnlySequence<byte> data, List<ArraySegment<byte>> gather)
+    {
+        gather.Clear();
+        foreach (var memory in data)
+        {
+            if (!System.Runtime.InteropServices.MemoryMarshal.TryGetArray(memory, out var segment))
+            {
+                return false;
+            }
+
+            gather.Add(segment);
+        }
+
+        return true;
     }
 
     private void Counted(ref long total, long bytes, bool received)
