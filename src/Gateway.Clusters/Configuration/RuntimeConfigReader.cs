@@ -40,7 +40,18 @@ public static class RuntimeConfigReader
                 layers.Add(new RuntimeLayerConfig(name, RuntimeLayerKind.Admin, new Dictionary<string, string>()));
             }
 
-            layer.Unsupported("disk_layer", "put the values in a static_layer (or set them with POST /runtime_modify on an admin_layer)");
+            else if (layer.Message("disk_layer", "envoy.config.bootstrap.v3.RuntimeLayer.DiskLayer") is { } disk)
+            {
+                var root = disk.String("symlink_root") ?? "";
+                var subdirectory = disk.String("subdirectory") ?? "";
+                disk.Unsupported("append_service_cluster", "name the service cluster's directory in subdirectory instead");
+                disk.Finish();
+                layers.Add(new RuntimeLayerConfig(name, RuntimeLayerKind.Disk, new Dictionary<string, string>())
+                {
+                    Directory = Path.Combine(root, subdirectory),
+                });
+            }
+
             layer.Unsupported("rtds_layer", "runtime discovery is not implemented; use a static_layer or an admin_layer");
             layer.Finish();
         }

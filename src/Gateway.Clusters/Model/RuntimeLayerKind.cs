@@ -8,4 +8,7 @@ public enum RuntimeLayerKind
 
     /// <summary>admin_layer: values set with POST /runtime_modify.</summary>
     Admin,
+
+    /// <summary>disk_layer: one file per key under symlink_root/subdirectory, re-read when the files change.</summary>
+    Disk,
 }

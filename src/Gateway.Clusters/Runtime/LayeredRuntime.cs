@@ -15,6 +15,7 @@ public sealed class LayeredRuntime : IRuntime
     private readonly object _gate = new();
     private RuntimeConfig _config = RuntimeConfig.Empty;
     private Dictionary<string, string> _merged = new(StringComparer.Ordinal);
+    private Dictionary<string, IReadOnlyDictionary<string, string>> _disk = new(StringComparer.Ordinal);
 
     /// <summary>The layers of the config in force.</summary>
     public RuntimeConfig Config => Volatile.Read(ref _config);
@@ -28,9 +29,33 @@ public sealed class LayeredRuntime : IRuntime
         lock (_gate)
         {
             Volatile.Write(ref _config, config);
+            _disk = ReadDiskLayers(config);
             Rebuild();
         }
     }
+
+    /// <summary>
+    /// Re-reads the disk layers (called on a timer by the host): Envoy watches symlink_root and reloads
+    /// when the link is swapped; a poll sees the same change. Returns true when a value changed.
+    /// </summary>
+    public bool RefreshDiskLayers()
+    {
+        lock (_gate)
+        {
+            var fresh = ReadDiskLayers(_config);
+            if (fresh.Count == _disk.Count && fresh.All(f => _disk.TryGetValue(f.Key, out var old) && old.Count == f.Value.Count && !f.Value.Except(old).Any()))
+            {
+                return false;
+            }
+
+            _disk = fresh;
+            Rebuild();
+            return true;
+        }
+    }
+
+    /// <summary>True when a disk layer is configured (the host then polls it).</summary>
+    public bool HasDiskLayers => Config.Layers.Any(l => l.Kind == RuntimeLayerKind.Disk);
 
     /// <summary>POST /runtime_modify: sets (or, with an empty value, removes) admin-layer keys.</summary>
     public void Modify(IEnumerable<KeyValuePair<string, string>> values)
@@ -60,12 +85,12 @@ public sealed class LayeredRuntime : IRuntime
         var keys = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var layer in config.Layers)
         {
-            keys.UnionWith(layer.Kind == RuntimeLayerKind.Admin ? _admin.Keys : layer.Values.Keys);
+            keys.UnionWith(ValuesOf(layer).Keys);
         }
 
         var merged = Volatile.Read(ref _merged);
         return keys.Select(k => (k, merged.GetValueOrDefault(k, ""), config.Layers
-            .Select(l => (l.Kind == RuntimeLayerKind.Admin ? _admin.GetValueOrDefault(k) : l.Values.GetValueOrDefault(k)) ?? "")
+            .Select(l => ValuesOf(l).GetValueOrDefault(k) ?? "")
             .ToArray())).ToArray();
     }
 
@@ -107,12 +132,49 @@ public sealed class LayeredRuntime : IRuntime
         return denominator != 0 && random % denominator < numerator;
     }
 
+    private IReadOnlyDictionary<string, string> ValuesOf(RuntimeLayerConfig layer) => layer.Kind switch
+    {
+        RuntimeLayerKind.Admin => _admin,
+        RuntimeLayerKind.Disk => _disk.GetValueOrDefault(layer.Name) ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(),
+        _ => layer.Values,
+    };
+
+    /// <summary>Each file under the layer's directory is a key (its relative path with '/' as '.'); its text, trimmed, the value.</summary>
+    private static Dictionary<string, IReadOnlyDictionary<string, string>> ReadDiskLayers(RuntimeConfig config)
+    {
+        var result = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var layer in config.Layers.Where(l => l.Kind == RuntimeLayerKind.Disk))
+        {
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            try
+            {
+                if (layer.Directory is { } directory && System.IO.Directory.Exists(directory))
+                {
+                    foreach (var file in System.IO.Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+                    {
+                        var key = Path.GetRelativePath(directory, file).Replace(Path.DirectorySeparatorChar, '.');
+                        var lines = File.ReadAllLines(file).Where(l => !l.TrimStart().StartsWith('#'));
+                        values[key] = string.Join("\n", lines).Trim();
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A layer being swapped mid-read is read whole again at the next poll.
+            }
+
+            result[layer.Name] = values;
+        }
+
+        return result;
+    }
+
     private void Rebuild()
     {
         var merged = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var layer in _config.Layers)
         {
-            foreach (var (key, value) in layer.Kind == RuntimeLayerKind.Admin ? (IEnumerable<KeyValuePair<string, string>>)_admin : layer.Values)
+            foreach (var (key, value) in ValuesOf(layer))
             {
                 merged[key] = value;
             }

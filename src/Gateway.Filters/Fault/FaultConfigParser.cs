@@ -30,14 +30,17 @@ public static class FaultConfigParser
             reader.Unsupported("filter_metadata", "the metadata emitted with a fault is not implemented");
         }
 
-        // There is no runtime layer: the *_runtime keys name overrides that cannot exist, so the configured values apply.
-        foreach (var key in new[] { "delay_percent_runtime", "abort_percent_runtime", "delay_duration_runtime", "abort_http_status_runtime",
-                     "max_active_faults_runtime", "response_rate_limit_percent_runtime", "abort_grpc_status_runtime" })
-        {
-            reader.String(key);
-        }
-
-        return new FaultSettings(abort, delay, upstream, nodes, headers, maxActive, disableClusterStats);
+        var defaults = FaultRuntimeKeys.Default;
+        var keys = new FaultRuntimeKeys(
+            reader.String("delay_percent_runtime") is { Length: > 0 } delayPercent ? delayPercent : defaults.DelayPercent,
+            reader.String("abort_percent_runtime") is { Length: > 0 } abortPercent ? abortPercent : defaults.AbortPercent,
+            reader.String("delay_duration_runtime") is { Length: > 0 } delayDuration ? delayDuration : defaults.DelayDuration,
+            reader.String("abort_http_status_runtime") is { Length: > 0 } abortStatus ? abortStatus : defaults.AbortHttpStatus,
+            reader.String("max_active_faults_runtime") is { Length: > 0 } maxActiveKey ? maxActiveKey : defaults.MaxActiveFaults);
+        // Throughput faults are refused above; a gRPC status override needs a grpc_status abort, which has no runtime default here.
+        reader.String("response_rate_limit_percent_runtime");
+        reader.String("abort_grpc_status_runtime");
+        return new FaultSettings(abort, delay, upstream, nodes, headers, maxActive, disableClusterStats) { RuntimeKeys = keys };
     }
 
     private static FaultAbortConfig? ReadAbort(MessageReader abort)

@@ -38,9 +38,12 @@ public sealed class FaultFilter : IHttpFilter, IReportsStats
     private long _faultsOverflow;
     private long _activeFaults;
 
-    public FaultFilter(string name, FaultSettings settings, string statPrefix, TimeProvider time)
+    private readonly Clusters.Runtime.IRuntime? _runtime;
+
+    public FaultFilter(string name, FaultSettings settings, string statPrefix, TimeProvider time, Clusters.Runtime.IRuntime? runtime = null)
     {
         Name = name;
+        _runtime = runtime;
         _settings = settings;
         _time = time;
         _stats = new HttpStatPrefix(statPrefix);
@@ -152,7 +155,7 @@ public sealed class FaultFilter : IHttpFilter, IReportsStats
     }
 
     /// <summary>The delay to inject, or null (Envoy delays only for more than 0 ms).</summary>
-    private static TimeSpan? DelayFor(FaultSettings settings, HttpRequest request)
+    private TimeSpan? DelayFor(FaultSettings settings, HttpRequest request)
     {
         if (settings.Delay is not { } delay)
         {
@@ -160,7 +163,7 @@ public sealed class FaultFilter : IHttpFilter, IReportsStats
         }
 
         var percentage = delay.FromHeaders ? HeaderPercentage(request, DelayRequestPercentageHeader, delay.Percentage) : delay.Percentage;
-        if (!FractionalPercentSampler.Sample(percentage))
+        if (!Sample(settings.RuntimeKeys.DelayPercent, percentage))
         {
             return null;
         }
@@ -178,6 +181,10 @@ public sealed class FaultFilter : IHttpFilter, IReportsStats
         else
         {
             duration = delay.FixedDelay!.Value;
+            if (_runtime is not null)
+            {
+                duration = TimeSpan.FromMilliseconds(_runtime.GetInteger(settings.RuntimeKeys.DelayDuration, (ulong)duration.TotalMilliseconds));
+            }
         }
 
         // Envoy keeps whole milliseconds.
@@ -186,7 +193,7 @@ public sealed class FaultFilter : IHttpFilter, IReportsStats
     }
 
     /// <summary>The (HTTP status, gRPC status) of the abort to inject, or null.</summary>
-    private static (int Http, int? Grpc)? AbortFor(FaultSettings settings, HttpRequest request)
+    private (int Http, int? Grpc)? AbortFor(FaultSettings settings, HttpRequest request)
     {
         if (settings.Abort is not { } abort)
         {
@@ -194,14 +201,21 @@ public sealed class FaultFilter : IHttpFilter, IReportsStats
         }
 
         var percentage = abort.FromHeaders ? HeaderPercentage(request, AbortRequestPercentageHeader, abort.Percentage) : abort.Percentage;
-        if (!FractionalPercentSampler.Sample(percentage))
+        if (!Sample(settings.RuntimeKeys.AbortPercent, percentage))
         {
             return null;
         }
 
         if (!abort.FromHeaders)
         {
-            return abort.HttpStatus is { } fixedHttp ? (fixedHttp, null) : (StatusCodes.Status200OK, abort.GrpcStatus);
+            if (abort.HttpStatus is { } fixedHttp)
+            {
+                // A runtime status outside [200, 600) is ignored, as Envoy's.
+                var status = _runtime?.GetInteger(settings.RuntimeKeys.AbortHttpStatus, (ulong)fixedHttp) ?? (ulong)fixedHttp;
+                return (status is >= 200 and < 600 ? (int)status : fixedHttp, null);
+            }
+
+            return (StatusCodes.Status200OK, abort.GrpcStatus);
         }
 
         if (FirstNumber(request, AbortRequestHeader) is { } code && code is >= 200 and < 600)
@@ -256,10 +270,17 @@ public sealed class FaultFilter : IHttpFilter, IReportsStats
         return values.Count > 0 && ulong.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
     }
 
-    /// <summary>Envoy's tryIncActiveFaults: one active fault per request at most; refused (faults_overflow) at max_active_faults.</summary>
+    /// <summary>The fault's percentage drawn against the runtime's value of <paramref name="runtimeKey"/> when it has one.</summary>
+    private bool Sample(string runtimeKey, FractionalPercentConfig percentage) =>
+        _runtime is null
+            ? FractionalPercentSampler.Sample(percentage)
+            : _runtime.FractionEnabled(new RuntimeFractionalPercentConfig(percentage, runtimeKey), (ulong)Random.Shared.NextInt64(long.MaxValue));
+
+    /// <summary>Envoy's tryIncActiveFaults: one active fault per request at most; refused (faults_overflow) at max_active_faults (runtime may override).</summary>
     private bool TryStartFault(FaultSettings settings)
     {
-        if (settings.MaxActiveFaults is { } max && (ulong)Interlocked.Read(ref _activeFaults) >= max)
+        var limit = _runtime is null ? settings.MaxActiveFaults : _runtime.GetInteger(settings.RuntimeKeys.MaxActiveFaults, settings.MaxActiveFaults ?? ulong.MaxValue);
+        if (limit is { } max && (ulong)Interlocked.Read(ref _activeFaults) >= max)
         {
             Interlocked.Increment(ref _faultsOverflow);
             return false;

@@ -28,6 +28,6 @@ public sealed class FaultFilterFactory : IHttpFilterFactory
             throw new InvalidOperationException($"http filter '{config.Name}' was not parsed by {nameof(FaultFilterFactory)}.");
         }
 
-        return new FaultFilter(config.Name, settings, config.StatPrefix, _time);
+        return new FaultFilter(config.Name, settings, config.StatPrefix, _time, services.GetService(typeof(Clusters.Runtime.IRuntime)) as Clusters.Runtime.IRuntime);
     }
 }

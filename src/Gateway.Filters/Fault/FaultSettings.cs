@@ -15,4 +15,8 @@ public sealed record FaultSettings(
     IReadOnlySet<string> DownstreamNodes,
     IReadOnlyList<HeaderMatcher> Headers,
     ulong? MaxActiveFaults,
-    bool DisableDownstreamClusterStats);
+    bool DisableDownstreamClusterStats)
+{
+    /// <summary>The runtime keys that may override the configured values.</summary>
+    public FaultRuntimeKeys RuntimeKeys { get; init; } = FaultRuntimeKeys.Default;
+}

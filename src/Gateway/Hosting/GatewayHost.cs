@@ -129,8 +129,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
             host.Reloader.Start();
         }
 
+        host._runtimePoller = new RuntimeDiskPoller(services.GetRequiredService<Clusters.Runtime.LayeredRuntime>(), TimeSpan.FromSeconds(1));
         return host;
     }
+
+    private RuntimeDiskPoller? _runtimePoller;
 
     /// <summary>Listener slots (Kestrel endpoints), for the admin's listener stats.</summary>
     internal IReadOnlyList<ListenerSlot> Slots => _listeners.Slots;
@@ -177,6 +180,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
             if (Reloader is not null)
             {
                 await Reloader.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (_runtimePoller is not null)
+            {
+                await _runtimePoller.DisposeAsync().ConfigureAwait(false);
             }
 
             // Every access log line of the requests that just drained is written before exit.

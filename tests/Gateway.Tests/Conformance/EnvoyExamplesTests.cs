@@ -31,7 +31,7 @@ public sealed class EnvoyExamplesTests
         ["cache/envoy.yaml"] = ["envoy.filters.http.cache"],
         ["cors/backend/envoy.yaml"] = null,
         ["double-proxy/envoy.yaml"] = null,
-        ["fault-injection/envoy.yaml"] = ["layered_runtime"],
+        ["fault-injection/envoy.yaml"] = null,
         ["front-proxy/envoy.yaml"] = null,
         ["front-proxy/service-envoy.yaml"] = null,
         ["grpc-bridge/client/envoy-proxy.yaml"] = ["envoy.filters.http.grpc_http1_bridge"],

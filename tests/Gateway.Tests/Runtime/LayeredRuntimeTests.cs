@@ -72,16 +72,42 @@ public sealed class LayeredRuntimeTests
         Assert.Equal(0, report.RootElement.GetProperty("layers").GetArrayLength());
     }
 
-    [Fact]
-    public async Task A_disk_layer_is_refused_by_name()
+    [UnixFact]
+    public async Task A_disk_layer_follows_a_swapped_symlink_root()
     {
-        var error = await Assert.ThrowsAsync<Gateway.Clusters.Configuration.ConfigException>(() => TestGateway.StartAsync(Yaml("""
+        // The layout of Envoy's fault-injection example: runtime/current -> v1 | v2, keys as files under envoy/.
+        var root = TestGateway.NewDirectory();
+        foreach (var (version, value) in new[] { ("v1", "0"), ("v2", "100") })
+        {
+            Directory.CreateDirectory(Path.Combine(root, version, "envoy", "routing"));
+            await File.WriteAllTextAsync(Path.Combine(root, version, "envoy", "routing", "canary"), value + "\n");
+        }
+
+        var current = Path.Combine(root, "current");
+        File.CreateSymbolicLink(current, Path.Combine(root, "v1"));
+        await using var gw = await TestGateway.StartAsync(Yaml($$"""
             layered_runtime:
               layers:
-              - name: disk
-                disk_layer: { symlink_root: /srv/runtime/current, subdirectory: envoy }
-            """)));
+              - name: disk_layer_0
+                disk_layer: { symlink_root: {{current}}, subdirectory: envoy }
+            """));
 
-        Assert.Contains("layered_runtime.layers[0].disk_layer", error.Message);
+        Assert.Equal("stable", await gw.Client.GetStringAsync("/"));
+
+        // Point the link at v2 (Directory.Delete on a link removes the link only).
+        Directory.Delete(current);
+        File.CreateSymbolicLink(current, Path.Combine(root, "v2"));
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        string body;
+        while ((body = await gw.Client.GetStringAsync("/")) != "canary" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal("canary", body);
+        using var report = JsonDocument.Parse(await gw.Admin.GetStringAsync("/runtime"));
+        Assert.Equal("100", report.RootElement.GetProperty("entries").GetProperty("routing.canary").GetProperty("final_value").GetString());
+        Directory.Delete(root, recursive: true);
     }
 }
