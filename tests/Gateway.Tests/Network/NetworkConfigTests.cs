@@ -57,6 +57,18 @@ public sealed class NetworkConfigTests
     }
 
     [Fact]
+    public void Connect_upgrades_are_refused_by_name()
+    {
+        var yaml = EnvoyYaml.WithRoutes("""
+            - match: { connect_matcher: {} }
+              route: { cluster: echo }
+            """, EnvoyYaml.StaticCluster("echo", 9), hcmExtra: "upgrade_configs: [ { upgrade_type: CONNECT } ]");
+        var text = Refusal(yaml);
+        Assert.Contains("upgrade_type CONNECT", text);
+        Assert.Contains("connect_matcher", text);
+    }
+
+    [Fact]
     public void Two_chains_with_the_same_match_are_an_error_as_in_envoy()
     {
         var yaml = NetworkYaml.Listener(
