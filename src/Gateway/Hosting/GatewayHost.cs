@@ -70,6 +70,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton<Clusters.Runtime.LayeredRuntime>();
         builder.Services.AddSingleton<Clusters.Runtime.IRuntime>(sp => sp.GetRequiredService<Clusters.Runtime.LayeredRuntime>());
         builder.Services.AddSingleton<IReportsStats>(sp => sp.GetRequiredService<AccessLogService>());
+        builder.Services.AddSingleton<Network.TcpProxyStatsRegistry>();
+        builder.Services.AddSingleton<IReportsStats>(sp => sp.GetRequiredService<Network.TcpProxyStatsRegistry>());
         configureLogging?.Invoke(builder.Logging);
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton(options);
@@ -114,9 +116,9 @@ public sealed partial class GatewayHost : IAsyncDisposable
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         foreach (var slot in listeners.Slots)
         {
-            if (!slot.IsAdmin && snapshot.Listeners.TryGetValue(slot.Name, out var runtime))
+            if (!slot.IsAdmin)
             {
-                runtime.BoundPort = slot.BoundPort;
+                ListenerManager.SetBoundPort(snapshot, slot);
             }
         }
 
