@@ -491,7 +491,7 @@ internal static class RouteConfigReader
         return new HeaderMutationConfig(requestAdd, requestRemove.Select(h => h.ToLowerInvariant()).ToArray(), responseAdd, responseRemove.Select(h => h.ToLowerInvariant()).ToArray());
     }
 
-    private static IReadOnlyList<HeaderValueOptionConfig> ReadHeaderValues(IReadOnlyList<MessageReader> options)
+    internal static IReadOnlyList<HeaderValueOptionConfig> ReadHeaderValues(IReadOnlyList<MessageReader> options)
     {
         var result = new List<HeaderValueOptionConfig>(options.Count);
         foreach (var option in options)

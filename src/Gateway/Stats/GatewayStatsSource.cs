@@ -49,6 +49,11 @@ public sealed class GatewayStatsSource
                 {
                     reporter.ReportStats(writer);
                 }
+
+                if (filter is IReportsHttpFilterStats scoped && seen.Add(scoped))
+                {
+                    scoped.ReportStats(writer, listener.Http.StatPrefix);
+                }
             }
         }
 
