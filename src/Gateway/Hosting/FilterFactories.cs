@@ -1,6 +1,10 @@
 using Gateway.Cli;
 using Gateway.Filters;
+using Gateway.Filters.Buffer;
 using Gateway.Filters.Compressor;
+using Gateway.Filters.Csrf;
+using Gateway.Filters.Decompressor;
+using Gateway.Filters.HeaderMutation;
 using Gateway.Filters.HealthCheck;
 using Gateway.Filters.HttpCall;
 using Gateway.Filters.Router;
@@ -15,6 +19,10 @@ public static class FilterFactories
         new HttpCallFilterFactory(options.NativePlugins),
         new HealthCheckFilterFactory(),
         new CompressorFilterFactory(),
+        new DecompressorFilterFactory(),
+        new BufferFilterFactory(),
+        new HeaderMutationFilterFactory(),
+        new CsrfFilterFactory(),
         new RouterFilterFactory(),
     ];
 }
