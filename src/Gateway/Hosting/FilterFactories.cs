@@ -7,6 +7,7 @@ using Gateway.Filters.Decompressor;
 using Gateway.Filters.HeaderMutation;
 using Gateway.Filters.HealthCheck;
 using Gateway.Filters.HttpCall;
+using Gateway.Filters.Rbac;
 using Gateway.Filters.Router;
 
 namespace Gateway.Hosting;
@@ -23,6 +24,7 @@ public static class FilterFactories
         new BufferFilterFactory(),
         new HeaderMutationFilterFactory(),
         new CsrfFilterFactory(),
+        new RbacFilterFactory(),
         new RouterFilterFactory(),
     ];
 }

@@ -1,0 +1,60 @@
+using Gateway.Clusters.Configuration;
+using Gateway.Clusters.Model;
+
+namespace Gateway.Filters.Rbac;
+
+/// <summary>envoy.filters.http.rbac: allow/deny by policies of permissions and principals; shadow rules only count.</summary>
+public sealed class RbacFilterFactory : IHttpFilterFactory
+{
+    public const string TypeName = "envoy.extensions.filters.http.rbac.v3.RBAC";
+    public const string PerRouteTypeName = "envoy.extensions.filters.http.rbac.v3.RBACPerRoute";
+
+    public bool CanParse(string typeName) => typeName == TypeName;
+
+    public bool CanParsePerRoute(string typeName) => typeName == PerRouteTypeName;
+
+    public object? Parse(string filterName, TypedMessage config) => ReadRbac(config.Reader);
+
+    public object? ParsePerRoute(string filterName, TypedMessage config)
+    {
+        var reader = config.Reader;
+        var rbac = reader.Message("rbac", TypeName);
+        if (rbac is null)
+        {
+            return RbacSettings.None;
+        }
+
+        var settings = ReadRbac(rbac);
+        rbac.Finish();
+        return settings;
+    }
+
+    private static RbacSettings ReadRbac(MessageReader reader)
+    {
+        RbacRules? rules = null;
+        RbacRules? shadow = null;
+        if (reader.Message("rules", RbacRulesReader.RbacType) is { } rulesReader)
+        {
+            rules = RbacRulesReader.Read(rulesReader);
+            rulesReader.Finish();
+        }
+
+        if (reader.Message("shadow_rules", RbacRulesReader.RbacType) is { } shadowReader)
+        {
+            shadow = RbacRulesReader.Read(shadowReader);
+            shadowReader.Finish();
+        }
+
+        reader.Unsupported("matcher", "use rules (policies of permissions and principals)");
+        reader.Unsupported("shadow_matcher", "use shadow_rules");
+        reader.Accept("track_per_rule_stats");
+        var rulesPrefix = reader.String("rules_stat_prefix") ?? "";
+        var shadowPrefix = reader.String("shadow_rules_stat_prefix") ?? "";
+        return new RbacSettings(rules, shadow, rulesPrefix, shadowPrefix);
+    }
+
+    public IHttpFilter? Create(HttpFilterConfig config, IServiceProvider services) =>
+        config.Settings is RbacSettings settings
+            ? new RbacFilter(config.Name, settings)
+            : throw new InvalidOperationException($"http filter '{config.Name}' was not parsed by {nameof(RbacFilterFactory)}.");
+}
