@@ -4,6 +4,7 @@ using Gateway.Filters.Buffer;
 using Gateway.Filters.Compressor;
 using Gateway.Filters.Csrf;
 using Gateway.Filters.Decompressor;
+using Gateway.Filters.GrpcWeb;
 using Gateway.Filters.HeaderMutation;
 using Gateway.Filters.HealthCheck;
 using Gateway.Filters.HttpCall;
@@ -25,6 +26,7 @@ public static class FilterFactories
         new HeaderMutationFilterFactory(),
         new CsrfFilterFactory(),
         new RbacFilterFactory(),
+        new GrpcWebFilterFactory(),
         new RouterFilterFactory(),
     ];
 }
