@@ -43,6 +43,7 @@ public sealed class GrpcWebFilter : IHttpFilter
         private bool _textRequest;
         private bool _textResponse;
         private bool _transformNonGrpc;
+        private bool _headersOnlyResponse;
         private IHttpResponseTrailersFeature? _trailers;
         private byte[] _requestCarry = [];
         private BodyBuffer? _frameCarry;
@@ -97,7 +98,7 @@ public sealed class GrpcWebFilter : IHttpFilter
 
                 if (available % 4 != 0)
                 {
-                    return ValueTask.FromResult(context.SendLocalReply(StatusCodes.Status400BadRequest, "Bad gRPC-web request, invalid base64 data.", "grpc_base_64_decode_failed_bad_size"));
+                    return ValueTask.FromResult(BadRequest(context, "grpc_base_64_decode_failed_bad_size"));
                 }
             }
 
@@ -115,11 +116,16 @@ public sealed class GrpcWebFilter : IHttpFilter
             var decoded = new byte[usable / 4 * 3];
             if (System.Buffers.Text.Base64.DecodeFromUtf8(text.AsSpan(0, usable), decoded, out _, out var written) != System.Buffers.OperationStatus.Done || written == 0)
             {
-                return ValueTask.FromResult(context.SendLocalReply(StatusCodes.Status400BadRequest, "Bad gRPC-web request, invalid base64 data.", "grpc_base_64_decode_failed"));
+                return ValueTask.FromResult(BadRequest(context, "grpc_base_64_decode_failed"));
             }
 
             data.Replace(decoded.AsSpan(0, written));
             return Continue;
+        }
+
+        private static FilterStatus BadRequest(HttpFilterContext context, string details)
+        {
+            return context.SendLocalReply(StatusCodes.Status400BadRequest, "Bad gRPC-web request, invalid base64 data.", details);
         }
 
         public override ValueTask<FilterStatus> OnResponseHeadersAsync(HttpFilterContext context, bool endOfStream)
@@ -134,6 +140,8 @@ public sealed class GrpcWebFilter : IHttpFilter
             response.Headers.ContentType = _textResponse ? GrpcWebTextProto : GrpcWebProto;
             if (endOfStream)
             {
+                // Envoy runs no data or trailers hooks after headers that end the stream: no trailer frame either.
+                _headersOnlyResponse = true;
                 if (_transformNonGrpc)
                 {
                     SetNonGrpcStatus(response, ReadOnlySpan<byte>.Empty);
@@ -149,7 +157,7 @@ public sealed class GrpcWebFilter : IHttpFilter
 
         public override ValueTask<FilterStatus> OnResponseDataAsync(HttpFilterContext context, BodyBuffer data, bool endOfStream)
         {
-            if (!_isGrpcWeb)
+            if (!_isGrpcWeb || _headersOnlyResponse)
             {
                 return Continue;
             }
