@@ -47,7 +47,7 @@ public sealed class RbacFilter : IHttpFilter, IReportsHttpFilterStats
         var http = context.HttpContext;
         if (settings.ShadowRules is { } shadow)
         {
-            var allowed = shadow.Allows(http, out var policy);
+            var allowed = shadow.Allows(http, out var policy, out _);
             Interlocked.Increment(ref allowed ? ref _stats.ShadowAllowed : ref _stats.ShadowDenied);
             var prefix = settings.ShadowRulesStatPrefix;
             if (policy is not null)
@@ -63,9 +63,9 @@ public sealed class RbacFilter : IHttpFilter, IReportsHttpFilterStats
             return FilterStatus.Continue;
         }
 
-        if (rules.Allows(http, out var effective))
+        if (rules.Allows(http, out var effective, out var logged))
         {
-            if (rules.Action == RbacAction.Log && effective is not null)
+            if (logged)
             {
                 context.DynamicMetadata.Set("envoy.common", "access_log_hint", true);
             }

@@ -31,26 +31,35 @@ public sealed class RbacFilterFactory : IHttpFilterFactory
 
     private static RbacSettings ReadRbac(MessageReader reader)
     {
-        RbacRules? rules = null;
-        RbacRules? shadow = null;
-        if (reader.Message("rules", RbacRulesReader.RbacType) is { } rulesReader)
-        {
-            rules = RbacRulesReader.Read(rulesReader);
-            rulesReader.Finish();
-        }
-
-        if (reader.Message("shadow_rules", RbacRulesReader.RbacType) is { } shadowReader)
-        {
-            shadow = RbacRulesReader.Read(shadowReader);
-            shadowReader.Finish();
-        }
-
-        reader.Unsupported("matcher", "use rules (policies of permissions and principals)");
-        reader.Unsupported("shadow_matcher", "use shadow_rules");
+        var rules = ReadEngine(reader, "rules", "matcher");
+        var shadow = ReadEngine(reader, "shadow_rules", "shadow_matcher");
         reader.Accept("track_per_rule_stats");
         var rulesPrefix = reader.String("rules_stat_prefix") ?? "";
         var shadowPrefix = reader.String("shadow_rules_stat_prefix") ?? "";
         return new RbacSettings(rules, shadow, rulesPrefix, shadowPrefix);
+    }
+
+    /// <summary>Envoy: when the matcher is given, the rules are ignored (with a warning).</summary>
+    private static IRbacEngine? ReadEngine(MessageReader reader, string rulesField, string matcherField)
+    {
+        IRbacEngine? engine = null;
+        if (reader.Message(rulesField, RbacRulesReader.RbacType) is { } rulesReader)
+        {
+            engine = RbacRulesReader.Read(rulesReader);
+            rulesReader.Finish();
+        }
+
+        if (reader.Message(matcherField, "xds.type.matcher.v3.Matcher") is { } matcher)
+        {
+            if (engine is not null)
+            {
+                reader.Context.Warning(reader.Join(rulesField), reader.MarkOf(rulesField), $"RBAC {rulesField} are ignored when {matcherField} is configured (as in Envoy)");
+            }
+
+            engine = RbacMatcherReader.Read(matcher);
+        }
+
+        return engine;
     }
 
     public IHttpFilter? Create(HttpFilterConfig config, IServiceProvider services) =>

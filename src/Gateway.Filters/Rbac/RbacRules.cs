@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Gateway.Filters.Rbac;
 
 /// <summary>A compiled envoy.config.rbac.v3.RBAC (Envoy's RoleBasedAccessControlEngineImpl).</summary>
-public sealed class RbacRules
+public sealed class RbacRules : IRbacEngine
 {
     public RbacRules(RbacAction action, IReadOnlyList<RbacPolicy> policies)
     {
@@ -18,7 +18,7 @@ public sealed class RbacRules
     public IReadOnlyList<RbacPolicy> Policies { get; }
 
     /// <summary>Envoy's handleAction: true when the request is allowed; <paramref name="effectivePolicy"/> is the policy that matched, if any.</summary>
-    public bool Allows(HttpContext http, out string? effectivePolicy)
+    public bool Allows(HttpContext http, out string? effectivePolicy, out bool logged)
     {
         var rawTarget = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? http.Request.Path.Value ?? "/";
         effectivePolicy = null;
@@ -31,6 +31,7 @@ public sealed class RbacRules
             }
         }
 
+        logged = Action == RbacAction.Log && effectivePolicy is not null;
         return Action switch
         {
             RbacAction.Allow => effectivePolicy is not null,

@@ -153,9 +153,10 @@ public sealed class RbacFilterTests
     public void Config_reads_policies_and_refuses_what_envoy_refuses()
     {
         var settings = FilterTestSupport.SettingsOf<RbacSettings>(Filter);
-        Assert.Equal(RbacAction.Allow, settings.Rules!.Action);
-        Assert.Equal(["admins", "public"], settings.Rules.Policies.Select(p => p.Name));
-        Assert.Equal(RbacAction.Deny, settings.ShadowRules!.Action);
+        var rules = Assert.IsType<RbacRules>(settings.Rules);
+        Assert.Equal(RbacAction.Allow, rules.Action);
+        Assert.Equal(["admins", "public"], rules.Policies.Select(p => p.Name));
+        Assert.Equal(RbacAction.Deny, Assert.IsType<RbacRules>(settings.ShadowRules).Action);
 
         var error = FilterTestSupport.LoadError(Filter.Replace("""
                       principals:
@@ -174,5 +175,61 @@ public sealed class RbacFilterTests
 
         error = FilterTestSupport.LoadError(Filter.Replace("- any: true\n        admins", "- metadata: { filter: x }\n        admins"));
         Assert.Contains("'metadata' of envoy.config.rbac.v3.Principal is not supported", error);
+    }
+
+    /// <summary>The matcher form of examples/rbac (xds matcher_list over the referer header, ALLOW on no match).</summary>
+    private const string MatcherFilter = """
+        - name: envoy.filters.http.rbac
+          typed_config:
+            "@type": type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC
+            matcher:
+              matcher_list:
+                matchers:
+                - predicate:
+                    not_matcher:
+                      single_predicate:
+                        input:
+                          name: envoy.matching.inputs.request_headers
+                          typed_config:
+                            "@type": type.googleapis.com/envoy.type.matcher.v3.HttpRequestHeaderMatchInput
+                            header_name: referer
+                        value_match:
+                          safe_regex:
+                            google_re2: {}
+                            regex: https?://(www.)?envoyproxy.io/docs/envoy.*
+                  on_match:
+                    action:
+                      name: action
+                      typed_config:
+                        "@type": type.googleapis.com/envoy.config.rbac.v3.Action
+                        name: illegal-referer
+                        action: DENY
+              on_no_match:
+                action:
+                  name: action
+                  typed_config:
+                    "@type": type.googleapis.com/envoy.config.rbac.v3.Action
+                    name: all-pass
+                    action: ALLOW
+        """;
+
+    [Fact]
+    public async Task The_matcher_form_decides_by_its_first_matching_entry_or_on_no_match()
+    {
+        await using var upstream = await TinyUpstream.StartAsync(_ => Task.CompletedTask);
+        await using var gateway = await TestGateway.StartAsync(FilterTestSupport.Yaml(MatcherFilter, upstream.Port));
+
+        var good = new HttpRequestMessage(HttpMethod.Get, "/x");
+        good.Headers.Referrer = new Uri("https://www.envoyproxy.io/docs/envoy/latest/");
+        Assert.Equal(HttpStatusCode.OK, (await gateway.Client.SendAsync(good)).StatusCode);
+
+        var bad = new HttpRequestMessage(HttpMethod.Get, "/x");
+        bad.Headers.Referrer = new Uri("https://example.com/");
+        using var denied = await gateway.Client.SendAsync(bad);
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        Assert.Equal("RBAC: access denied", await denied.Content.ReadAsStringAsync());
+
+        // A missing referer gives the single predicate no value: it does not match, so its not_matcher does.
+        Assert.Equal(HttpStatusCode.Forbidden, (await gateway.Client.GetAsync("/x")).StatusCode);
     }
 }
