@@ -2,7 +2,7 @@ using Gateway.Clusters.Model;
 
 namespace Gateway.Clusters.Configuration;
 
-/// <summary>Reads an envoy.type.matcher.v3.StringMatcher for filters (csrf additional_origins, rbac, header_mutation).</summary>
+/// <summary>Reads an envoy.type.matcher.v3.StringMatcher for filters (the route reader's own rules).</summary>
 public static class StringMatcherReader
 {
     public const string MessageType = "envoy.type.matcher.v3.StringMatcher";

@@ -14,7 +14,7 @@ namespace Gateway.Filters.Compressor;
 /// is added whenever the response could be compressed. Request: compressed only with
 /// request_direction_config. Stats under <c>http.&lt;hcm&gt;.compressor.&lt;library name&gt;.&lt;library&gt;.</c>.
 /// </summary>
-public sealed class CompressorFilter : IHttpFilter, IReportsHttpFilterStats
+public sealed class CompressorFilter : IHttpFilter, IReportsStats
 {
     private static readonly string[] KnownTransferCodings = ["gzip", "br", "deflate", "compress", "zstd"];
 
@@ -22,9 +22,11 @@ public sealed class CompressorFilter : IHttpFilter, IReportsHttpFilterStats
     private readonly CompressorDirectionStats _responseStats = new();
     private readonly CompressorResponseStats _headerStats = new();
     private readonly string _statScope;
+    private readonly HttpStatPrefix _statPrefix;
 
-    public CompressorFilter(CompressorSettings settings)
+    public CompressorFilter(CompressorSettings settings, string statPrefix)
     {
+        _statPrefix = new HttpStatPrefix(statPrefix);
         Settings = settings;
         Name = settings.FilterName;
         _statScope = $"compressor.{settings.Library.Name}.{settings.Library.StatsName}.";
@@ -51,9 +53,9 @@ public sealed class CompressorFilter : IHttpFilter, IReportsHttpFilterStats
         return new Stream(this);
     }
 
-    public void ReportStats(IStatsWriter writer, string hcmStatPrefix)
+    public void ReportStats(IStatsWriter writer)
     {
-        var stats = new HttpFilterStatsWriter(writer, hcmStatPrefix, _statScope);
+        var stats = new HttpFilterStatsWriter(writer, _statPrefix, _statScope);
         _requestStats.Report(stats, "request.");
         _responseStats.Report(stats, Settings.ResponseStatsUnderResponse ? "response." : "");
         _headerStats.Report(stats);

@@ -131,6 +131,6 @@ public sealed class CompressorFilterFactory : IHttpFilterFactory
 
     public IHttpFilter? Create(HttpFilterConfig config, IServiceProvider services) =>
         config.Settings is CompressorSettings settings
-            ? new CompressorFilter(settings)
+            ? new CompressorFilter(settings, config.StatPrefix)
             : throw new InvalidOperationException($"http filter '{config.Name}' was not parsed by {nameof(CompressorFilterFactory)}.");
 }

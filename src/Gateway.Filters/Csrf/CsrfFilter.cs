@@ -10,16 +10,18 @@ namespace Gateway.Filters.Csrf;
 /// is neither the destination (host) nor one of additional_origins is answered 403 <c>Invalid origin</c>
 /// (details csrf_origin_mismatch) while filter_enabled; in shadow mode only the stats count it.
 /// </summary>
-public sealed class CsrfFilter : IHttpFilter, IReportsHttpFilterStats
+public sealed class CsrfFilter : IHttpFilter, IReportsStats
 {
     private static readonly ConditionalWeakTable<CsrfPolicySettings, CompiledPolicy> PerRoute = new();
 
     private readonly CompiledPolicy _policy;
     private readonly CsrfStats _stats = new();
     private readonly Stream _stream;
+    private readonly HttpStatPrefix _statPrefix;
 
-    public CsrfFilter(string name, CsrfPolicySettings settings)
+    public CsrfFilter(string name, CsrfPolicySettings settings, string statPrefix)
     {
+        _statPrefix = new HttpStatPrefix(statPrefix);
         Name = name;
         _policy = new CompiledPolicy(settings);
         _stream = new Stream(this);
@@ -32,9 +34,9 @@ public sealed class CsrfFilter : IHttpFilter, IReportsHttpFilterStats
     // Stateless per request: one shared stream filter.
     public HttpStreamFilter CreateStreamFilter(HttpFilterContext context) => _stream;
 
-    public void ReportStats(IStatsWriter writer, string hcmStatPrefix)
+    public void ReportStats(IStatsWriter writer)
     {
-        var stats = new HttpFilterStatsWriter(writer, hcmStatPrefix, "csrf.");
+        var stats = new HttpFilterStatsWriter(writer, _statPrefix, "csrf.");
         stats.Counter("missing_source_origin", ref _stats.MissingSourceOrigin);
         stats.Counter("request_invalid", ref _stats.RequestInvalid);
         stats.Counter("request_valid", ref _stats.RequestValid);

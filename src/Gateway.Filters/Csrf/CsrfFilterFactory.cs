@@ -27,14 +27,14 @@ public sealed class CsrfFilterFactory : IHttpFilterFactory
                 $"csrf filter '{filterName}': filter_enabled is required (Envoy: \"FilterEnabled: value is required\"), e.g. filter_enabled: {{ default_value: {{ numerator: 100, denominator: HUNDRED }} }}");
         }
 
-        var enabled = FractionalPercentReader.ReadRuntime(reader, "filter_enabled", FractionalPercent.Never);
-        var shadow = FractionalPercentReader.ReadRuntime(reader, "shadow_enabled", FractionalPercent.Never);
+        var enabled = FractionalPercent.Of(FractionalPercentReader.ReadRuntime(reader, "filter_enabled"));
+        var shadow = FractionalPercent.Of(FractionalPercentReader.ReadRuntime(reader, "shadow_enabled"));
         var origins = reader.Messages("additional_origins", StringMatcherReader.MessageType).Select(StringMatcherReader.Read).ToArray();
         return new CsrfPolicySettings(enabled, shadow, origins);
     }
 
     public IHttpFilter? Create(HttpFilterConfig config, IServiceProvider services) =>
         config.Settings is CsrfPolicySettings settings
-            ? new CsrfFilter(config.Name, settings)
+            ? new CsrfFilter(config.Name, settings, config.StatPrefix)
             : throw new InvalidOperationException($"http filter '{config.Name}' was not parsed by {nameof(CsrfFilterFactory)}.");
 }

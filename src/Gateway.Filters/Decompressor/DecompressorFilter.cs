@@ -12,15 +12,17 @@ namespace Gateway.Filters.Decompressor;
 /// is removed. While response decompression is on, requests with a body advertise the coding in
 /// accept-encoding. Stats under <c>http.&lt;hcm&gt;.decompressor.&lt;library name&gt;.&lt;library&gt;.{request,response}.</c>.
 /// </summary>
-public sealed class DecompressorFilter : IHttpFilter, IReportsHttpFilterStats
+public sealed class DecompressorFilter : IHttpFilter, IReportsStats
 {
     private readonly DecompressorSettings _settings;
     private readonly DecompressorStats _requestStats = new();
     private readonly DecompressorStats _responseStats = new();
     private readonly string _statScope;
+    private readonly HttpStatPrefix _statPrefix;
 
-    public DecompressorFilter(DecompressorSettings settings)
+    public DecompressorFilter(DecompressorSettings settings, string statPrefix)
     {
+        _statPrefix = new HttpStatPrefix(statPrefix);
         _settings = settings;
         Name = settings.FilterName;
         _statScope = $"decompressor.{settings.Library.Name}.{settings.Library.StatsName}.";
@@ -34,9 +36,9 @@ public sealed class DecompressorFilter : IHttpFilter, IReportsHttpFilterStats
 
     public HttpStreamFilter CreateStreamFilter(HttpFilterContext context) => new Stream(this);
 
-    public void ReportStats(IStatsWriter writer, string hcmStatPrefix)
+    public void ReportStats(IStatsWriter writer)
     {
-        var stats = new HttpFilterStatsWriter(writer, hcmStatPrefix, _statScope);
+        var stats = new HttpFilterStatsWriter(writer, _statPrefix, _statScope);
         _requestStats.Report(stats, "request.");
         _responseStats.Report(stats, "response.");
     }

@@ -50,6 +50,6 @@ public sealed class DecompressorFilterFactory : IHttpFilterFactory
 
     public IHttpFilter? Create(HttpFilterConfig config, IServiceProvider services) =>
         config.Settings is DecompressorSettings settings
-            ? new DecompressorFilter(settings)
+            ? new DecompressorFilter(settings, config.StatPrefix)
             : throw new InvalidOperationException($"http filter '{config.Name}' was not parsed by {nameof(DecompressorFilterFactory)}.");
 }

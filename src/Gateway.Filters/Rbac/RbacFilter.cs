@@ -10,16 +10,18 @@ namespace Gateway.Filters.Rbac;
 /// <c>RBAC: access denied</c> with details <c>rbac_access_denied_matched_policy[policy|none]</c>.
 /// RBACPerRoute replaces both rule sets for a route (without rbac it turns the filter off there).
 /// </summary>
-public sealed class RbacFilter : IHttpFilter, IReportsHttpFilterStats
+public sealed class RbacFilter : IHttpFilter, IReportsStats
 {
     public const string MetadataNamespace = "envoy.filters.http.rbac";
 
     private readonly RbacSettings _settings;
     private readonly RbacStats _stats = new();
     private readonly Stream _stream;
+    private readonly HttpStatPrefix _statPrefix;
 
-    public RbacFilter(string name, RbacSettings settings)
+    public RbacFilter(string name, RbacSettings settings, string statPrefix)
     {
+        _statPrefix = new HttpStatPrefix(statPrefix);
         Name = name;
         _settings = settings;
         _stream = new Stream(this);
@@ -31,12 +33,12 @@ public sealed class RbacFilter : IHttpFilter, IReportsHttpFilterStats
 
     public HttpStreamFilter CreateStreamFilter(HttpFilterContext context) => _stream;
 
-    public void ReportStats(IStatsWriter writer, string hcmStatPrefix)
+    public void ReportStats(IStatsWriter writer)
     {
-        var rules = new HttpFilterStatsWriter(writer, hcmStatPrefix, "rbac." + _settings.RulesStatPrefix);
+        var rules = new HttpFilterStatsWriter(writer, _statPrefix, "rbac." + _settings.RulesStatPrefix);
         rules.Counter("allowed", ref _stats.Allowed);
         rules.Counter("denied", ref _stats.Denied);
-        var shadow = new HttpFilterStatsWriter(writer, hcmStatPrefix, "rbac." + _settings.ShadowRulesStatPrefix);
+        var shadow = new HttpFilterStatsWriter(writer, _statPrefix, "rbac." + _settings.ShadowRulesStatPrefix);
         shadow.Counter("shadow_allowed", ref _stats.ShadowAllowed);
         shadow.Counter("shadow_denied", ref _stats.ShadowDenied);
     }

@@ -64,6 +64,6 @@ public sealed class RbacFilterFactory : IHttpFilterFactory
 
     public IHttpFilter? Create(HttpFilterConfig config, IServiceProvider services) =>
         config.Settings is RbacSettings settings
-            ? new RbacFilter(config.Name, settings)
+            ? new RbacFilter(config.Name, settings, config.StatPrefix)
             : throw new InvalidOperationException($"http filter '{config.Name}' was not parsed by {nameof(RbacFilterFactory)}.");
 }

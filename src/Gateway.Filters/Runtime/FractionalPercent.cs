@@ -1,3 +1,5 @@
+using Gateway.Clusters.Model;
+
 namespace Gateway.Filters.Runtime;
 
 /// <summary>
@@ -9,6 +11,9 @@ public readonly record struct FractionalPercent(uint Numerator, uint Denominator
     public static readonly FractionalPercent Always = new(100, 100);
 
     public static readonly FractionalPercent Never = new(0, 100);
+
+    /// <summary>From a parsed RuntimeFractionalPercent; an absent one is never.</summary>
+    public static FractionalPercent Of(FractionalPercentConfig? config) => config is null ? Never : new(config.Numerator, config.Denominator);
 
     /// <summary>Envoy's featureEnabled: a fresh random draw each call unless the fraction is 0 or whole.</summary>
     public bool Sample()

@@ -2,24 +2,33 @@ using Gateway.Cli;
 using Gateway.Filters;
 using Gateway.Filters.Buffer;
 using Gateway.Filters.Compressor;
+using Gateway.Filters.Cors;
 using Gateway.Filters.Csrf;
 using Gateway.Filters.Decompressor;
+using Gateway.Filters.Fault;
 using Gateway.Filters.GrpcWeb;
 using Gateway.Filters.HeaderMutation;
 using Gateway.Filters.HealthCheck;
 using Gateway.Filters.HttpCall;
+using Gateway.Filters.LocalRateLimit;
 using Gateway.Filters.Rbac;
 using Gateway.Filters.Router;
 
 namespace Gateway.Hosting;
 
-/// <summary>The HTTP filters this gateway implements natively.</summary>
+/// <summary>
+/// The HTTP filters this gateway implements natively: adding a filter is its folder in Gateway.Filters
+/// plus one line here. The router stays last (it ends the chain).
+/// </summary>
 public static class FilterFactories
 {
     public static IReadOnlyList<IHttpFilterFactory> Create(GatewayOptions options) =>
     [
         new HttpCallFilterFactory(options.NativePlugins),
         new HealthCheckFilterFactory(),
+        new CorsFilterFactory(),
+        new LocalRateLimitFilterFactory(options.TimeProvider),
+        new FaultFilterFactory(options.TimeProvider),
         new CompressorFilterFactory(),
         new DecompressorFilterFactory(),
         new BufferFilterFactory(),
@@ -27,6 +36,7 @@ public static class FilterFactories
         new CsrfFilterFactory(),
         new RbacFilterFactory(),
         new GrpcWebFilterFactory(),
+        .. options.AdditionalFilterFactories,
         new RouterFilterFactory(),
     ];
 }

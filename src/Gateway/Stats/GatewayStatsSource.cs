@@ -49,11 +49,6 @@ public sealed class GatewayStatsSource
                 {
                     reporter.ReportStats(writer);
                 }
-
-                if (filter is IReportsHttpFilterStats scoped && seen.Add(scoped))
-                {
-                    scoped.ReportStats(writer, listener.Http.StatPrefix);
-                }
             }
         }
 

@@ -101,6 +101,6 @@ public sealed class CsrfFilterTests
             """);
         Assert.Contains("filter_enabled is required", error);
         error = FilterTestSupport.LoadError(Filter.Replace("      default_value: { numerator: 100, denominator: HUNDRED }\n", ""));
-        Assert.Contains("filter_enabled.default_value is required", error);
+        Assert.Contains("filter_enabled: missing required field 'default_value'", error);
     }
 }
