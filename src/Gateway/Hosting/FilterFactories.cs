@@ -1,10 +1,17 @@
 using Gateway.Cli;
 using Gateway.Filters;
+using Gateway.Filters.Buffer;
+using Gateway.Filters.Compressor;
 using Gateway.Filters.Cors;
+using Gateway.Filters.Csrf;
+using Gateway.Filters.Decompressor;
 using Gateway.Filters.Fault;
+using Gateway.Filters.GrpcWeb;
+using Gateway.Filters.HeaderMutation;
 using Gateway.Filters.HealthCheck;
 using Gateway.Filters.HttpCall;
 using Gateway.Filters.LocalRateLimit;
+using Gateway.Filters.Rbac;
 using Gateway.Filters.Router;
 
 namespace Gateway.Hosting;
@@ -22,6 +29,13 @@ public static class FilterFactories
         new CorsFilterFactory(),
         new LocalRateLimitFilterFactory(options.TimeProvider),
         new FaultFilterFactory(options.TimeProvider),
+        new CompressorFilterFactory(),
+        new DecompressorFilterFactory(),
+        new BufferFilterFactory(),
+        new HeaderMutationFilterFactory(),
+        new CsrfFilterFactory(),
+        new RbacFilterFactory(),
+        new GrpcWebFilterFactory(),
         .. options.AdditionalFilterFactories,
         new RouterFilterFactory(),
     ];
