@@ -1,8 +1,8 @@
 using Gateway.Cli;
 using Gateway.Filters;
 using Gateway.Filters.HealthCheck;
-using Gateway.Filters.HttpCall;
 using Gateway.Filters.Router;
+using Gateway.Filters.Wasm;
 
 namespace Gateway.Hosting;
 
@@ -11,7 +11,8 @@ public static class FilterFactories
 {
     public static IReadOnlyList<IHttpFilterFactory> Create(GatewayOptions options) =>
     [
-        new HttpCallFilterFactory(options.NativePlugins),
+        // Runs the plugin's .wasm when it exists; serves http-call natively when it does not.
+        new WasmFilterFactory(options.NativePlugins),
         new HealthCheckFilterFactory(),
         new RouterFilterFactory(),
     ];
