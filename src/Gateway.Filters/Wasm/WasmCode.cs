@@ -16,12 +16,9 @@ public sealed class WasmCode
         Hash = hash;
         FromDiskCache = fromCache;
         var exports = module.Exports.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
-        AbiVersion = ProxyWasmAbi.AbiVersionExports.FirstOrDefault(exports.Contains)?["proxy_abi_version_".Length..].Replace('_', '.');
-        if (AbiVersion is null)
-        {
-            throw new WasmLoadException(
-                "is not a proxy-wasm plugin: it exports none of proxy_abi_version_0_2_0, proxy_abi_version_0_2_1, proxy_abi_version_0_2_100");
-        }
+        var abi = ProxyWasmAbi.AbiVersionExports.FirstOrDefault(exports.Contains)?["proxy_abi_version_".Length..].Replace('_', '.');
+        AbiVersion = abi ?? throw new WasmLoadException(
+            "is not a proxy-wasm plugin: it exports none of proxy_abi_version_0_2_0, proxy_abi_version_0_2_1, proxy_abi_version_0_2_100");
 
         var missing = module.Imports.OfType<FunctionImport>()
             .Where(i => !runtime.KnownImports.Contains(i.ModuleName + "::" + i.Name))

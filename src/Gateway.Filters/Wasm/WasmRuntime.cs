@@ -102,9 +102,13 @@ public sealed class WasmRuntime
         else
         {
             var cacheFile = Path.Combine(CacheDirectory, $"{hash}-wasmtime-{WasmtimeVersion}.cwasm");
-            module = TryDeserialize(cacheFile, hash);
-            fromCache = module is not null;
-            if (module is null)
+            var cached = TryDeserialize(cacheFile, hash);
+            fromCache = cached is not null;
+            if (cached is not null)
+            {
+                module = cached;
+            }
+            else
             {
                 try
                 {

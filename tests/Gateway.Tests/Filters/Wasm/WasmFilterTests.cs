@@ -148,7 +148,8 @@ public sealed class WasmFilterTests : IAsyncLifetime
         var stats = await gateway.StatsAsync();
         Assert.Equal(5, stats["wasmcustom.test_requests_total"]);
         var prometheus = await gateway.Admin.GetStringAsync("/stats/prometheus");
-        Assert.Contains("test_requests_total", prometheus, StringComparison.Ordinal);
+        // Envoy shows wasm metrics in their own namespace: no envoy_ prefix, no wasmcustom.
+        Assert.Contains("# TYPE test_requests_total counter\ntest_requests_total 5\n", prometheus, StringComparison.Ordinal);
     }
 
     [WasmFact]

@@ -81,7 +81,12 @@ public static class WasmPlugins
             return "wasi-libc is not installed (apt-get install wasi-libc)";
         }
 
-        var builtins = Directory.Exists("/usr/lib") && Directory.EnumerateFiles("/usr/lib", "libclang_rt.builtins-wasm32.a", SearchOption.AllDirectories).Any();
+        // Debian puts them at /usr/lib/llvm-N/lib/clang/N.M.K/lib/wasi/.
+        var builtins = Directory.Exists("/usr/lib") && Directory.EnumerateDirectories("/usr/lib", "llvm-*")
+            .Select(llvm => Path.Combine(llvm, "lib", "clang"))
+            .Where(Directory.Exists)
+            .SelectMany(Directory.EnumerateDirectories)
+            .Any(version => File.Exists(Path.Combine(version, "lib", "wasi", "libclang_rt.builtins-wasm32.a")));
         return builtins ? null : "the wasm32 compiler-rt builtins are not installed (apt-get install libclang-rt-14-dev-wasm32)";
     }
 
