@@ -19,7 +19,8 @@ internal static class ProxyWasmHostFunctions
         void Def(string name, Delegate _) => names.Add(Env + "::" + name);
 
         linker.DefineFunction(Env, "proxy_log", (Caller c, int level, int ptr, int size) => Guard(c, i =>
-            i.TryReadString(ptr, size, out var text) ? i.Plugin.WriteLog(level, text) : ProxyWasmAbi.InvalidMemoryAccess));
+            !i.Plugin.IsLogEnabled(level) ? ProxyWasmAbi.Ok
+            : i.TryReadString(ptr, size, out var text) ? i.Plugin.WriteLog(level, text) : ProxyWasmAbi.InvalidMemoryAccess));
         Def("proxy_log", null!);
         linker.DefineFunction(Env, "proxy_get_log_level", (Caller c, int ret) => Guard(c, i =>
             i.TryWriteU32(ret, (uint)i.Plugin.LogLevel) ? ProxyWasmAbi.Ok : ProxyWasmAbi.InvalidMemoryAccess));

@@ -49,13 +49,24 @@ internal static class WasmHttpCalls
         var request = new Callout(entry, method, path, authority, headers, body, timeoutMs, context.Stream?.FilterContext.HttpContext.RequestAborted ?? CancellationToken.None);
         var id = context.Id;
         var callToken = token;
-        // Off this stack: the caller holds the instance's gate, and delivery takes it again.
-        _ = Task.Run(async () =>
+        var send = SendAsync(request);
+        var state = new Delivery(instance, id, callToken, send);
+        if (send.IsCompleted)
         {
-            var result = await SendAsync(request).ConfigureAwait(false);
-            Deliver(instance, id, callToken, result);
-        });
+            // Never on this stack: the plugin is inside proxy_http_call, and the answer comes after it returns.
+            ThreadPool.UnsafeQueueUserWorkItem(static d => d.Run(), state, preferLocal: false);
+        }
+        else
+        {
+            send.ContinueWith(static (_, d) => ((Delivery)d!).Run(), state, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
         return ProxyWasmAbi.Ok;
+    }
+
+    private sealed record Delivery(WasmInstance Instance, int ContextId, int Token, Task<WasmCallResult?> Send)
+    {
+        public void Run() => Deliver(Instance, ContextId, Token, Send.IsCompletedSuccessfully ? Send.Result : WasmCallResult.Reset);
     }
 
     private static void Deliver(WasmInstance instance, int contextId, int token, WasmCallResult? result)
@@ -100,6 +111,26 @@ internal static class WasmHttpCalls
         }
     }
 
+    // DestinationPrefix + path as a Uri: parsing one per callout would be a large share of the host's cost.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(UpstreamEndpoint, string), Uri> Uris = new();
+
+    private static Uri UriFor(UpstreamEndpoint endpoint, string path)
+    {
+        if (Uris.TryGetValue((endpoint, path), out var uri))
+        {
+            return uri;
+        }
+
+        if (Uris.Count > 1024)
+        {
+            Uris.Clear();
+        }
+
+        uri = new Uri(endpoint.DestinationPrefix + path, UriKind.Absolute);
+        Uris.TryAdd((endpoint, path), uri);
+        return uri;
+    }
+
     private sealed record Callout(ClusterEntry Entry, string Method, string Path, string Authority,
         List<KeyValuePair<string, string>> Headers, byte[] Body, int TimeoutMs, CancellationToken Aborted);
 
@@ -122,7 +153,7 @@ internal static class WasmHttpCalls
             }
 
             using var attempt = call.StartAttempt(endpoint);
-            using var request = new HttpRequestMessage(new HttpMethod(c.Method), new Uri(endpoint.DestinationPrefix + c.Path, UriKind.Absolute))
+            using var request = new HttpRequestMessage(HttpMethod.Parse(c.Method), UriFor(endpoint, c.Path))
             {
                 Version = entry.RequestVersion,
                 VersionPolicy = entry.VersionPolicy,

@@ -218,18 +218,22 @@ internal sealed partial class WasmPlugin : IDisposable
     /// <summary>proxy_log: the plugin's line under the wasm component, with Envoy's prefix.</summary>
     public int WriteLog(int level, string text)
     {
-        var mapped = level switch
-        {
-            0 => Microsoft.Extensions.Logging.LogLevel.Trace,
-            1 => Microsoft.Extensions.Logging.LogLevel.Debug,
-            2 => Microsoft.Extensions.Logging.LogLevel.Information,
-            3 => Microsoft.Extensions.Logging.LogLevel.Warning,
-            4 => Microsoft.Extensions.Logging.LogLevel.Error,
-            _ => Microsoft.Extensions.Logging.LogLevel.Critical,
-        };
-        Write(mapped, _logPrefix + text);
+        Write(Map(level), _logPrefix + text);
         return ProxyWasmAbi.Ok;
     }
+
+    /// <summary>False when the line would be dropped, so it is not even decoded (before the logger is attached, lines are kept).</summary>
+    public bool IsLogEnabled(int level) => _logger?.IsEnabled(Map(level)) ?? true;
+
+    private static LogLevel Map(int level) => level switch
+    {
+        0 => Microsoft.Extensions.Logging.LogLevel.Trace,
+        1 => Microsoft.Extensions.Logging.LogLevel.Debug,
+        2 => Microsoft.Extensions.Logging.LogLevel.Information,
+        3 => Microsoft.Extensions.Logging.LogLevel.Warning,
+        4 => Microsoft.Extensions.Logging.LogLevel.Error,
+        _ => Microsoft.Extensions.Logging.LogLevel.Critical,
+    };
 
     public void WriteStdio(int fd, string text)
     {

@@ -51,7 +51,7 @@ static char *escape_newlines(const char *s, size_t n) {
   *o = 0; return out;
 }
 
-typedef struct { char request_id[128]; char call_id[40]; } stream_state;
+typedef struct { char request_id[128]; char call_id[40]; int log_info; } stream_state;
 static stream_state states[64];
 static stream_state *state_of(uint32_t ctx) { return &states[ctx % 64]; }
 
@@ -59,12 +59,8 @@ EXPORT(proxy_on_request_headers) int on_request_headers(uint32_t ctx, uint32_t h
   stream_state *st = state_of(ctx);
   size_t n; char *rid = get_property("x_request_id", 12, &n);
   snprintf(st->request_id, sizeof st->request_id, "%s", rid ? rid : "nil"); free(rid);
-  uint8_t r[16]; wasi_random_get(r, 16); r[6] = (r[6] & 0x0f) | 0x40; r[8] = (r[8] & 0x3f) | 0x80;
-  snprintf(st->call_id, sizeof st->call_id, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-           r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
-  char qm[64], qp[1100], qa[600], hdrs[2000];
-  quote(qm, "POST"); quote(qp, path); quote(qa, authority);
-  snprintf(hdrs, sizeof hdrs, "[][2]string{[2]string{\":method\", %s}, [2]string{\":path\", %s}, [2]string{\":authority\", %s}}", qm, qp, qa);
+  /* Like wasm-go, format and log only what the host will write. */
+  uint32_t level = 2; proxy_get_log_level(&level); st->log_info = level <= LOG_INFO;
   const char *kv[] = {":method", "POST", ":path", path, ":authority", authority};
   size_t size; char *h = serialize_pairs(kv, 3, &size);
   uint32_t token;
@@ -74,6 +70,13 @@ EXPORT(proxy_on_request_headers) int on_request_headers(uint32_t ctx, uint32_t h
     logf_(LOG_ERROR, st->request_id, "HTTP call failed: error status returned by host: %s", rc == 2 ? "bad argument" : "internal failure", "", "", "", "", "", 0);
     return 0;
   }
+  if (!st->log_info) return 4;
+  uint8_t r[16]; wasi_random_get(r, 16); r[6] = (r[6] & 0x0f) | 0x40; r[8] = (r[8] & 0x3f) | 0x80;
+  snprintf(st->call_id, sizeof st->call_id, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+           r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
+  char qm[64], qp[1100], qa[600], hdrs[2000];
+  quote(qm, "POST"); quote(qp, path); quote(qa, authority);
+  snprintf(hdrs, sizeof hdrs, "[][2]string{[2]string{\":method\", %s}, [2]string{\":path\", %s}, [2]string{\":authority\", %s}}", qm, qp, qa);
   char *body_log = escape_newlines(body, strlen(body));
   logf_(LOG_INFO, st->request_id, "http call start, id: %s, cluster: %s, method: %s, url: %s, headers: %s, body: %s, timeout: %ld",
         st->call_id, cluster, "POST", path, hdrs, body_log, timeout_ms);
@@ -86,10 +89,12 @@ EXPORT(proxy_on_http_call_response) void on_http_call_response(uint32_t ctx, uin
   char *status = get_header(MAP_CALL_RESPONSE, ":status");
   char *data = NULL; size_t n = 0;
   if (body_size) proxy_get_buffer_bytes(BUF_CALL_RESPONSE, 0, body_size, &data, &n);
-  char *logged = escape_newlines(data ? data : "", n);
+  char *logged = st->log_info ? escape_newlines(data ? data : "", n) : NULL;
   const char *code = status ? status : "502";
-  logf_(LOG_INFO, st->request_id, "http call end, id: %s, code: %s, normal: %s, body: %s", st->call_id, code, status ? "true" : "false", logged, "", "", 0);
-  logf_(LOG_INFO, st->request_id, "HTTP call response: status=%s, body=%s", code, logged, "", "", "", "", 0);
+  if (st->log_info) {
+    logf_(LOG_INFO, st->request_id, "http call end, id: %s, code: %s, normal: %s, body: %s", st->call_id, code, status ? "true" : "false", logged, "", "", 0);
+    logf_(LOG_INFO, st->request_id, "HTTP call response: status=%s, body=%s", code, logged, "", "", "", "", 0);
+  }
   /* The header value: control characters folded to spaces, capped at 8192 bytes. */
   size_t cap = n > 8192 ? 8192 : n;
   char *value = malloc(cap + 1);

@@ -9,6 +9,7 @@
 #define EXPORT(name) __attribute__((export_name(#name)))
 
 IMPORT(proxy_log) int proxy_log(int level, const char *msg, size_t size);
+IMPORT(proxy_get_log_level) int proxy_get_log_level(uint32_t *level);
 IMPORT(proxy_get_buffer_bytes) int proxy_get_buffer_bytes(int type, size_t start, size_t max, char **ptr, size_t *size);
 IMPORT(proxy_set_buffer_bytes) int proxy_set_buffer_bytes(int type, size_t start, size_t length, const char *data, size_t size);
 IMPORT(proxy_get_header_map_value) int proxy_get_header_map_value(int type, const char *key, size_t key_size, char **value, size_t *value_size);
