@@ -83,6 +83,11 @@ internal static class WasiFunctions
             Add("sched_yield");
             linker.DefineFunction(module, "proc_exit", (Caller c, int code) =>
             {
+                if (Instance(c) is { } i)
+                {
+                    i.ExitCode = code;
+                }
+
                 throw new WasmtimeException($"the plugin called proc_exit({code})");
             });
             Add("proc_exit");

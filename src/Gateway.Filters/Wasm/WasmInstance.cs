@@ -88,7 +88,15 @@ internal sealed class WasmInstance : IDisposable
             {
                 // A WASI reactor initialises its runtime in _initialize; a command-style module in _start.
                 _store.SetEpochDeadline(_deadlineTicks);
-                (instance.GetAction("_initialize") ?? instance.GetAction("_start"))?.Invoke();
+                try
+                {
+                    (instance.GetAction("_initialize") ?? instance.GetAction("_start"))?.Invoke();
+                }
+                catch (Exception e) when ((e is WasmtimeException or TrapException) && ExitCode == 0)
+                {
+                    // A command-style _start (TinyGo) ends with proc_exit(0): initialised, not failed.
+                    ExitCode = null;
+                }
 
                 RootContextId = WasmPlugin.NextRootContextId();
                 Root = new WasmContext(RootContextId, null);
@@ -140,6 +148,9 @@ internal sealed class WasmInstance : IDisposable
     public bool Failed { get; private set; }
 
     public bool HasResponseBodyCallback => _onResponseBody is not null;
+
+    /// <summary>Set by proc_exit; a call that ends in proc_exit traps.</summary>
+    public int? ExitCode { get; set; }
 
     public bool TryGetContext(int id, out WasmContext context) => _contexts.TryGetValue(id, out context!);
 
@@ -301,7 +312,7 @@ internal sealed class WasmInstance : IDisposable
     {
         if (Failed)
         {
-            throw new WasmTrapException("the plugin instance failed earlier");
+            throw new WasmTrapException("the plugin instance failed earlier", failedEarlier: true);
         }
 
         Current = context;

@@ -197,6 +197,12 @@ internal sealed partial class WasmPlugin : IDisposable
     public void OnTrap(WasmInstance instance, WasmTrapException e)
     {
         instance.StopTicks();
+        if (e.FailedEarlier)
+        {
+            Fail();
+            return;
+        }
+
         Log.Trapped(LoggerOrNull, Settings.PluginName, Settings.CodeSource, e.Message, Settings.FailurePolicy.ToString());
         Fail();
     }

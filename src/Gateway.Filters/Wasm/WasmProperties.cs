@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Gateway.Filters.Wasm;
 
@@ -40,11 +39,8 @@ internal static class WasmProperties
         var ctx = stream?.FilterContext;
         if (ctx is null)
         {
-            return key switch
-            {
-                "node.cluster" or "xds.node.cluster" => null,
-                _ => null,
-            };
+            // The root context has no request: only the plugin's own properties above.
+            return null;
         }
 
         var http = ctx.HttpContext;
@@ -64,7 +60,7 @@ internal static class WasmProperties
             "request.protocol" => Str(request.Protocol),
             "request.query" => Str(request.QueryString.HasValue ? request.QueryString.Value![1..] : ""),
             "request.size" => request.ContentLength is { } length ? Int(length) : null,
-            "request.time" => Int((long)((http.Features.Get<IHttpRequestFeature>() is not null ? stream!.StartedAt : DateTimeOffset.UtcNow) - DateTimeOffset.UnixEpoch).Ticks * 100),
+            "request.time" => Int((stream!.StartedAt - DateTimeOffset.UnixEpoch).Ticks * 100),
             "response.code" => http.Response.HasStarted || stream!.InResponse ? Int(http.Response.StatusCode) : null,
             "response.code_details" => ctx.ResponseCodeDetails is { } details ? Str(details) : null,
             "response.flags" => Int(0),

@@ -158,6 +158,23 @@ public sealed class WasmFilterTests : IAsyncLifetime
         await using var gateway = await StartAsync("tick");
 
         await TestGateway.WaitUntilAsync(() => gateway.StatsAsync().Result.GetValueOrDefault("wasmcustom.test_ticks_total") >= 3);
+
+        // Each tick adds one to shared data (compare-and-swap); a request's context reads it back.
+        var request = new HttpRequestMessage(HttpMethod.Get, "/anything");
+        request.Headers.Add("x-shared", "1");
+        var (headers, _, _, _) = await EchoAsync(gateway.Client, request);
+        Assert.True(int.Parse(Header(headers, "x-shared-ticks")!) >= 3, Header(headers, "x-shared-ticks"));
+    }
+
+    [WasmFact]
+    public async Task Higress_abi_marker_is_accepted_and_unknown_host_calls_return_unimplemented()
+    {
+        await using var gateway = await StartAsync("higress", file: WasmPlugins.C("abi_0_2_100"));
+
+        var (headers, _, _, _) = await EchoAsync(gateway.Client, new HttpRequestMessage(HttpMethod.Get, "/anything"));
+
+        Assert.Equal("higress", Header(headers, "x-wasm-config"));
+        Assert.Equal("12", Header(headers, "x-extra-status"));
     }
 
     [WasmFact]

@@ -29,7 +29,11 @@ IMPORT(proxy_get_shared_data) int proxy_get_shared_data(const char *key, size_t 
 IMPORT(proxy_set_shared_data) int proxy_set_shared_data(const char *key, size_t key_size, const char *value, size_t value_size, uint32_t cas);
 IMPORT(proxy_grpc_call) int proxy_grpc_call(const char *a, size_t b, const char *c, size_t d, const char *e, size_t f, const char *g, size_t h, const char *i, size_t j, uint32_t k, uint32_t *l);
 
+#ifdef PROXY_WASM_ABI_0_2_100
+EXPORT(proxy_abi_version_0_2_100) void proxy_abi_version_0_2_100(void) {}
+#else
 EXPORT(proxy_abi_version_0_2_1) void proxy_abi_version_0_2_1(void) {}
+#endif
 EXPORT(proxy_on_memory_allocate) void *proxy_on_memory_allocate(size_t size) { return malloc(size); }
 
 enum { MAP_REQUEST = 0, MAP_RESPONSE = 2, MAP_CALL_RESPONSE = 6 };

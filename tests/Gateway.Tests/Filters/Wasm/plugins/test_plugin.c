@@ -6,6 +6,12 @@
 static char *config;
 static uint32_t requests_metric, ticks_metric;
 static int calls_in_flight;
+static int extra_status = -1;
+
+#ifdef PROXY_WASM_ABI_0_2_100
+/* A Higress-only host call this host does not implement: it must answer Unimplemented (12), not trap. */
+__attribute__((import_module("env"), import_name("proxy_redis_init"))) int proxy_redis_init(const char *a, size_t b, const char *c, size_t d, const char *e, size_t f, uint32_t g);
+#endif
 
 EXPORT(proxy_on_context_create) void on_context_create(uint32_t id, uint32_t parent) {}
 
@@ -17,6 +23,9 @@ EXPORT(proxy_on_configure) int on_configure(uint32_t root, size_t size) {
   proxy_define_metric(0, "test_requests_total", strlen("test_requests_total"), &requests_metric);
   proxy_define_metric(0, "test_ticks_total", strlen("test_ticks_total"), &ticks_metric);
   if (strstr(config, "tick")) proxy_set_tick_period_milliseconds(20);
+#ifdef PROXY_WASM_ABI_0_2_100
+  extra_status = proxy_redis_init("c", 1, "u", 1, "p", 1, 1000);
+#endif
   char line[256]; snprintf(line, sizeof line, "configured with '%s'", config); log_str(LOG_INFO, line);
   printf("stdout works\n"); fflush(stdout);
   return 1;
@@ -50,6 +59,12 @@ EXPORT(proxy_on_request_headers) int on_request_headers(uint32_t ctx, uint32_t h
     return 1;
   }
   add_header(MAP_REQUEST, "x-wasm-config", config);
+  if (extra_status != -1) { char num[16]; snprintf(num, sizeof num, "%d", extra_status); add_header(MAP_REQUEST, "x-extra-status", num); }
+  if (get_header(MAP_REQUEST, "x-shared")) {
+    char *v = NULL; size_t n = 0; uint32_t cas = 0; int count = 0; char num[16];
+    if (proxy_get_shared_data("ticks", 5, &v, &n, &cas) == 0 && n == 4) { memcpy(&count, v, 4); free(v); }
+    snprintf(num, sizeof num, "%d", count); add_header(MAP_REQUEST, "x-shared-ticks", num);
+  }
   char *path = get_header(MAP_REQUEST, ":path");
   if (path) { add_header(MAP_REQUEST, "x-wasm-saw-path", path); free(path); }
   proxy_remove_header_map_value(MAP_REQUEST, "x-remove-me", 11);
