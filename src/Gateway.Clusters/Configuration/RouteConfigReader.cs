@@ -61,8 +61,9 @@ internal static class RouteConfigReader
         }
 
         var perFilter = PerFilterConfigReader.Read(host, parsers);
+        var cors = host.Message("cors", CorsPolicyReader.RouteMessageType) is { } corsReader ? CorsPolicyReader.Read(corsReader) : null;
         host.Finish();
-        return new VirtualHostConfig(name, domains, routes, headers, host.Path) { TypedPerFilterConfig = perFilter };
+        return new VirtualHostConfig(name, domains, routes, headers, host.Path) { TypedPerFilterConfig = perFilter, Cors = cors };
     }
 
     private static RouteConfig? ReadRoute(MessageReader route, IReadOnlySet<string> clusterNames, IReadOnlyList<IHttpFilterConfigParser> parsers)
@@ -152,7 +153,8 @@ internal static class RouteConfigReader
             kinds.Add((PathMatchKind.PathSeparatedPrefix, separated));
         }
 
-        foreach (var field in new[] { "connect_matcher", "path_match_policy", "runtime_fraction", "grpc", "tls_context", "dynamic_metadata", "filter_state", "cel_expression" })
+        var runtimeFraction = RuntimeConfigReader.ReadRuntimeFractionalPercent(match, "runtime_fraction");
+        foreach (var field in new[] { "connect_matcher", "path_match_policy", "grpc", "tls_context", "dynamic_metadata", "filter_state", "cel_expression" })
         {
             if (match.Has(field))
             {
@@ -170,7 +172,7 @@ internal static class RouteConfigReader
         var query = match.Messages("query_parameters", "envoy.config.route.v3.QueryParameterMatcher").Select(ReadQueryMatcher).ToArray();
         match.Finish();
         var (kind, value) = kinds.Count > 0 ? kinds[0] : (PathMatchKind.Prefix, "/");
-        return new RouteMatchConfig(kind, value, caseSensitive, headers, query);
+        return new RouteMatchConfig(kind, value, caseSensitive, headers, query) { RuntimeFraction = runtimeFraction };
     }
 
     internal static HeaderMatcherConfig ReadHeaderMatcher(MessageReader header)
@@ -379,6 +381,7 @@ internal static class RouteConfigReader
             upgrade.Finish();
         }
 
+        var cors = action.Message("cors", CorsPolicyReader.RouteMessageType) is { } corsReader ? CorsPolicyReader.Read(corsReader) : null;
         action.Finish();
         var notFoundStatus = notFound switch
         {
@@ -387,7 +390,7 @@ internal static class RouteConfigReader
             _ => 503,
         };
         return new RouteActionConfig(cluster, clusterHeader, weighted, prefixRewrite, regexRewrite, hostLiteral, autoHost,
-            timeout, idle, retry, upgrades, notFoundStatus);
+            timeout, idle, retry, upgrades, notFoundStatus) { Cors = cors };
     }
 
     private enum ClusterNotFoundCode
@@ -491,7 +494,7 @@ internal static class RouteConfigReader
         return new HeaderMutationConfig(requestAdd, requestRemove.Select(h => h.ToLowerInvariant()).ToArray(), responseAdd, responseRemove.Select(h => h.ToLowerInvariant()).ToArray());
     }
 
-    private static IReadOnlyList<HeaderValueOptionConfig> ReadHeaderValues(IReadOnlyList<MessageReader> options)
+    internal static IReadOnlyList<HeaderValueOptionConfig> ReadHeaderValues(IReadOnlyList<MessageReader> options)
     {
         var result = new List<HeaderValueOptionConfig>(options.Count);
         foreach (var option in options)

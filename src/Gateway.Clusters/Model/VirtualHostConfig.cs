@@ -9,4 +9,7 @@ public sealed record VirtualHostConfig(
 {
     /// <summary>typed_per_filter_config, keyed by http filter name (parsed by each filter).</summary>
     public IReadOnlyDictionary<string, PerFilterConfig> TypedPerFilterConfig { get; init; } = PerFilterConfig.None;
+
+    /// <summary>The legacy <c>cors</c> policy (read by the CORS filter when no typed_per_filter_config policy applies).</summary>
+    public CorsPolicyConfig? Cors { get; init; }
 }

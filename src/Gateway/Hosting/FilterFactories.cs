@@ -1,12 +1,18 @@
 using Gateway.Cli;
 using Gateway.Filters;
+using Gateway.Filters.Cors;
+using Gateway.Filters.Fault;
 using Gateway.Filters.HealthCheck;
+using Gateway.Filters.LocalRateLimit;
 using Gateway.Filters.Router;
 using Gateway.Filters.Wasm;
 
 namespace Gateway.Hosting;
 
-/// <summary>The HTTP filters this gateway implements natively.</summary>
+/// <summary>
+/// The HTTP filters this gateway implements natively: adding a filter is its folder in Gateway.Filters
+/// plus one line here. The router stays last (it ends the chain).
+/// </summary>
 public static class FilterFactories
 {
     public static IReadOnlyList<IHttpFilterFactory> Create(GatewayOptions options) =>
@@ -14,6 +20,10 @@ public static class FilterFactories
         // Runs the plugin's .wasm when it exists; serves http-call natively when it does not.
         new WasmFilterFactory(options.NativePlugins),
         new HealthCheckFilterFactory(),
+        new CorsFilterFactory(),
+        new LocalRateLimitFilterFactory(options.TimeProvider),
+        new FaultFilterFactory(options.TimeProvider),
+        .. options.AdditionalFilterFactories,
         new RouterFilterFactory(),
     ];
 }
