@@ -21,7 +21,8 @@ internal static class WasmHeaderMaps
             case ProxyWasmAbi.MapHttpCallResponseTrailers:
                 if (context.CallResponse is not { } call)
                 {
-                    return ProxyWasmAbi.NotFound;
+                    // Envoy: no such map outside proxy_on_http_call_response.
+                    return ProxyWasmAbi.BadArgument;
                 }
 
                 pairs = type == ProxyWasmAbi.MapHttpCallResponseHeaders ? call.Headers : call.Trailers;
@@ -104,7 +105,8 @@ internal static class WasmHeaderMaps
         {
             if (key.Equals(lower, StringComparison.OrdinalIgnoreCase))
             {
-                value = value is null ? v : value + "," + v;
+                value = v;
+                break;
             }
         }
 
@@ -279,8 +281,9 @@ internal static class WasmHeaderMaps
         }
     }
 
+    /// <summary>Envoy answers the first value of a repeated header (its TODO notes the ABI has no way to return several).</summary>
     private static string? Joined(IHeaderDictionary headers, string name) =>
-        headers.TryGetValue(name, out var values) && values.Count != 0 ? values.ToString() : null;
+        headers.TryGetValue(name, out var values) && values.Count != 0 ? values[0] : null;
 
     private static void AddAll(List<KeyValuePair<string, string>> pairs, IHeaderDictionary headers, bool skipHost)
     {

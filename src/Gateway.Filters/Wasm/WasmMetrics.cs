@@ -6,7 +6,7 @@ namespace Gateway.Filters.Wasm;
 /// <summary>
 /// The metrics a plugin defines (proxy_define_metric), shared by all its instances and, as in Envoy, by
 /// every plugin with the same VM id: the same name is the same stat. Reported by the admin as
-/// <c>wasmcustom.&lt;name&gt;</c>. Histograms keep their last recorded value, the count and the sum.
+/// <c>wasmcustom.&lt;name&gt;</c>. Histograms are shown as their count and sum of recorded values.
 /// </summary>
 internal sealed class WasmMetrics : IReportsStats
 {
@@ -33,7 +33,8 @@ internal sealed class WasmMetrics : IReportsStats
             return ProxyWasmAbi.NotFound;
         }
 
-        if (metric.Type == ProxyWasmAbi.MetricCounter && offset < 0)
+        // As Envoy: a counter only goes up (offset > 0); a gauge goes up or down.
+        if (metric.Type == ProxyWasmAbi.MetricCounter && offset <= 0)
         {
             return ProxyWasmAbi.BadArgument;
         }
@@ -49,13 +50,22 @@ internal sealed class WasmMetrics : IReportsStats
             return ProxyWasmAbi.NotFound;
         }
 
-        if (metric.Type == ProxyWasmAbi.MetricHistogram)
+        switch (metric.Type)
         {
-            Interlocked.Increment(ref metric.Count);
-            Interlocked.Add(ref metric.Sum, value);
+            case ProxyWasmAbi.MetricCounter:
+                // Envoy adds a recorded value to a counter.
+                Interlocked.Add(ref metric.Value, value);
+                break;
+            case ProxyWasmAbi.MetricHistogram:
+                Interlocked.Increment(ref metric.Count);
+                Interlocked.Add(ref metric.Sum, value);
+                Interlocked.Exchange(ref metric.Value, value);
+                break;
+            default:
+                Interlocked.Exchange(ref metric.Value, value);
+                break;
         }
 
-        Interlocked.Exchange(ref metric.Value, value);
         return ProxyWasmAbi.Ok;
     }
 

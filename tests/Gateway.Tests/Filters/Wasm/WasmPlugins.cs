@@ -15,7 +15,7 @@ public static class WasmPlugins
     public const string Sysroot = "/usr";
 
     private static readonly ConcurrentDictionary<string, Lazy<string>> Built = new(StringComparer.Ordinal);
-    private static readonly string OutputDirectory = Directory.CreateTempSubdirectory("gateway-wasm-plugins-").FullName;
+    private static readonly string OutputDirectory = CreateOutputDirectory();
 
     public static string SourceDirectory { get; } = Path.Combine(RepositoryRoot(), "tests", "Gateway.Tests", "Filters", "Wasm", "plugins");
 
@@ -41,6 +41,22 @@ public static class WasmPlugins
         Run("node", $"node_modules/assemblyscript/bin/asc assembly/index.ts -b {output} --use abort=abort_proc_exit -O3", directory);
         return output;
     })).Value;
+
+    private static string CreateOutputDirectory()
+    {
+        var directory = Directory.CreateTempSubdirectory("gateway-wasm-plugins-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        };
+        return directory;
+    }
 
     private static void Run(string program, string arguments, string directory)
     {
