@@ -157,7 +157,8 @@ internal static class HttpConnectionManagerReader
         }
         else if (readers.Count == 0)
         {
-            hcm.Context.Error(hcm.Join("http_filters"), hcm.Mark, "http_filters is empty; add envoy.filters.http.router");
+            // Envoy gives an HCM without http_filters the router alone.
+            result.Add(new HttpFilterConfig("envoy.filters.http.router", RouterType, null, hcm.Join("http_filters")));
         }
 
         return result;

@@ -100,6 +100,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
             Log.ConfigWarning(host._logger, warning.ToString());
         }
 
+        foreach (var ignored in loaded.Ignored)
+        {
+            Log.ConfigIgnored(host._logger, ignored.ToString());
+        }
+
         foreach (var flag in options.IgnoredEnvoyFlags)
         {
             Log.IgnoredFlag(host._logger, flag);
@@ -202,5 +207,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
         [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Envoy flag '{Flag}' accepted; it tunes Envoy internals and has no effect here")]
         public static partial void IgnoredFlag(Microsoft.Extensions.Logging.ILogger logger, string flag);
+
+        [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "{Ignored}")]
+        public static partial void ConfigIgnored(Microsoft.Extensions.Logging.ILogger logger, string ignored);
     }
 }
