@@ -7,8 +7,9 @@ namespace Gateway.Tests.Filters.Wasm;
 
 /// <summary>
 /// The public configs of shared/conformance/corpus that carry a wasm HTTP filter: with the .wasm each
-/// names present (here: the C test plugin put in its place), the wasm filter is never what blocks the
-/// file. Files blocked by something else still are, and must say so with Unsupported diagnostics only.
+/// names present (here: the C test plugin put in its place), the code is never what blocks the file.
+/// Files blocked by something else (an unsupported feature, a plugin configuration Envoy would refuse
+/// too) still are.
 /// </summary>
 public sealed partial class CorpusWasmTests
 {
@@ -30,15 +31,9 @@ public sealed partial class CorpusWasmTests
         var plugin = WasmPlugins.C("test_plugin");
         var withWasm = Filename().Replace(original, m => m.Groups[1].Value + "\"" + plugin + "\"");
 
-        var before = Diagnostics(original, relative);
         var after = Diagnostics(withWasm, relative);
 
         Assert.All(after, d => Assert.False(IsAboutWasm(d), $"{relative}: the wasm filter should not block it once its .wasm exists, got: {d}"));
-        if (before.Count != 0 && before.All(IsAboutWasm) && after.Count != 0)
-        {
-            // Only the plugin blocked the first stage; what is left is a later stage's check (access log formats).
-            Assert.All(after, d => Assert.DoesNotContain("http_filters", d.YamlPath, StringComparison.Ordinal));
-        }
     }
 
     /// <summary>How many of the files load as they are once their .wasm exists (they named a wasm HTTP plugin this gateway could not run before).</summary>
@@ -61,7 +56,7 @@ public sealed partial class CorpusWasmTests
     }
 
     // Measured when the wasm host landed; a drop means a wasm regression (or a corpus change).
-    private const int MinimumValidating = 25;
+    private const int MinimumValidating = 32;
 
     private static bool IsAboutWasm(ConfigDiagnostic d) =>
         d.Message.Contains("wasm plugin", StringComparison.Ordinal) || d.Message.Contains("http.wasm", StringComparison.Ordinal);
