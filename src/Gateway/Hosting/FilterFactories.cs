@@ -9,10 +9,10 @@ using Gateway.Filters.Fault;
 using Gateway.Filters.GrpcWeb;
 using Gateway.Filters.HeaderMutation;
 using Gateway.Filters.HealthCheck;
-using Gateway.Filters.HttpCall;
 using Gateway.Filters.LocalRateLimit;
 using Gateway.Filters.Rbac;
 using Gateway.Filters.Router;
+using Gateway.Filters.Wasm;
 
 namespace Gateway.Hosting;
 
@@ -24,7 +24,8 @@ public static class FilterFactories
 {
     public static IReadOnlyList<IHttpFilterFactory> Create(GatewayOptions options) =>
     [
-        new HttpCallFilterFactory(options.NativePlugins),
+        // Runs the plugin's .wasm when it exists; serves http-call natively when it does not.
+        new WasmFilterFactory(options.NativePlugins),
         new HealthCheckFilterFactory(),
         new CorsFilterFactory(),
         new LocalRateLimitFilterFactory(options.TimeProvider),
