@@ -8,4 +8,7 @@ public static class HeaderMatcherReader
     public const string MessageType = "envoy.config.route.v3.HeaderMatcher";
 
     public static HeaderMatcherConfig Read(MessageReader header) => RouteConfigReader.ReadHeaderMatcher(header);
+
+    /// <summary>Reads an envoy.type.matcher.v3.StringMatcher (ext_authz header lists, jwt_authn, ...).</summary>
+    public static StringMatcherConfig ReadStringMatcher(MessageReader matcher) => RouteConfigReader.ReadStringMatcher(matcher);
 }

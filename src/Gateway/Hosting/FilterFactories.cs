@@ -1,5 +1,6 @@
 using Gateway.Cli;
 using Gateway.Filters;
+using Gateway.Filters.ExtAuthz;
 using Gateway.Filters.HealthCheck;
 using Gateway.Filters.HttpCall;
 using Gateway.Filters.Router;
@@ -13,6 +14,7 @@ public static class FilterFactories
     [
         new HttpCallFilterFactory(options.NativePlugins),
         new HealthCheckFilterFactory(),
+        new ExtAuthzFilterFactory(),
         new RouterFilterFactory(),
     ];
 }
