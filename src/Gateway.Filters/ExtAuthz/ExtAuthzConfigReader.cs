@@ -1,5 +1,6 @@
 using Gateway.Clusters.Configuration;
 using Gateway.Clusters.Model;
+using Gateway.Filters.Callouts;
 
 namespace Gateway.Filters.ExtAuthz;
 
@@ -22,6 +23,12 @@ internal static class ExtAuthzConfigReader
         ExtAuthzSettings? settings = grpc is not null ? ReadGrpc(filterName, grpc) : ReadHttp(filterName, http!);
         if (settings is null)
         {
+            // The service is what is wrong; the other fields are not reported on top of it.
+            foreach (var field in config.FieldNames)
+            {
+                config.Accept(field);
+            }
+
             return null;
         }
 
@@ -117,12 +124,35 @@ internal static class ExtAuthzConfigReader
         var timeout = grpc.Duration("timeout") ?? TimeSpan.FromMilliseconds(200);
         var metadata = ReadHeaderValues(grpc, "initial_metadata");
         grpc.Unsupported("retry_policy");
-        if (grpc.Has("google_grpc"))
+        if (grpc.Message("google_grpc", "envoy.config.core.v3.GrpcService.GoogleGrpc") is { } google)
         {
-            grpc.Unsupported("google_grpc",
-                "this gateway calls gRPC services through a cluster: define a cluster with http2_protocol_options for the target and use envoy_grpc: { cluster_name: ... }");
+            var target = google.RequiredString("target_uri");
+            google.Accept("stat_prefix");
+            google.Unsupported("channel_credentials", "use envoy_grpc with a TLS cluster");
+            google.Unsupported("call_credentials");
+            google.Unsupported("credentials_factory_name");
+            google.Accept("config");
+            google.Accept("per_stream_buffer_limit_bytes");
+            google.Accept("channel_args");
+            google.Finish();
             grpc.Finish();
-            return null;
+            if (target.Length != 0 && !GoogleGrpcTargets.TryParse(target, out _, out _))
+            {
+                grpc.Context.Unsupported(google.Join("target_uri"), google.MarkOf("target_uri"),
+                    $"google_grpc target_uri '{target}' is not supported; this gateway dials host:port targets (unix sockets are not supported): " +
+                    "use a host:port, or a cluster with envoy_grpc");
+                return null;
+            }
+
+            return new ExtAuthzSettings
+            {
+                FilterName = filterName,
+                Transport = ExtAuthzTransport.Grpc,
+                ClusterName = "",
+                GoogleGrpcTarget = target,
+                Timeout = timeout == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : timeout,
+                InitialMetadata = metadata,
+            };
         }
 
         var envoy = grpc.Message("envoy_grpc", "envoy.config.core.v3.GrpcService.EnvoyGrpc");

@@ -12,8 +12,11 @@ public sealed record ExtAuthzSettings
 
     public required ExtAuthzTransport Transport { get; init; }
 
-    /// <summary>envoy_grpc.cluster_name or http_service.server_uri.cluster.</summary>
+    /// <summary>envoy_grpc.cluster_name or http_service.server_uri.cluster ("" with google_grpc).</summary>
     public required string ClusterName { get; init; }
+
+    /// <summary>google_grpc.target_uri (host:port), dialled directly as Envoy's Google gRPC client does; null otherwise.</summary>
+    public string? GoogleGrpcTarget { get; init; }
 
     /// <summary>grpc_service.timeout (Envoy's default 200 ms) or server_uri.timeout.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMilliseconds(200);

@@ -1,4 +1,5 @@
 using System.Text;
+using Gateway.Clusters.Table;
 using Gateway.Filters.Callouts;
 using Gateway.Filters.Grpc.Envoy.Auth;
 using Gateway.Filters.Grpc.Envoy.Core;
@@ -41,7 +42,12 @@ internal sealed class GrpcAuthorizationClient : IAuthorizationClient
 
     public async Task<AuthorizationResponse> CheckAsync(HttpFilterContext context, ExtAuthzPerRouteSettings? perRoute, ReadOnlyMemory<byte> body, CancellationToken aborted)
     {
-        if (!context.Clusters.TryGet(_settings.ClusterName, out var entry))
+        ClusterEntry? entry;
+        if (_settings.GoogleGrpcTarget is { } target)
+        {
+            entry = GoogleGrpcTargets.For(target);
+        }
+        else if (!context.Clusters.TryGet(_settings.ClusterName, out entry))
         {
             return AuthorizationResponse.Error;
         }

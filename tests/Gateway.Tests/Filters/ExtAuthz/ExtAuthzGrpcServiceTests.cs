@@ -212,4 +212,15 @@ public sealed class ExtAuthzGrpcServiceTests : IAsyncLifetime
         Assert.Equal("hello body", check.Attributes.Request.Http.Body);
         Assert.Contains("body: hello body", await response.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task Google_grpc_target_uri_is_dialled_directly()
+    {
+        _service.Decide = _ => Task.FromResult(new CheckResponse { Status = new() { Code = 7 } });
+        var yaml = Yaml().Replace("envoy_grpc: { cluster_name: authz }", $"google_grpc: {{ target_uri: 127.0.0.1:{_peer.Port}, stat_prefix: ext_authz }}", StringComparison.Ordinal);
+        await using var gw = await TestGateway.StartAsync(yaml);
+        using var response = await gw.Client.GetAsync("/x");
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Single(_service.Requests);
+    }
 }
