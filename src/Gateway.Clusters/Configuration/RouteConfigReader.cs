@@ -61,8 +61,9 @@ internal static class RouteConfigReader
         }
 
         var perFilter = PerFilterConfigReader.Read(host, parsers);
+        var rateLimits = RateLimitPolicyReader.Read(host);
         host.Finish();
-        return new VirtualHostConfig(name, domains, routes, headers, host.Path) { TypedPerFilterConfig = perFilter };
+        return new VirtualHostConfig(name, domains, routes, headers, host.Path) { TypedPerFilterConfig = perFilter, RateLimits = rateLimits };
     }
 
     private static RouteConfig? ReadRoute(MessageReader route, IReadOnlySet<string> clusterNames, IReadOnlyList<IHttpFilterConfigParser> parsers)
@@ -379,6 +380,8 @@ internal static class RouteConfigReader
             upgrade.Finish();
         }
 
+        var rateLimits = RateLimitPolicyReader.Read(action);
+        var includeVhRateLimits = action.Bool("include_vh_rate_limits");
         action.Finish();
         var notFoundStatus = notFound switch
         {
@@ -387,7 +390,11 @@ internal static class RouteConfigReader
             _ => 503,
         };
         return new RouteActionConfig(cluster, clusterHeader, weighted, prefixRewrite, regexRewrite, hostLiteral, autoHost,
-            timeout, idle, retry, upgrades, notFoundStatus);
+            timeout, idle, retry, upgrades, notFoundStatus)
+        {
+            RateLimits = rateLimits,
+            IncludeVirtualHostRateLimits = includeVhRateLimits,
+        };
     }
 
     private enum ClusterNotFoundCode

@@ -13,4 +13,11 @@ public sealed record RouteActionConfig(
     TimeSpan? IdleTimeout,
     RetryPolicyConfig? RetryPolicy,
     IReadOnlyList<string> UpgradeTypes,
-    int ClusterNotFoundResponseCode);
+    int ClusterNotFoundResponseCode)
+{
+    /// <summary>rate_limits of the route action (for the ratelimit filter); empty when none.</summary>
+    public IReadOnlyList<RateLimitPolicyConfig> RateLimits { get; init; } = [];
+
+    /// <summary>include_vh_rate_limits: the virtual host's rate_limits apply too.</summary>
+    public bool IncludeVirtualHostRateLimits { get; init; }
+}

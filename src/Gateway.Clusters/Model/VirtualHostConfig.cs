@@ -9,4 +9,7 @@ public sealed record VirtualHostConfig(
 {
     /// <summary>typed_per_filter_config, keyed by http filter name (parsed by each filter).</summary>
     public IReadOnlyDictionary<string, PerFilterConfig> TypedPerFilterConfig { get; init; } = PerFilterConfig.None;
+
+    /// <summary>rate_limits of the virtual host (for the ratelimit filter); empty when none.</summary>
+    public IReadOnlyList<RateLimitPolicyConfig> RateLimits { get; init; } = [];
 }

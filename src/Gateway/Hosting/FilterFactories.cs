@@ -1,6 +1,7 @@
 using Gateway.Cli;
 using Gateway.Filters;
 using Gateway.Filters.ExtAuthz;
+using Gateway.Filters.RateLimit;
 using Gateway.Filters.HealthCheck;
 using Gateway.Filters.HttpCall;
 using Gateway.Filters.Router;
@@ -15,6 +16,7 @@ public static class FilterFactories
         new HttpCallFilterFactory(options.NativePlugins),
         new HealthCheckFilterFactory(),
         new ExtAuthzFilterFactory(),
+        new RateLimitFilterFactory(),
         new RouterFilterFactory(),
     ];
 }
