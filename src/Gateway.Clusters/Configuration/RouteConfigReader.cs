@@ -124,7 +124,7 @@ internal static class RouteConfigReader
         return match is null || actions != 1 ? null : new RouteConfig(name, match, forward, direct, redirect, headers, route.Path) { TypedPerFilterConfig = perFilter };
     }
 
-    private static RouteMatchConfig ReadMatch(MessageReader match)
+    internal static RouteMatchConfig ReadMatch(MessageReader match)
     {
         var kinds = new List<(PathMatchKind Kind, string Value)>();
         if (match.String("prefix") is { } prefix)

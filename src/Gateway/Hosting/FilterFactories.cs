@@ -3,6 +3,7 @@ using Gateway.Filters;
 using Gateway.Filters.ExtAuthz;
 using Gateway.Filters.RateLimit;
 using Gateway.Filters.HealthCheck;
+using Gateway.Filters.JwtAuthn;
 using Gateway.Filters.HttpCall;
 using Gateway.Filters.Router;
 
@@ -17,6 +18,7 @@ public static class FilterFactories
         new HealthCheckFilterFactory(),
         new ExtAuthzFilterFactory(),
         new RateLimitFilterFactory(),
+        new JwtAuthnFilterFactory(),
         new RouterFilterFactory(),
     ];
 }
