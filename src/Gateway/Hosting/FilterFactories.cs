@@ -4,6 +4,7 @@ using Gateway.Filters.ExtAuthz;
 using Gateway.Filters.RateLimit;
 using Gateway.Filters.HealthCheck;
 using Gateway.Filters.JwtAuthn;
+using Gateway.Filters.Lua;
 using Gateway.Filters.HttpCall;
 using Gateway.Filters.Router;
 
@@ -19,6 +20,7 @@ public static class FilterFactories
         new ExtAuthzFilterFactory(),
         new RateLimitFilterFactory(),
         new JwtAuthnFilterFactory(),
+        new LuaFilterFactory(),
         new RouterFilterFactory(),
     ];
 }

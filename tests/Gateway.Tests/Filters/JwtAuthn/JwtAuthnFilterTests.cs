@@ -10,7 +10,7 @@ public sealed class JwtAuthnFilterTests : IAsyncLifetime
 {
     // RSA key generation is slow on a busy machine; the keys are shared by the tests (read only).
     private static readonly TestKeys SharedKeys = new();
-    private static readonly TestKeys SharedOtherKeys = new("k2");
+    private static readonly TestKeys SharedOtherKeys = new();
     private readonly TestKeys _keys = SharedKeys;
     private readonly TestKeys _otherKeys = SharedOtherKeys;
     private TinyUpstream _upstream = null!;
