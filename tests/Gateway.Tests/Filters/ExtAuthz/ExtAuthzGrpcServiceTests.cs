@@ -223,4 +223,23 @@ public sealed class ExtAuthzGrpcServiceTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Single(_service.Requests);
     }
+
+    [Fact]
+    public async Task Peer_answering_garbage_or_plain_http1_is_an_error()
+    {
+        await using var garbage = new GarbagePeer();
+        await using (var gw = await TestGateway.StartAsync(Yaml(peerPort: garbage.Port)))
+        {
+            using var response = await gw.Client.GetAsync("/x");
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+
+        // The upstream speaks HTTP/1.1 only: the h2c call fails.
+        await using (var gw = await TestGateway.StartAsync(Yaml("failure_mode_allow: true", _upstream.Port)))
+        {
+            using var response = await gw.Client.GetAsync("/x");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(1, (await gw.StatsAsync())["cluster.upstream.ext_authz.failure_mode_allowed"]);
+        }
+    }
 }

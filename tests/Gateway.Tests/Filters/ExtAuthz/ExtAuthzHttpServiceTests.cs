@@ -232,4 +232,18 @@ public sealed class ExtAuthzHttpServiceTests : IAsyncLifetime
         Assert.Empty(_checks);
         Assert.Equal(0, _upstreamCalls);
     }
+
+    [Fact]
+    public async Task Peer_answering_garbage_is_an_error_and_the_gateway_stays_up()
+    {
+        await using var garbage = new GarbagePeer();
+        await using var gw = await TestGateway.StartAsync(Yaml(authzPort: garbage.Port));
+        using var first = await gw.Client.GetAsync("/x");
+        using var second = await gw.Client.GetAsync("/y");
+        Assert.Equal(HttpStatusCode.Forbidden, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, second.StatusCode);
+        var stats = await gw.StatsAsync();
+        Assert.Equal(2, stats["cluster.upstream.ext_authz.error"]);
+        Assert.Equal(0, stats["cluster.authz.upstream_rq_active"]);
+    }
 }

@@ -205,4 +205,14 @@ public sealed class RateLimitFilterTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Empty(_service.Requests);
     }
+
+    [Fact]
+    public async Task Peer_answering_garbage_fails_open()
+    {
+        await using var garbage = new GarbagePeer();
+        await using var gw = await TestGateway.StartAsync(Yaml(peerPort: garbage.Port));
+        using var response = await gw.Client.GetAsync("/api");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, (await gw.StatsAsync())["cluster.upstream.ratelimit.error"]);
+    }
 }
