@@ -49,6 +49,9 @@ public class HttpFilterContext
     /// <summary>Envoy's %RESPONSE_CODE_DETAILS% (via_upstream, route_not_found, ...).</summary>
     public string? ResponseCodeDetails { get; set; }
 
+    /// <summary>True when the health_check filter answered or passed this request as a health check (not_health_check_filter).</summary>
+    public bool IsHealthCheck { get; set; }
+
     /// <summary>The most a buffering filter may hold of a body (HCM/listener buffer limit).</summary>
     public int BufferLimitBytes { get; set; } = DefaultBufferLimitBytes;
 

@@ -18,16 +18,7 @@ public static class LocalReplyWriter
     /// <summary>Sets status and headers for <paramref name="reply"/>; <paramref name="body"/> is what to write (empty for gRPC).</summary>
     public static void Prepare(HttpFilterContext context, LocalReplyData reply, out ReadOnlyMemory<byte> body)
     {
-        if (reply.ResponseFlag is not null)
-        {
-            context.ResponseFlags = reply.ResponseFlag;
-        }
-
-        if (reply.Details is not null)
-        {
-            context.ResponseCodeDetails = reply.Details;
-        }
-
+        RecordFlags(context, reply);
         var http = context.HttpContext;
         var response = http.Response;
         context.AddLocalReplyHeaders(response);
@@ -63,9 +54,24 @@ public static class LocalReplyWriter
         reply.ModifyHeaders?.Invoke(response.Headers);
     }
 
+    /// <summary>The reply's response flag and details go on the request first: local_reply_config filters and formats read them.</summary>
+    public static void RecordFlags(HttpFilterContext context, LocalReplyData reply)
+    {
+        if (reply.ResponseFlag is not null)
+        {
+            context.ResponseFlags = reply.ResponseFlag;
+        }
+
+        if (reply.Details is not null)
+        {
+            context.ResponseCodeDetails = reply.Details;
+        }
+    }
+
     /// <summary>Writes a local reply with no filter chain in between (after local_reply_config).</summary>
     public static Task WriteDirectAsync(HttpFilterContext context, LocalReplyData reply)
     {
+        RecordFlags(context, reply);
         reply = context.MapLocalReply(reply);
         Prepare(context, reply, out var body);
         var http = context.HttpContext;

@@ -11,10 +11,7 @@ internal static class AccessLogReader
         foreach (var log in logs)
         {
             var name = log.String("name") ?? "";
-            if (log.Has("filter"))
-            {
-                log.Unsupported("filter", "access log filters are not implemented; every request is logged");
-            }
+            var filter = log.Message("filter", AccessLogFilterReader.MessageType) is { } filterReader ? AccessLogFilterReader.Read(filterReader) : null;
 
             var typed = log.Any("typed_config");
             log.Finish();
@@ -75,7 +72,7 @@ internal static class AccessLogReader
             }
 
             reader.Finish();
-            result.Add(new AccessLogConfig(sink, path, text, json));
+            result.Add(new AccessLogConfig(sink, path, text, json) { Filter = filter });
         }
 
         return result;

@@ -110,6 +110,7 @@ public static class BootstrapLoader
         }
 
         var admin = ReadAdmin(root.Message("admin", "envoy.config.bootstrap.v3.Admin"));
+        var runtime = RuntimeConfigReader.Read(root.Message("layered_runtime", "envoy.config.bootstrap.v3.LayeredRuntime"));
         var listeners = new List<ListenerConfig>();
         var clusters = new List<ClusterConfig>();
         var statics = root.Message("static_resources", "envoy.config.bootstrap.v3.Bootstrap.StaticResources");
@@ -135,7 +136,7 @@ public static class BootstrapLoader
         }
 
         root.Finish();
-        return new BootstrapConfig(sourceName, admin, listeners, clusters) { NodeCluster = nodeCluster };
+        return new BootstrapConfig(sourceName, admin, listeners, clusters) { NodeCluster = nodeCluster, Runtime = runtime };
     }
 
     private static AdminConfig? ReadAdmin(MessageReader? admin)

@@ -32,10 +32,13 @@ internal static class HttpConnectionManagerReader
             hcm.Context.Error(hcm.Join("route_config"), hcm.Mark, "missing route_config; add route_config.virtual_hosts");
         }
 
-        var filters = ReadHttpFilters(hcm, options);
+        var filters = ReadHttpFilters(hcm, options, "http." + statPrefix + ".");
         var serverName = hcm.String("server_name") ?? "envoy";
         var serverTransform = hcm.Enum("server_header_transformation", ServerHeaderTransformation.Overwrite,
             "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.ServerHeaderTransformation");
+        var localReply = hcm.Message("local_reply_config", "envoy.extensions.filters.network.http_connection_manager.v3.LocalReplyConfig") is { } localReplyReader
+            ? LocalReplyConfigReader.Read(localReplyReader)
+            : null;
         var accessLogs = AccessLogReader.ReadAll(hcm.Messages("access_log", "envoy.config.accesslog.v3.AccessLog"));
         var stripMatching = hcm.Bool("strip_matching_host_port");
         var stripAny = hcm.Bool("strip_any_host_port");
@@ -79,10 +82,13 @@ internal static class HttpConnectionManagerReader
         }
 
         return new HttpConnectionManagerConfig(statPrefix, codec, routes, filters, serverName, serverTransform, accessLogs,
-            stripMatching, stripAny, useRemote, generateRequestId, alwaysSetRequestId, upgrades, requestTimeout, maxHeadersKb);
+            stripMatching, stripAny, useRemote, generateRequestId, alwaysSetRequestId, upgrades, requestTimeout, maxHeadersKb)
+        {
+            LocalReply = localReply,
+        };
     }
 
-    private static IReadOnlyList<HttpFilterConfig> ReadHttpFilters(MessageReader hcm, BootstrapLoadOptions options)
+    private static IReadOnlyList<HttpFilterConfig> ReadHttpFilters(MessageReader hcm, BootstrapLoadOptions options, string filterStatPrefix)
     {
         var readers = hcm.Messages("http_filters", "envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter");
         var result = new List<HttpFilterConfig>(readers.Count);
@@ -141,7 +147,7 @@ internal static class HttpConnectionManagerReader
             }
 
             // A disabled filter is still built: a route's typed_per_filter_config may enable it.
-            result.Add(new HttpFilterConfig(name, typed.TypeName, settings, filter.Path) { Disabled = disabled });
+            result.Add(new HttpFilterConfig(name, typed.TypeName, settings, filter.Path) { Disabled = disabled, StatPrefix = filterStatPrefix });
         }
 
         if (!sawRouter && readers.Count > 0)

@@ -9,4 +9,8 @@ public sealed record AccessLogConfig(
     AccessLogSink Sink,
     string? Path,
     string? TextFormat,
-    IReadOnlyList<KeyValuePair<string, string>>? JsonFormat);
+    IReadOnlyList<KeyValuePair<string, string>>? JsonFormat)
+{
+    /// <summary>The access log's filter, or null to log every request.</summary>
+    public AccessLogFilterConfig? Filter { get; init; }
+}

@@ -10,4 +10,7 @@ public sealed record BootstrapConfig(
 {
     /// <summary>node.cluster: Envoy's local cluster name, sent back by the health_check filter as x-envoy-upstream-healthchecked-cluster.</summary>
     public string NodeCluster { get; init; } = "";
+
+    /// <summary>layered_runtime (empty when the bootstrap has none: every runtime key takes its default).</summary>
+    public RuntimeConfig Runtime { get; init; } = RuntimeConfig.Empty;
 }

@@ -16,4 +16,8 @@ public sealed record HttpConnectionManagerConfig(
     bool AlwaysSetRequestIdInResponse,
     IReadOnlyList<string> UpgradeTypes,
     TimeSpan? RequestTimeout,
-    int MaxRequestHeadersKb);
+    int MaxRequestHeadersKb)
+{
+    /// <summary>local_reply_config, or null when the HCM has none.</summary>
+    public LocalReplyConfig? LocalReply { get; init; }
+}

@@ -20,4 +20,7 @@ public sealed record RouteActionConfig(
 
     /// <summary>include_vh_rate_limits: the virtual host's rate_limits apply too.</summary>
     public bool IncludeVirtualHostRateLimits { get; init; }
+
+    /// <summary>The legacy <c>cors</c> policy (read by the CORS filter when no typed_per_filter_config policy applies).</summary>
+    public CorsPolicyConfig? Cors { get; init; }
 }

@@ -66,6 +66,7 @@ public sealed class HealthCheckFilter : IHttpFilter
         }
 
         stream.IsHealthCheck = true;
+        context.IsHealthCheck = true;
         var cached = _cachePeriodTicks > 0 ? Volatile.Read(ref _cached) : null;
         if (cached is not null && cached.Period != CurrentPeriod())
         {

@@ -40,7 +40,7 @@ public static class AccessLogFormatParser
 
     /// <summary>The operators this gateway implements, for error messages.</summary>
     public static string Supported { get; } = string.Join(", ",
-        new[] { "START_TIME", "REQ(X?Y):N", "RESP(X?Y):N", "HOSTNAME", "ENVIRONMENT(X)" }.Concat(Fields.Keys).Order(StringComparer.Ordinal));
+        new[] { "START_TIME", "REQ(X?Y):N", "RESP(X?Y):N", "DYNAMIC_METADATA(NS:KEY)", "FILTER_STATE(KEY)", "LOCAL_REPLY_BODY", "HOSTNAME", "ENVIRONMENT(X)" }.Concat(Fields.Keys).Order(StringComparer.Ordinal));
 
     public static AccessLogSegment[] Parse(string format)
     {
@@ -154,6 +154,30 @@ public static class AccessLogFormatParser
                 return new HeaderSegment(name == "RESP", alternatives[0], alternatives.Length > 1 ? alternatives[1] : null);
             }
 
+            case "DYNAMIC_METADATA":
+            {
+                var parts = (args ?? "").Split(':');
+                if (parts[0].Length == 0)
+                {
+                    throw new AccessLogFormatException($"access log format \"{Escape(format)}\": %DYNAMIC_METADATA(...)% needs a namespace, e.g. %DYNAMIC_METADATA(envoy.filters.http.jwt_authn:payload)%");
+                }
+
+                return new DynamicMetadataSegment(parts[0], parts[1..]);
+            }
+
+            case "FILTER_STATE":
+            {
+                var parts = (args ?? "").Split(':');
+                if (parts[0].Length == 0 || parts.Length > 2 || (parts.Length == 2 && parts[1] is not ("PLAIN" or "TYPED")))
+                {
+                    throw new AccessLogFormatException($"access log format \"{Escape(format)}\": %FILTER_STATE(KEY)% or %FILTER_STATE(KEY:PLAIN)% expected");
+                }
+
+                return new FilterStateSegment(parts[0], parts.Length == 2 && parts[1] == "PLAIN");
+            }
+
+            case "LOCAL_REPLY_BODY" when args is null:
+                return new LocalReplyBodySegment();
             case "HOSTNAME":
                 return new ConstantSegment(Environment.MachineName);
             case "ENVIRONMENT":

@@ -53,7 +53,7 @@ public sealed partial class AccessLogService : IAsyncDisposable, IReportsStats
             return null;
         }
 
-        var entries = new List<(IAccessLogFormatter, AccessLogSinkTarget)>();
+        var entries = new List<(IAccessLogFormatter, AccessLogSinkTarget, Func<AccessLogFilterInput, bool>?)>();
         var diagnostics = new List<ConfigDiagnostic>();
         for (var i = 0; i < configs.Count; i++)
         {
@@ -64,7 +64,7 @@ public sealed partial class AccessLogService : IAsyncDisposable, IReportsStats
                 IAccessLogFormatter formatter = config.JsonFormat is { } json
                     ? new JsonAccessLogFormatter(json)
                     : new TextAccessLogFormatter(config.TextFormat ?? AccessLogFormatParser.DefaultFormat);
-                entries.Add((formatter, SinkFor(config)));
+                entries.Add((formatter, SinkFor(config), config.Filter is { } filter ? AccessLogFilterCompiler.Compile(filter) : null));
             }
             catch (AccessLogFormatException e)
             {
@@ -110,6 +110,17 @@ public sealed partial class AccessLogService : IAsyncDisposable, IReportsStats
                         $"{listener.YamlPath}.filter_chains[0].filters[0].typed_config.access_log[{i}].typed_config.log_format", 0, 0,
                         e.Message + "; fix the format or remove the operator"));
                 }
+            }
+
+            try
+            {
+                _ = Proxy.LocalReplyMapper.Create(listener.Http.LocalReply);
+            }
+            catch (AccessLogFormatException e)
+            {
+                diagnostics.Add(new ConfigDiagnostic(ConfigDiagnosticKind.Error, config.SourceFile,
+                    $"{listener.YamlPath}.filter_chains[0].filters[0].typed_config.local_reply_config", 0, 0,
+                    e.Message + "; fix the format or remove the operator"));
             }
         }
 

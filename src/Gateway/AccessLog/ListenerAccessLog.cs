@@ -12,12 +12,12 @@ namespace Gateway.AccessLog;
 public sealed class ListenerAccessLog
 {
     private readonly AccessLogService _service;
-    private readonly (IAccessLogFormatter Formatter, AccessLogSinkTarget Sink)[] _entries;
+    private readonly (IAccessLogFormatter Formatter, AccessLogSinkTarget Sink, Func<AccessLogFilterInput, bool>? Filter)[] _entries;
 
     [ThreadStatic]
     private static StringBuilder? t_line;
 
-    internal ListenerAccessLog(AccessLogService service, (IAccessLogFormatter, AccessLogSinkTarget)[] entries)
+    internal ListenerAccessLog(AccessLogService service, (IAccessLogFormatter, AccessLogSinkTarget, Func<AccessLogFilterInput, bool>?)[] entries)
     {
         _service = service;
         _entries = entries;
@@ -41,8 +41,13 @@ public sealed class ListenerAccessLog
             counter?.BytesReceived ?? context.Request.ContentLength ?? 0,
             counter?.BytesSent ?? context.Response.ContentLength ?? 0);
         var line = t_line ??= new StringBuilder(512);
-        foreach (var (formatter, sink) in _entries)
+        foreach (var (formatter, sink, filter) in _entries)
         {
+            if (filter is not null && !filter(new AccessLogFilterInput(state, context.Response.StatusCode, entry.DurationMs, state.ResponseFlags)))
+            {
+                continue;
+            }
+
             line.Clear();
             formatter.Format(line, entry);
             _service.Enqueue(sink, line.ToString());

@@ -25,8 +25,17 @@ public sealed record GatewayOptions
     /// <summary>--native-plugin NAME=native: wasm plugin names served by a native filter.</summary>
     public IReadOnlyDictionary<string, string> NativePlugins { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// HTTP filters beyond the built-in ones, for a host embedding the gateway (a test suite, an
+    /// application adding its own filter): each parses its own typed_config type, as the built-in ones do.
+    /// </summary>
+    public IReadOnlyList<Filters.IHttpFilterFactory> AdditionalFilterFactories { get; init; } = [];
+
     /// <summary>Envoy flags accepted but without effect here, reported at debug level once running.</summary>
     public IReadOnlyList<string> IgnoredEnvoyFlags { get; init; } = [];
+
+    /// <summary>The clock of filter timers (rate-limit refills, fault delays); tests put a fake one here.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>The command line as given, for /server_info.</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];

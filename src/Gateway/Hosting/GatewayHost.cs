@@ -67,6 +67,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSerilog(GatewayLogging.Create(options, out var logLevels), dispose: true);
         builder.Services.AddSingleton(logLevels);
         builder.Services.AddSingleton<AccessLogService>();
+        builder.Services.AddSingleton<Clusters.Runtime.LayeredRuntime>();
+        builder.Services.AddSingleton<Clusters.Runtime.IRuntime>(sp => sp.GetRequiredService<Clusters.Runtime.LayeredRuntime>());
         builder.Services.AddSingleton<IReportsStats>(sp => sp.GetRequiredService<AccessLogService>());
         configureLogging?.Invoke(builder.Logging);
         builder.Services.AddHttpForwarder();
@@ -125,8 +127,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
             host.Reloader.Start();
         }
 
+        host._runtimePoller = new RuntimeDiskPoller(services.GetRequiredService<Clusters.Runtime.LayeredRuntime>(), TimeSpan.FromSeconds(1));
         return host;
     }
+
+    private RuntimeDiskPoller? _runtimePoller;
 
     /// <summary>Listener slots (Kestrel endpoints), for the admin's listener stats.</summary>
     internal IReadOnlyList<ListenerSlot> Slots => _listeners.Slots;
@@ -173,6 +178,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
             if (Reloader is not null)
             {
                 await Reloader.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (_runtimePoller is not null)
+            {
+                await _runtimePoller.DisposeAsync().ConfigureAwait(false);
             }
 
             // Every access log line of the requests that just drained is written before exit.

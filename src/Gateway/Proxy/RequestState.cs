@@ -37,6 +37,9 @@ public sealed class RequestState : HttpFilterContext
     /// <summary>DNS name of the upstream host (DNS clusters only), for auto_host_rewrite.</summary>
     public string? UpstreamHostname { get; set; }
 
+    /// <summary>The body of the local reply local_reply_config is formatting, for %LOCAL_REPLY_BODY%.</summary>
+    public string? LocalReplyBody { get; set; }
+
     /// <summary>The raw request target and its path length, for route selection (again, after a filter cleared the route cache).</summary>
     internal string RawTarget { get; set; } = "";
 
