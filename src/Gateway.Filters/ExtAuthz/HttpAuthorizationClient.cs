@@ -1,4 +1,3 @@
-using System.Text;
 using Gateway.Clusters.Table;
 using Gateway.Filters.Callouts;
 using Microsoft.AspNetCore.Http;
@@ -52,12 +51,8 @@ internal sealed class HttpAuthorizationClient : IAuthorizationClient
         var rawTarget = context.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "/";
         var path = _settings.PathPrefix + rawTarget;
         var result = await HttpCallout.SendAsync(entry, endpoint => Build(entry, endpoint, request, path, body), _settings.Timeout, aborted).ConfigureAwait(false);
-        if (!result.IsResponse)
-        {
-            return result.Outcome == CalloutOutcome.Aborted ? AuthorizationResponse.Error : AuthorizationResponse.Error;
-        }
-
-        return ToResponse(result);
+        // No answer (down, slow, reset, garbage, breaker open): an error, whatever the reason.
+        return result.IsResponse ? ToResponse(result) : AuthorizationResponse.Error;
     }
 
     private HttpRequestMessage Build(ClusterEntry entry, UpstreamEndpoint endpoint, HttpRequest request, string path, ReadOnlyMemory<byte> body)

@@ -107,7 +107,7 @@ public sealed class LuaFilterFactory : IHttpFilterFactory
     private static string? ScriptDirectory(ConfigLoadContext context) =>
         string.IsNullOrEmpty(context.File) ? null : Path.GetDirectoryName(Path.GetFullPath(context.File));
 
-    private LuaScript? Load(MessageReader owner, string field, string code, string? directory) =>
+    private static LuaScript? Load(MessageReader owner, string field, string code, string? directory) =>
         LoadAt(owner.Context, owner.Join(field), owner.MarkOf(field), code, directory);
 
     private static LuaScript? LoadAt(ConfigLoadContext context, string path, YamlMark mark, string code, string? directory)
