@@ -252,7 +252,7 @@ public static class CalloutCost
         }
     }
 
-    private sealed class AllowAll : Authorization.AuthorizationBase
+    private sealed class AllowAll : Gateway.Filters.Grpc.Envoy.Auth.Authorization.AuthorizationBase
     {
         private static readonly CheckResponse Ok = new() { Status = new() { Code = 0 } };
 
