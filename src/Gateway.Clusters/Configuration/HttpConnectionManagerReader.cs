@@ -57,6 +57,12 @@ internal static class HttpConnectionManagerReader
         foreach (var upgrade in hcm.Messages("upgrade_configs", "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.UpgradeConfig"))
         {
             var type = upgrade.RequiredString("upgrade_type");
+            if (string.Equals(type, "CONNECT", StringComparison.OrdinalIgnoreCase))
+            {
+                upgrade.Context.Unsupported(upgrade.Join("upgrade_type"), upgrade.MarkOf("upgrade_type"),
+                    "upgrade_type CONNECT (HTTP CONNECT tunneling) is not supported; proxy raw TCP with envoy.filters.network.tcp_proxy instead");
+            }
+
             if (upgrade.Bool("enabled", true))
             {
                 upgrades.Add(type);
@@ -157,7 +163,8 @@ internal static class HttpConnectionManagerReader
         }
         else if (readers.Count == 0)
         {
-            hcm.Context.Error(hcm.Join("http_filters"), hcm.Mark, "http_filters is empty; add envoy.filters.http.router");
+            // Envoy gives an HCM without http_filters the router alone.
+            result.Add(new HttpFilterConfig("envoy.filters.http.router", RouterType, null, hcm.Join("http_filters")));
         }
 
         return result;

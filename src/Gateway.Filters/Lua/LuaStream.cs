@@ -73,6 +73,9 @@ internal sealed class LuaStream : HttpStreamFilter
 
     private ValueTask<FilterStatus> StartAsync(string direction, string function)
     {
+        // A request coroutine still waiting (its body never came: 413, a local reply) is dropped first.
+        Finish();
+        _waitingForRequestBody = false;
         _worker = _script!.Rent();
         _worker.Current = _request;
         try

@@ -70,6 +70,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton<Clusters.Runtime.LayeredRuntime>();
         builder.Services.AddSingleton<Clusters.Runtime.IRuntime>(sp => sp.GetRequiredService<Clusters.Runtime.LayeredRuntime>());
         builder.Services.AddSingleton<IReportsStats>(sp => sp.GetRequiredService<AccessLogService>());
+        builder.Services.AddSingleton<Network.TcpProxyStatsRegistry>();
+        builder.Services.AddSingleton<IReportsStats>(sp => sp.GetRequiredService<Network.TcpProxyStatsRegistry>());
         configureLogging?.Invoke(builder.Logging);
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton(options);
@@ -100,6 +102,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
             Log.ConfigWarning(host._logger, warning.ToString());
         }
 
+        foreach (var ignored in loaded.Ignored)
+        {
+            Log.ConfigIgnored(host._logger, ignored.ToString());
+        }
+
         foreach (var flag in options.IgnoredEnvoyFlags)
         {
             Log.IgnoredFlag(host._logger, flag);
@@ -109,9 +116,9 @@ public sealed partial class GatewayHost : IAsyncDisposable
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         foreach (var slot in listeners.Slots)
         {
-            if (!slot.IsAdmin && snapshot.Listeners.TryGetValue(slot.Name, out var runtime))
+            if (!slot.IsAdmin)
             {
-                runtime.BoundPort = slot.BoundPort;
+                ListenerManager.SetBoundPort(snapshot, slot);
             }
         }
 
@@ -202,5 +209,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
         [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Envoy flag '{Flag}' accepted; it tunes Envoy internals and has no effect here")]
         public static partial void IgnoredFlag(Microsoft.Extensions.Logging.ILogger logger, string flag);
+
+        [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "{Ignored}")]
+        public static partial void ConfigIgnored(Microsoft.Extensions.Logging.ILogger logger, string ignored);
     }
 }
