@@ -10,6 +10,12 @@ if (args.Length == 4 && args[0] == "wasm-memory")
     return;
 }
 
+if (args is ["callouts", ..])
+{
+    await Gateway.Benchmarks.CalloutCost.RunAsync(args);
+    return;
+}
+
 // In-process toolchain: no generated project to build per run (2 cores; builds are the slow part).
 var config = DefaultConfig.Instance
     .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))

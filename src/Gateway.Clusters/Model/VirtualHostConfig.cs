@@ -10,6 +10,9 @@ public sealed record VirtualHostConfig(
     /// <summary>typed_per_filter_config, keyed by http filter name (parsed by each filter).</summary>
     public IReadOnlyDictionary<string, PerFilterConfig> TypedPerFilterConfig { get; init; } = PerFilterConfig.None;
 
+    /// <summary>rate_limits of the virtual host (for the ratelimit filter); empty when none.</summary>
+    public IReadOnlyList<RateLimitPolicyConfig> RateLimits { get; init; } = [];
+
     /// <summary>The legacy <c>cors</c> policy (read by the CORS filter when no typed_per_filter_config policy applies).</summary>
     public CorsPolicyConfig? Cors { get; init; }
 }

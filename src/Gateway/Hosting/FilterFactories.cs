@@ -1,18 +1,23 @@
 using Gateway.Cli;
-using Gateway.Filters;
 using Gateway.Filters.Buffer;
 using Gateway.Filters.Compressor;
 using Gateway.Filters.Cors;
 using Gateway.Filters.Csrf;
 using Gateway.Filters.Decompressor;
+using Gateway.Filters.ExtAuthz;
 using Gateway.Filters.Fault;
 using Gateway.Filters.GrpcWeb;
 using Gateway.Filters.HeaderMutation;
 using Gateway.Filters.HealthCheck;
+using Gateway.Filters.HttpCall;
+using Gateway.Filters.JwtAuthn;
 using Gateway.Filters.LocalRateLimit;
+using Gateway.Filters.Lua;
+using Gateway.Filters.RateLimit;
 using Gateway.Filters.Rbac;
 using Gateway.Filters.Router;
 using Gateway.Filters.Wasm;
+using Gateway.Filters;
 
 namespace Gateway.Hosting;
 
@@ -37,6 +42,10 @@ public static class FilterFactories
         new CsrfFilterFactory(),
         new RbacFilterFactory(),
         new GrpcWebFilterFactory(),
+        new ExtAuthzFilterFactory(),
+        new RateLimitFilterFactory(),
+        new JwtAuthnFilterFactory(),
+        new LuaFilterFactory(),
         .. options.AdditionalFilterFactories,
         new RouterFilterFactory(),
     ];
