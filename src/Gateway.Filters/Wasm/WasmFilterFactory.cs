@@ -54,6 +54,8 @@ public sealed partial class WasmFilterFactory : IHttpFilterFactory
             config.Reader.Context.Error(config.Reader.Join("config.vm_config.code.remote"), YamlMark.Of(remote),
                 $"wasm plugin '{who}': vm_config.code.remote ({uri}) is not supported: this gateway does not fetch code over the network; " +
                 "download the .wasm and name it in vm_config.code.local.filename");
+            // The refusal above says all there is to say about this filter: its fields are not listed again.
+            config.Reader.Accept("config");
             return null;
         }
 
@@ -71,6 +73,7 @@ public sealed partial class WasmFilterFactory : IHttpFilterFactory
                     ? $"wasm plugin '{who}' names no code: set vm_config.code.local.filename (or inline_bytes / inline_string)"
                     : $"wasm plugin '{who}': code file '{file}' does not exist (looked for {path}). Put the plugin's .wasm there, " +
                       $"or, if '{who}' is Higress's http-call plugin built under another name, start the gateway with --native-plugin {who}={HttpCallFilterFactory.NativePluginName}");
+            config.Reader.Accept("config");
             return null;
         }
 
