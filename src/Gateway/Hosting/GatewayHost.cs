@@ -134,12 +134,13 @@ public sealed partial class GatewayHost : IAsyncDisposable
     private Task DispatchAsync(HttpContext context, ProxyHandler proxy, AdminHandler admin)
     {
         var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
-        if (items is null || !items.TryGetValue(ListenerSlot.ItemKey, out var value) || value is not ListenerSlot slot)
+        if (items is null || !items.TryGetValue(ListenerSlot.ItemKey, out var value) || value is not Codec.DownstreamConnection connection)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         }
 
+        var slot = connection.Slot;
         if (slot.IsAdmin)
         {
             return admin.HandleAsync(context);
@@ -153,7 +154,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        return proxy.HandleAsync(context, listener, snapshot);
+        return proxy.HandleAsync(context, listener, snapshot, connection);
     }
 
     /// <summary>Asks the host to stop (POST /quitquitquit).</summary>

@@ -33,7 +33,7 @@ public sealed partial class ProxyHandler
     /// <summary>Called when a request completes, for access logs (set by the host).</summary>
     public Action<HttpContext, RequestState>? OnCompleted { get; set; }
 
-    public async Task HandleAsync(HttpContext context, ListenerRuntime listener, GatewaySnapshot snapshot)
+    public async Task HandleAsync(HttpContext context, ListenerRuntime listener, GatewaySnapshot snapshot, Codec.DownstreamConnection? connection = null)
     {
         var stats = listener.Stats;
         Interlocked.Increment(ref stats.DownstreamRqTotal);
@@ -52,6 +52,13 @@ public sealed partial class ProxyHandler
             if (http.ServerHeaderTransformation != Clusters.Model.ServerHeaderTransformation.PassThrough)
             {
                 context.Response.Headers.Server = listener.ServerName;
+            }
+
+            if (connection?.TakeError() is { } codecError)
+            {
+                // The HTTP/1 codec refused the request (Http1RequestGuard): Envoy's sendProtocolError.
+                await ReplyToCodecErrorAsync(context, state, codecError).ConfigureAwait(false);
+                return;
             }
 
             var headers = request.Headers;
@@ -97,7 +104,18 @@ public sealed partial class ProxyHandler
                 headers[HeaderNames.XForwardedProto] = request.Scheme;
             }
 
-            var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+            var requestFeature = context.Features.GetRequiredFeature<IHttpRequestFeature>();
+            var rawTarget = requestFeature.RawTarget;
+            if (rawTarget.Length > 0 && rawTarget[0] != '/' && rawTarget != "*")
+            {
+                rawTarget = AbsoluteForm.Apply(request, requestFeature, rawTarget);
+            }
+
+            if (http.Protocol.DefaultHostForHttp10 is { } defaultHost && !request.Host.HasValue && HttpProtocol.IsHttp10(request.Protocol))
+            {
+                request.Host = new HostString(defaultHost);
+            }
+
             var pathLength = EnvoyHttpTransformer.PathLength(rawTarget);
             state.RawTarget = rawTarget;
             state.PathLength = pathLength;
@@ -255,6 +273,14 @@ public sealed partial class ProxyHandler
             retry?.Finish();
             call.Dispose();
         }
+    }
+
+    private static Task ReplyToCodecErrorAsync(HttpContext context, RequestState state, Codec.CodecError error)
+    {
+        context.Response.Headers.Connection = "close";
+        var body = error.WithBody ? ReasonPhraseBodies.Of(error.Status) : default;
+        var flag = error.Status is 400 or 426 or 431 or 501 && error.WithBody ? "DPE" : null;
+        return state.SendLocalReplyAsync(new LocalReplyData(error.Status, body, error.Details, flag));
     }
 
     /// <summary>Envoy's reply when the cluster has no healthy endpoint (first pick or a retry's): 503, flag UH.</summary>
