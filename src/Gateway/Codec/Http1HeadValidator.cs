@@ -60,6 +60,7 @@ internal static class Http1HeadValidator
         var transferEncodingLines = 0;
         var hasUpgrade = false;
         var connectionUpgrade = false;
+        List<string>? nominated = null;
         string? host = null;
         var rest = lineEnd < 0 ? ReadOnlySpan<byte>.Empty : head[(lineEnd + 2)..];
         while (!rest.IsEmpty)
@@ -103,7 +104,18 @@ internal static class Http1HeadValidator
             }
             else if (name.Length == 10 && Ascii.EqualsIgnoreCase(name, "connection"u8))
             {
-                connectionUpgrade |= ContainsToken(value, "upgrade"u8);
+                foreach (var range in value.Split((byte)','))
+                {
+                    var token = value[range].Trim(" \t"u8);
+                    if (Ascii.EqualsIgnoreCase(token, "upgrade"u8))
+                    {
+                        connectionUpgrade = true;
+                    }
+                    else if (token.Length > 0 && !Ascii.EqualsIgnoreCase(token, "keep-alive"u8) && !Ascii.EqualsIgnoreCase(token, "close"u8) && !Ascii.EqualsIgnoreCase(token, "te"u8))
+                    {
+                        (nominated ??= []).Add(Encoding.ASCII.GetString(token));
+                    }
+                }
             }
         }
 
@@ -153,7 +165,7 @@ internal static class Http1HeadValidator
             : chunked ? Http1BodyFraming.Chunked
             : contentLength > 0 ? Http1BodyFraming.Length
             : Http1BodyFraming.None;
-        return new Http1HeadVerdict(null, framing, contentLength, method, target, host);
+        return new Http1HeadVerdict(null, framing, contentLength, method, target, host) { Nominated = nominated?.ToArray() };
     }
 
     private static Http1HeadVerdict Fail(CodecError error, string method, string target, string? host) =>
@@ -196,18 +208,5 @@ internal static class Http1HeadValidator
         }
 
         return true;
-    }
-
-    private static bool ContainsToken(ReadOnlySpan<byte> value, ReadOnlySpan<byte> token)
-    {
-        foreach (var range in value.Split((byte)','))
-        {
-            if (Ascii.EqualsIgnoreCase(value[range].Trim(" \t"u8), token))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -37,6 +37,7 @@ internal sealed class Http1RequestGuard : PipeReader
     private bool _overlayActive;
     private long _overlayConsumed;
     private long _headWaitStarted;
+    private long _headIndex;
 
     public Http1RequestGuard(PipeReader inner, DownstreamConnection connection, Http1Limits limits)
     {
@@ -284,6 +285,12 @@ internal sealed class Http1RequestGuard : PipeReader
             }
 
             _framed += head.Length + HeadEnd.Length;
+            _headIndex++;
+            if (verdict.Nominated is { } nominated)
+            {
+                _connection.Nominate(_headIndex, nominated);
+            }
+
             switch (verdict.Framing)
             {
                 case Http1BodyFraming.Length:

@@ -45,6 +45,17 @@ public sealed class EnvoyHttpTransformer : HttpTransformer
         {
             proxyRequest.RequestUri = uri;
         }
+        if (proxyRequest.Headers.ExpectContinue == true)
+        {
+            // Envoy answers 100-continue itself (Kestrel sends it when the body is first read) and does not forward Expect.
+            proxyRequest.Headers.ExpectContinue = null;
+        }
+
+        if (state.ForwardTeTrailers)
+        {
+            proxyRequest.Headers.TryAddWithoutValidation("TE", "trailers");
+        }
+
         var forward = route.Forward!;
         if (forward.HostRewriteLiteral is { } literal)
         {

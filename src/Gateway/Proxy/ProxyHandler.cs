@@ -69,6 +69,16 @@ public sealed partial class ProxyHandler
                 return;
             }
 
+            if (connection?.StartRequest() is { } nominated)
+            {
+                foreach (var name in nominated)
+                {
+                    headers.Remove(name);
+                }
+            }
+
+            state.UpgradeType = ConnectionHeaders.Sanitize(headers, state);
+
             // Read once: each indexer access is a header lookup.
             var sentRequestId = headers[HeaderNames.XRequestId];
             string requestId;
@@ -198,7 +208,7 @@ public sealed partial class ProxyHandler
             return;
         }
 
-        if (IsWebSocketUpgrade(context.Request) && !route.AllowsUpgrade && !listener.AllowsWebSocket)
+        if (state.UpgradeType is { } upgradeType && !AllowsUpgrade(listener, route, upgradeType))
         {
             // Envoy refuses an upgrade no upgrade_configs entry allows.
             await state.SendLocalReplyAsync(new LocalReplyData(StatusCodes.Status403Forbidden, default, "upgrade_failed")).ConfigureAwait(false);
@@ -397,8 +407,10 @@ public sealed partial class ProxyHandler
         return (503, UpstreamReplyBodies.ConnectionTermination, "UC", "upstream_reset_before_response_started{connection_termination}");
     }
 
-    private static bool IsWebSocketUpgrade(HttpRequest request) =>
-        request.Headers.Upgrade.Count > 0 && string.Equals(request.Headers.Upgrade[0], "websocket", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The route's upgrade_configs decide for the types they name, the HCM's for the rest.</summary>
+    private static bool AllowsUpgrade(ListenerRuntime listener, CompiledRoute route, string type) =>
+        route.Forward!.UpgradeTypes.Contains(type, StringComparer.OrdinalIgnoreCase) ||
+        listener.Http.UpgradeTypes.Contains(type, StringComparer.OrdinalIgnoreCase);
 
     private static void ApplyResponseHeaders(HttpContext context, CompiledRoute route)
     {

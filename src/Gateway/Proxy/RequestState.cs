@@ -29,6 +29,12 @@ public sealed class RequestState : HttpFilterContext
 
     public CompiledRoute? Route { get; private set; }
 
+    /// <summary>The Upgrade type of an upgrade request (Connection: upgrade), else null.</summary>
+    public string? UpgradeType { get; internal set; }
+
+    /// <summary>The client sent <c>TE: trailers</c>, which Envoy forwards (the forwarder drops TE).</summary>
+    internal bool ForwardTeTrailers { get; set; }
+
     public string? UpstreamCluster { get; set; }
 
     /// <summary>ip:port of the upstream host, for %UPSTREAM_HOST%.</summary>

@@ -59,7 +59,7 @@ public class Http1CodecTests
         Assert.True(served.Header("x-envoy-upstream-service-time") is not null, served.ToString());
         var hundred = string.Concat(Enumerable.Range(0, 99).Select(i => $"x-h{i}: v\r\n"));
         served = await RawHttpConnection.ExchangeAsync(port, "GET /a HTTP/1.1\r\nHost: a\r\n" + hundred + "\r\n");
-        Assert.True(served.Status == 200, served.ToString());
+        Assert.True(served.Header("x-envoy-upstream-service-time") is not null, served.ToString());
     }
 
     [Fact]
