@@ -23,7 +23,11 @@ public sealed class ListenerRuntime
         ServerName = new StringValues(config.Http.ServerName);
         AllowsWebSocket = config.Http.UpgradeTypes.Contains("websocket", StringComparer.OrdinalIgnoreCase);
         Transformer = new EnvoyHttpTransformer(this);
+        Edge = new EdgeRules(config.Http);
     }
+
+    /// <summary>Client address, internal/edge and request id rules (mutateRequestHeaders).</summary>
+    internal EdgeRules Edge { get; }
 
     /// <summary>Builds upstream requests and downstream responses the Envoy way for this listener.</summary>
     public EnvoyHttpTransformer Transformer { get; }

@@ -62,7 +62,7 @@ public sealed partial class ProxyHandler
             }
 
             var headers = request.Headers;
-            if (RequestHeaderValidator.HasInvalidValue(headers))
+            if (RequestHeaderValidator.HasInvalidValue(headers, out var hasEnvoyHeaders))
             {
                 context.Response.Headers.Connection = "close";
                 await state.SendLocalReplyAsync(new LocalReplyData(StatusCodes.Status400BadRequest, BadRequestBody, "http1.invalid_characters", "DPE")).ConfigureAwait(false);
@@ -79,40 +79,7 @@ public sealed partial class ProxyHandler
 
             state.UpgradeType = ConnectionHeaders.Sanitize(headers, state);
 
-            // Read once: each indexer access is a header lookup.
-            var sentRequestId = headers[HeaderNames.XRequestId];
-            string requestId;
-            if (sentRequestId.Count == 0 && http.GenerateRequestId)
-            {
-                requestId = Guid.NewGuid().ToString();
-                headers[HeaderNames.XRequestId] = requestId;
-            }
-            else
-            {
-                requestId = sentRequestId.ToString();
-            }
-
-            state.RequestId = requestId;
-            if (http.AlwaysSetRequestIdInResponse)
-            {
-                context.Response.Headers[HeaderNames.XRequestId] = requestId;
-            }
-
-            if (http.UseRemoteAddress)
-            {
-                var remote = context.Connection.RemoteIpAddress?.ToString();
-                if (remote is not null)
-                {
-                    var existing = headers[HeaderNames.XForwardedFor];
-                    headers[HeaderNames.XForwardedFor] = existing.Count == 0 ? remote : existing + "," + remote;
-                }
-
-                headers[HeaderNames.XForwardedProto] = request.Scheme;
-            }
-            else if (headers[HeaderNames.XForwardedProto].Count == 0)
-            {
-                headers[HeaderNames.XForwardedProto] = request.Scheme;
-            }
+            listener.Edge.Apply(context, state, hasEnvoyHeaders);
 
             var requestFeature = context.Features.GetRequiredFeature<IHttpRequestFeature>();
             var rawTarget = requestFeature.RawTarget;

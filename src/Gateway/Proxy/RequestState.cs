@@ -29,6 +29,9 @@ public sealed class RequestState : HttpFilterContext
 
     public CompiledRoute? Route { get; private set; }
 
+    /// <summary>The client address x-forwarded-for names when use_remote_address is false, for %DOWNSTREAM_REMOTE_ADDRESS%; null = the peer.</summary>
+    public System.Net.IPAddress? DownstreamRemoteAddress { get; internal set; }
+
     /// <summary>The Upgrade type of an upgrade request (Connection: upgrade), else null.</summary>
     public string? UpgradeType { get; internal set; }
 
