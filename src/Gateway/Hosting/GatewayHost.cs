@@ -119,6 +119,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         host.Reloader = new ConfigReloader(state, snapshotBuilder, options.ConfigPath, initialContent, services.GetRequiredService<ILoggerFactory>())
         {
             Listeners = listeners,
+            PollInterval = options.ConfigPollInterval,
         };
         if (!options.DisableHotReload)
         {

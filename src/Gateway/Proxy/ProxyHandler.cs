@@ -151,7 +151,14 @@ public sealed partial class ProxyHandler
         {
             filters?.Complete();
             Interlocked.Decrement(ref stats.DownstreamRqActive);
-            stats.RecordResponse(context.Response.StatusCode);
+            // Envoy counts a status class only for a response that was sent, and a client reset as rx_reset.
+            var aborted = context.RequestAborted.IsCancellationRequested;
+            if (!aborted || context.Response.HasStarted)
+            {
+                stats.RecordResponse(context.Response.StatusCode);
+            }
+
+            Interlocked.Increment(ref aborted ? ref stats.DownstreamRqRxReset : ref stats.DownstreamRqCompleted);
             accessLog?.Complete(context, state, byteCounter);
             OnCompleted?.Invoke(context, state);
         }
@@ -182,9 +189,10 @@ public sealed partial class ProxyHandler
             return;
         }
 
-        if (route.HasRewrite)
+        if (route.HasRewrite && !listener.Router.SuppressEnvoyHeaders)
         {
-            headers[HeaderNames.XEnvoyOriginalPath] = rawTarget[..pathLength];
+            // Envoy keeps the whole original :path, query included.
+            headers[HeaderNames.XEnvoyOriginalPath] = rawTarget;
         }
 
         if (route.TimeoutMs is { } timeoutMs && !listener.Router.SuppressEnvoyHeaders)
@@ -227,6 +235,7 @@ public sealed partial class ProxyHandler
                     (retry.SwallowedStatus != 0 || (FailureKindOf(context, error, retry) is { } kind && retry.ShouldRetryFailure(kind))))
                 {
                     await retry.BeforeRetryAsync(context).ConfigureAwait(false);
+                    state.Retried = true;
                     endpoint = cluster.PickEndpoint();
                     if (endpoint is null)
                     {
@@ -330,7 +339,7 @@ public sealed partial class ProxyHandler
                 (status, body, state.ResponseFlags, state.ResponseCodeDetails) = (504, UpstreamReplyBodies.RequestTimeout, "UT", "upstream_response_timeout");
                 break;
             case ForwarderError.Request:
-                (status, body, state.ResponseFlags, state.ResponseCodeDetails) = ClassifyRequestFailure(exception);
+                (status, body, state.ResponseFlags, state.ResponseCodeDetails) = ClassifyRequestFailure(exception, retried: state.Retried);
                 break;
             case ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient:
                 // The client went away or sent a broken body: nothing useful to reply.
@@ -356,22 +365,29 @@ public sealed partial class ProxyHandler
         await state.SendLocalReplyAsync(new LocalReplyData(status, body)).ConfigureAwait(false);
     }
 
-    private static (int, byte[]?, string, string) ClassifyRequestFailure(Exception? exception)
+    private static (int, byte[]?, string, string) ClassifyRequestFailure(Exception? exception, bool retried)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is SocketException)
+            if (e is SocketException socket)
             {
-                return (503, UpstreamReplyBodies.ConnectionFailure, "UF", "upstream_reset_before_response_started{connection_failure}");
+                // Envoy: a refused/unreachable connect is a remote connection failure, its errno the transport failure reason.
+                var transport = "delayed connect error: " + (socket.SocketErrorCode == SocketError.ConnectionRefused ? "Connection refused" : socket.Message);
+                return (503, retried || socket.SocketErrorCode != SocketError.ConnectionRefused
+                        ? UpstreamReplyBodies.ResetBefore("remote connection failure", transport, retried)
+                        : UpstreamReplyBodies.ConnectionFailure,
+                    "UF", UpstreamReplyBodies.ResetBeforeDetails("remote connection failure", transport));
             }
 
             if (e is TimeoutException || (e is OperationCanceledException && exception is HttpRequestException))
             {
-                return (503, UpstreamReplyBodies.ConnectionTimeout, "UF", "upstream_reset_before_response_started{connection_timeout}");
+                return (503, retried ? UpstreamReplyBodies.ResetBefore("connection timeout", null, true) : UpstreamReplyBodies.ConnectionTimeout,
+                    "UF", "upstream_reset_before_response_started{connection_timeout}");
             }
         }
 
-        return (503, UpstreamReplyBodies.ConnectionTermination, "UC", "upstream_reset_before_response_started{connection_termination}");
+        return (503, retried ? UpstreamReplyBodies.ResetBefore("connection termination", null, true) : UpstreamReplyBodies.ConnectionTermination,
+            "UC", "upstream_reset_before_response_started{connection_termination}");
     }
 
     /// <summary>The route's upgrade_configs decide for the types they name, the HCM's for the rest.</summary>
