@@ -61,8 +61,17 @@ internal static class RouteConfigReader
         }
 
         var perFilter = PerFilterConfigReader.Read(host, parsers);
+        var vhostRetry = ReadRetryPolicy(host.Message("retry_policy", "envoy.config.route.v3.RetryPolicy"));
+        var includeRequestAttempts = host.Bool("include_request_attempt_count");
+        var includeResponseAttempts = host.Bool("include_attempt_count_in_response");
         host.Finish();
-        return new VirtualHostConfig(name, domains, routes, headers, host.Path) { TypedPerFilterConfig = perFilter };
+        return new VirtualHostConfig(name, domains, routes, headers, host.Path)
+        {
+            TypedPerFilterConfig = perFilter,
+            RetryPolicy = vhostRetry,
+            IncludeRequestAttemptCount = includeRequestAttempts,
+            IncludeAttemptCountInResponse = includeResponseAttempts,
+        };
     }
 
     private static RouteConfig? ReadRoute(MessageReader route, IReadOnlySet<string> clusterNames, IReadOnlyList<IHttpFilterConfigParser> parsers)

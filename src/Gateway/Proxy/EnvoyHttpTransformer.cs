@@ -51,6 +51,11 @@ public sealed class EnvoyHttpTransformer : HttpTransformer
             proxyRequest.Headers.ExpectContinue = null;
         }
 
+        if (route.VirtualHost.IncludeRequestAttemptCount)
+        {
+            proxyRequest.Headers.TryAddWithoutValidation(HeaderNames.XEnvoyAttemptCount, ProxyHandler.AttemptText(state.AttemptCount));
+        }
+
         if (state.ForwardTeTrailers)
         {
             proxyRequest.Headers.TryAddWithoutValidation("TE", "trailers");
@@ -106,6 +111,11 @@ public sealed class EnvoyHttpTransformer : HttpTransformer
         }
 
         var route = state.Route!;
+        if (route.VirtualHost.IncludeAttemptCountInResponse)
+        {
+            headers[HeaderNames.XEnvoyAttemptCount] = ProxyHandler.AttemptText(state.AttemptCount);
+        }
+
         if (route.ResponseHeadersToAdd.Count > 0 || route.ResponseHeadersToRemove.Count > 0)
         {
             HeaderMutator.Apply(headers, route.ResponseHeadersToRemove, route.ResponseHeadersToAdd);

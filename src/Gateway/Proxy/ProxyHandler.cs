@@ -215,6 +215,7 @@ public sealed partial class ProxyHandler
                 // The attempt is awaited here rather than in a helper async method: one state machine less per request.
                 state.UpstreamHost = endpoint.Address;
                 state.UpstreamHostname = endpoint.Hostname;
+                state.AttemptCount++;
                 ForwarderError error;
                 using (var attempt = call.StartAttempt(endpoint))
                 {
@@ -260,6 +261,8 @@ public sealed partial class ProxyHandler
             call.Dispose();
         }
     }
+
+    internal static string AttemptText(int attempts) => attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static Task ReplyToCodecErrorAsync(HttpContext context, RequestState state, Codec.CodecError error)
     {
@@ -362,6 +365,11 @@ public sealed partial class ProxyHandler
         }
 
         context.Response.Clear();
+        if (state.Route is { VirtualHost.IncludeAttemptCountInResponse: true })
+        {
+            context.Response.Headers[HeaderNames.XEnvoyAttemptCount] = AttemptText(state.AttemptCount);
+        }
+
         await state.SendLocalReplyAsync(new LocalReplyData(status, body)).ConfigureAwait(false);
     }
 

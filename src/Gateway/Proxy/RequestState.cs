@@ -32,6 +32,9 @@ public sealed class RequestState : HttpFilterContext
     /// <summary>The client address x-forwarded-for names when use_remote_address is false, for %DOWNSTREAM_REMOTE_ADDRESS%; null = the peer.</summary>
     public System.Net.IPAddress? DownstreamRemoteAddress { get; internal set; }
 
+    /// <summary>Upstream attempts started so far (1 for the first), for x-envoy-attempt-count.</summary>
+    internal int AttemptCount { get; set; }
+
     /// <summary>At least one retry was made (Envoy's reset bodies then say "retried and the latest reset reason").</summary>
     internal bool Retried { get; set; }
 

@@ -40,7 +40,8 @@ public sealed class CompiledRoute
             HasRewrite = forward.PrefixRewrite is not null || RegexRewrite is not null;
             // x-envoy-expected-rq-timeout-ms: the per-try timeout when it is the shorter one (Envoy's setTimeoutHeaders).
             var expected = forward.Timeout;
-            if (forward.RetryPolicy?.PerTryTimeout is { } perTry && perTry > TimeSpan.Zero && (expected <= TimeSpan.Zero || perTry < expected))
+            var retryPolicy = forward.RetryPolicy ?? virtualHost.RetryPolicy;
+            if (retryPolicy?.PerTryTimeout is { } perTry && perTry > TimeSpan.Zero && (expected <= TimeSpan.Zero || perTry < expected))
             {
                 expected = perTry;
             }
@@ -59,7 +60,7 @@ public sealed class CompiledRoute
                 new ForwarderRequestConfig { ActivityTimeout = activity, Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower, AllowResponseBuffering = false },
             };
             AllowsUpgrade = forward.UpgradeTypes.Count > 0;
-            Retry = Clusters.Resilience.RetryPlan.Create(forward.RetryPolicy);
+            Retry = Clusters.Resilience.RetryPlan.Create(retryPolicy);
         }
         else if (config.DirectResponse is { } direct)
         {
