@@ -137,7 +137,7 @@ start_upstream() {
     [[ $(curl -s "http://127.0.0.1:${PORT[direct]}/16k" | wc -c) -eq 16384 ]] || die "upstream /16k is not 16 KiB"
 }
 
-gateway_cmd() { echo dotnet "$GATEWAY_DLL" -c "$1" --log-level warning; }
+gateway_cmd() { echo dotnet "${2:-$GATEWAY_DLL}" -c "$1" --log-level warning; }
 # Under load the .NET proxies carry bench/AllocProbe (a startup hook) so measure() can read allocations.
 probe_env() { echo env DOTNET_STARTUP_HOOKS="$PROBE_DLL" ALLOC_PROBE_FILE="$WORK/alloc.$1"; }
 
@@ -149,16 +149,23 @@ start_proxy() { # name
     PORT[$name]=$port
     local up=${PORT[direct]}
     case $name in
-        gateway | httpcall)
-            local tmpl=passthrough
+        gateway | httpcall | filters | base)
+            # base: the same pass-through config on another build ($BASE_DLL, see bench/build-base.sh), side by side.
+            # filters: pass-through with cors + local_ratelimit + compressor configured.
+            local tmpl=passthrough dll=$GATEWAY_DLL
             [[ $name == httpcall ]] && tmpl=httpcall
+            [[ $name == filters ]] && tmpl=filters
+            if [[ $name == base ]]; then
+                [[ -n ${BASE_DLL:-} && -f ${BASE_DLL:-} ]] || die "proxy 'base' needs BASE_DLL=path/to/Gateway.dll (bench/build-base.sh REF prints one)"
+                dll=$BASE_DLL
+            fi
             render "$BENCH_DIR/conf/$tmpl.envoy.yaml.tmpl" "$WORK/$name.envoy.yaml" PORT="$port" ADMIN_PORT="$(free_port)" UPSTREAM_PORT="$up"
             if [[ $name == httpcall ]] && ! dotnet "$GATEWAY_DLL" --mode validate -c "$WORK/httpcall.envoy.yaml" >"$WORK/logs/httpcall.validate.log" 2>&1; then
                 HTTPCALL_NOTE="http-call: not available in this build (the gateway refused the config: $(head -1 "$WORK/logs/httpcall.validate.log" | sed "s|$WORK/||" | cut -c1-220))"
                 log "$HTTPCALL_NOTE"
                 return 1
             fi
-            spawn "$name" $(probe_env "$name") $(gateway_cmd "$WORK/$name.envoy.yaml") ;;
+            spawn "$name" $(probe_env "$name") $(gateway_cmd "$WORK/$name.envoy.yaml" "$dll") ;;
         yarp) spawn yarp $(probe_env yarp) dotnet "$YARP_DLL" --urls "http://127.0.0.1:$port" --upstream "http://127.0.0.1:$up/" ;;
         nginx)
             render "$BENCH_DIR/conf/proxy.nginx.conf.tmpl" "$WORK/proxy.nginx.conf" PORT="$port" UPSTREAM_PORT="$up" WORKERS="$NPROC" DIR="$WORK"
@@ -166,7 +173,7 @@ start_proxy() { # name
         haproxy)
             render "$BENCH_DIR/conf/haproxy.cfg.tmpl" "$WORK/haproxy.cfg" PORT="$port" UPSTREAM_PORT="$up" WORKERS="$NPROC"
             spawn haproxy haproxy -db -f "$WORK/haproxy.cfg" ;;
-        *) die "unknown proxy '$name'; known: gateway httpcall yarp nginx haproxy direct" ;;
+        *) die "unknown proxy '$name'; known: gateway httpcall filters base yarp nginx haproxy direct" ;;
     esac
     if [[ $name == httpcall ]]; then
         local deadline=$((SECONDS + 60)) code=

@@ -161,7 +161,25 @@ public sealed class HttpFilterManager
     {
         var http = _context.HttpContext;
         var body = new BodyBuffer();
-        var chunk = new byte[16 * 1024];
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            if (!await ReadWholeBodyAsync(http, body, chunk, from).ConfigureAwait(false))
+            {
+                return false;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        return await ResumeBufferedRequestAsync(from, body).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the request body into <paramref name="body"/>; false when the client left or the body is over the limit (413 sent).</summary>
+    private async ValueTask<bool> ReadWholeBodyAsync(HttpContext http, BodyBuffer body, byte[] chunk, int from)
+    {
         while (true)
         {
             int read;
@@ -189,6 +207,13 @@ public sealed class HttpFilterManager
             }
         }
 
+        return true;
+    }
+
+    /// <summary>The whole request body is in: filter <paramref name="from"/> and those after it see it, then it goes upstream.</summary>
+    private async ValueTask<bool> ResumeBufferedRequestAsync(int from, BodyBuffer body)
+    {
+        var http = _context.HttpContext;
         for (var i = from; i < _count; i++)
         {
             _decodedUpTo = i;
@@ -527,7 +552,7 @@ public sealed class HttpFilterManager
             return;
         }
 
-        if (!body.IsEmpty)
+        if (!body.IsEmpty && !HttpMethods.IsHead(_context.HttpContext.Request.Method))
         {
             await response.Body.WriteAsync(body, _context.HttpContext.RequestAborted).ConfigureAwait(false);
         }

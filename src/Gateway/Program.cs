@@ -29,17 +29,7 @@ if (!CommandLineParser.TryParse(args, out var options, out var error))
 
 if (options.Mode == "validate")
 {
-    try
-    {
-        GatewayConfigLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, FilterFactories.Create(options)));
-        Console.WriteLine($"configuration '{options.ConfigPath}' OK");
-        return 0;
-    }
-    catch (ConfigException e)
-    {
-        Console.Error.WriteLine(e.Message);
-        return 1;
-    }
+    return ValidateCommand.Run(options, Console.Out, Console.Error);
 }
 
 GatewayHost host;

@@ -1,6 +1,5 @@
 using System.Text;
 using Gateway.Clusters.Model;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Gateway.Clusters.Configuration;
@@ -33,66 +32,14 @@ public static class BootstrapLoader
     public static BootstrapLoadResult Load(string yaml, string sourceName, BootstrapLoadOptions options)
     {
         var context = new ConfigLoadContext(sourceName, options.IgnoreUnsupported);
-        var root = Parse(yaml, context);
+        var root = YamlDocumentReader.Parse(yaml, context);
         context.ThrowIfFailed();
         var reader = new MessageReader(context, root!, "", BootstrapType, BootstrapType);
-        var config = ReadBootstrap(reader, sourceName, options);
+        var config = ReadBootstrap(reader, sourceName, options) with { SourceText = yaml };
         context.ThrowIfFailed();
-        var warnings = context.Diagnostics.Where(d => d.Kind != ConfigDiagnosticKind.Error).ToArray();
-        return new BootstrapLoadResult(config, warnings);
-    }
-
-    private static YamlMappingNode? Parse(string yaml, ConfigLoadContext context)
-    {
-        if (yaml.Contains('\0', StringComparison.Ordinal))
-        {
-            context.Error("", YamlMark.None, "the file is binary, not YAML; point -c at your envoy.yaml");
-            return null;
-        }
-
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            var message = e.InnerException?.Message ?? e.Message;
-            // YamlDotNet prefixes its own (Line, Col...) range; the mark below says the same more simply.
-            var close = message.IndexOf("): ", StringComparison.Ordinal);
-            if (message.StartsWith('(') && close > 0)
-            {
-                message = message[(close + 3)..];
-            }
-
-            context.Error("", new YamlMark((int)e.Start.Line, (int)e.Start.Column), $"invalid YAML: {message}");
-            return null;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            context.Error("", YamlMark.None, $"invalid YAML: {e.Message}");
-            return null;
-        }
-
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
-        {
-            context.Error("", YamlMark.None, "the config file is empty; it needs at least static_resources");
-            return null;
-        }
-
-        if (stream.Documents.Count > 1)
-        {
-            context.Error("", YamlMark.Of(stream.Documents[1].RootNode), "the file holds more than one YAML document; Envoy reads exactly one");
-            return null;
-        }
-
-        if (stream.Documents[0].RootNode is not YamlMappingNode map)
-        {
-            context.Error("", YamlMark.Of(stream.Documents[0].RootNode), "the top level must be a mapping (admin:, static_resources:, ...)");
-            return null;
-        }
-
-        return map;
+        var warnings = context.Diagnostics.Where(d => d.Kind is ConfigDiagnosticKind.Unsupported or ConfigDiagnosticKind.Warning).ToArray();
+        var ignored = context.Diagnostics.Where(d => d.Kind == ConfigDiagnosticKind.Inert).ToArray();
+        return new BootstrapLoadResult(config, warnings) { Ignored = ignored };
     }
 
     private static BootstrapConfig ReadBootstrap(MessageReader root, string sourceName, BootstrapLoadOptions options)
@@ -110,6 +57,7 @@ public static class BootstrapLoader
         }
 
         var admin = ReadAdmin(root.Message("admin", "envoy.config.bootstrap.v3.Admin"));
+        var runtime = RuntimeConfigReader.Read(root.Message("layered_runtime", "envoy.config.bootstrap.v3.LayeredRuntime"));
         var listeners = new List<ListenerConfig>();
         var clusters = new List<ClusterConfig>();
         var statics = root.Message("static_resources", "envoy.config.bootstrap.v3.Bootstrap.StaticResources");
@@ -135,7 +83,7 @@ public static class BootstrapLoader
         }
 
         root.Finish();
-        return new BootstrapConfig(sourceName, admin, listeners, clusters) { NodeCluster = nodeCluster };
+        return new BootstrapConfig(sourceName, admin, listeners, clusters) { NodeCluster = nodeCluster, Runtime = runtime };
     }
 
     private static AdminConfig? ReadAdmin(MessageReader? admin)

@@ -11,6 +11,9 @@ public enum ConfigDiagnosticKind
 
     /// <summary>Worth telling the user, but the config is served as written.</summary>
     Warning,
+
+    /// <summary>A field Envoy has that changes nothing a client of this gateway could observe: accepted, logged at debug.</summary>
+    Inert,
 }
 
 /// <summary>
@@ -32,6 +35,7 @@ public sealed record ConfigDiagnostic(
         {
             ConfigDiagnosticKind.Unsupported => "unsupported: ",
             ConfigDiagnosticKind.Warning => "warning: ",
+            ConfigDiagnosticKind.Inert => "ignored: ",
             _ => "error: ",
         };
         return string.IsNullOrEmpty(YamlPath)

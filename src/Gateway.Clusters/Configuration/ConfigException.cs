@@ -17,7 +17,7 @@ public sealed class ConfigException : Exception
     private static string Render(IReadOnlyList<ConfigDiagnostic> diagnostics)
     {
         var unsupported = diagnostics.Count(d => d.Kind == ConfigDiagnosticKind.Unsupported);
-        var lines = string.Join(Environment.NewLine, diagnostics.Where(d => d.Kind != ConfigDiagnosticKind.Warning));
+        var lines = string.Join(Environment.NewLine, diagnostics.Where(d => d.Kind is not ConfigDiagnosticKind.Warning and not ConfigDiagnosticKind.Inert));
         return unsupported > 0
             ? lines + Environment.NewLine +
               $"{unsupported} field(s) above are valid Envoy config that this gateway does not implement yet; " +

@@ -7,6 +7,7 @@ namespace Gateway.Clusters.Configuration;
 public sealed class ConfigLoadContext
 {
     private readonly List<ConfigDiagnostic> _diagnostics = new();
+    private readonly HashSet<string> _inertSeen = new(StringComparer.Ordinal);
 
     public ConfigLoadContext(string file, bool ignoreUnsupported)
     {
@@ -33,6 +34,18 @@ public sealed class ConfigLoadContext
 
     public void Warning(string yamlPath, YamlMark mark, string message) =>
         Add(ConfigDiagnosticKind.Warning, yamlPath, mark, message);
+
+    /// <summary>
+    /// Notes an inert field (accepted, no effect here), once per message type and field however often
+    /// the file sets it, so the debug log says it once.
+    /// </summary>
+    public void Inert(string messageType, string field, string yamlPath, YamlMark mark, string message)
+    {
+        if (_inertSeen.Add(messageType + "." + field))
+        {
+            Add(ConfigDiagnosticKind.Inert, yamlPath, mark, message);
+        }
+    }
 
     private void Add(ConfigDiagnosticKind kind, string yamlPath, YamlMark mark, string message) =>
         _diagnostics.Add(new ConfigDiagnostic(kind, File, yamlPath, mark.Line, mark.Column, message));

@@ -32,7 +32,7 @@ internal static class HttpConnectionManagerReader
             hcm.Context.Error(hcm.Join("route_config"), hcm.Mark, "missing route_config; add route_config.virtual_hosts");
         }
 
-        var filters = ReadHttpFilters(hcm, options);
+        var filters = ReadHttpFilters(hcm, options, "http." + statPrefix + ".");
         var serverName = hcm.String("server_name") ?? "envoy";
         var serverTransform = hcm.Enum("server_header_transformation", ServerHeaderTransformation.Overwrite,
             "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.ServerHeaderTransformation");
@@ -85,7 +85,7 @@ internal static class HttpConnectionManagerReader
         };
     }
 
-    private static IReadOnlyList<HttpFilterConfig> ReadHttpFilters(MessageReader hcm, BootstrapLoadOptions options)
+    private static IReadOnlyList<HttpFilterConfig> ReadHttpFilters(MessageReader hcm, BootstrapLoadOptions options, string filterStatPrefix)
     {
         var readers = hcm.Messages("http_filters", "envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter");
         var result = new List<HttpFilterConfig>(readers.Count);
@@ -144,7 +144,7 @@ internal static class HttpConnectionManagerReader
             }
 
             // A disabled filter is still built: a route's typed_per_filter_config may enable it.
-            result.Add(new HttpFilterConfig(name, typed.TypeName, settings, filter.Path) { Disabled = disabled });
+            result.Add(new HttpFilterConfig(name, typed.TypeName, settings, filter.Path) { Disabled = disabled, StatPrefix = filterStatPrefix });
         }
 
         if (!sawRouter && readers.Count > 0)
@@ -154,7 +154,8 @@ internal static class HttpConnectionManagerReader
         }
         else if (readers.Count == 0)
         {
-            hcm.Context.Error(hcm.Join("http_filters"), hcm.Mark, "http_filters is empty; add envoy.filters.http.router");
+            // Envoy gives an HCM without http_filters the router alone.
+            result.Add(new HttpFilterConfig("envoy.filters.http.router", RouterType, null, hcm.Join("http_filters")));
         }
 
         return result;

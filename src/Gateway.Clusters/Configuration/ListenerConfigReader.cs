@@ -11,7 +11,9 @@ internal static class ListenerConfigReader
     public static ListenerConfig? Read(MessageReader listener, int index, IReadOnlySet<string> clusterNames, BootstrapLoadOptions options)
     {
         var name = listener.String("name") ?? $"listener_{index}";
-        var address = SocketAddressReader.Read(listener.Message("address", "envoy.config.core.v3.Address"), listener, "address", requireIp: true);
+        // An internal listener (reached from inside, not bound) or an API listener has no address in Envoy.
+        var unbound = !listener.Has("address") && (listener.Has("internal_listener") || listener.Has("api_listener"));
+        var address = unbound ? null : SocketAddressReader.Read(listener.Message("address", "envoy.config.core.v3.Address"), listener, "address", requireIp: true);
         foreach (var listenerFilter in listener.Messages("listener_filters", "envoy.config.listener.v3.ListenerFilter"))
         {
             // Kestrel inspects TLS (SNI, ALPN) and HTTP by itself, so these two change nothing here.

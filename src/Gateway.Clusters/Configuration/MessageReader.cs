@@ -23,16 +23,20 @@ public sealed class MessageReader
         RootType = rootType;
         foreach (var entry in node.Children)
         {
-            if (entry.Key is not YamlScalarNode { Value: { } key })
+            if (entry.Key is not YamlScalarNode { Value: { } key } keyNode)
             {
                 context.Error(path, YamlMark.Of(entry.Key), "field names must be plain strings");
                 continue;
             }
 
-            if (!_fields.TryAdd(key, entry))
+            // Envoy skips a key tagged !ignore (a place to define YAML anchors used elsewhere).
+            if (keyNode.Tag is { IsEmpty: false, IsNonSpecific: false, Value: "!ignore" })
             {
-                context.Error(Join(key), YamlMark.Of(entry.Key), $"field '{key}' is given twice; keep one");
+                continue;
             }
+
+            // A key given twice: the last one wins, as yaml-cpp into a protobuf Struct does.
+            _fields[key] = entry;
         }
     }
 
@@ -87,7 +91,7 @@ public sealed class MessageReader
             return scalar.Value ?? "";
         }
 
-        Context.Error(Join(field), YamlMark.Of(node), "expected a string");
+        Context.Error(Join(field), YamlMark.Of(node), $"expected a string, got {Describe(node)}");
         return null;
     }
 
@@ -126,15 +130,12 @@ public sealed class MessageReader
             return value;
         }
 
-        if (node is YamlScalarNode { Value: { } text })
+        if (node is YamlScalarNode { Value: { } text } scalar && YamlScalars.TryParseBool(scalar, out var parsed))
         {
-            if (bool.TryParse(text, out var value))
-            {
-                return value;
-            }
+            return parsed;
         }
 
-        Context.Error(Join(field), YamlMark.Of(node), "expected true or false");
+        Context.Error(Join(field), YamlMark.Of(node), $"expected true or false, got {Describe(node)}");
         return defaultValue;
     }
 
@@ -155,8 +156,7 @@ public sealed class MessageReader
             return value;
         }
 
-        if (node is YamlScalarNode { Value: { } text } &&
-            long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number))
+        if (node is YamlScalarNode { Value: not null } scalar && YamlScalars.TryParseInteger(scalar, out var number))
         {
             if (number < min || number > max)
             {
@@ -167,7 +167,7 @@ public sealed class MessageReader
             return number;
         }
 
-        Context.Error(Join(field), YamlMark.Of(node), $"expected an integer from {min} to {max}");
+        Context.Error(Join(field), YamlMark.Of(node), $"expected an integer from {min} to {max}, got {Describe(node)}");
         return null;
     }
 
@@ -193,7 +193,7 @@ public sealed class MessageReader
             return number;
         }
 
-        Context.Error(Join(field), YamlMark.Of(node), "expected a number");
+        Context.Error(Join(field), YamlMark.Of(node), $"expected a number, got {Describe(node)}");
         return null;
     }
 
@@ -227,7 +227,7 @@ public sealed class MessageReader
             return TimeSpan.FromSeconds(seconds) + TimeSpan.FromTicks(nanos / 100);
         }
 
-        Context.Error(Join(field), YamlMark.Of(node), "expected a duration such as '15s'");
+        Context.Error(Join(field), YamlMark.Of(node), $"expected a duration such as '15s', got {Describe(node)}");
         return null;
     }
 
@@ -270,7 +270,7 @@ public sealed class MessageReader
             return defaultValue;
         }
 
-        Context.Error(Join(field), YamlMark.Of(node), $"expected an enum value of {enumType}");
+        Context.Error(Join(field), YamlMark.Of(node), $"expected an enum value of {enumType}, got {Describe(node)}");
         return defaultValue;
     }
 
@@ -306,7 +306,7 @@ public sealed class MessageReader
             return Message(field, messageType, map);
         }
 
-        Context.Error(Join(field), YamlMark.Of(node), $"expected a mapping ({messageType})");
+        Context.Error(Join(field), YamlMark.Of(node), $"expected a mapping ({messageType}), got {Describe(node)}");
         return null;
     }
 
@@ -321,9 +321,15 @@ public sealed class MessageReader
             return [];
         }
 
+        // One mapping where a list is expected is a one-element list, as Envoy's JSON parsing reads it.
+        if (node is YamlMappingNode single)
+        {
+            return [new MessageReader(Context, single, $"{Join(field)}[0]", messageType, RootType)];
+        }
+
         if (node is not YamlSequenceNode sequence)
         {
-            Context.Error(Join(field), YamlMark.Of(node), $"expected a list of {messageType}");
+            Context.Error(Join(field), YamlMark.Of(node), $"expected a list of {messageType}, got {Describe(node)}");
             return [];
         }
 
@@ -338,7 +344,7 @@ public sealed class MessageReader
             }
             else
             {
-                Context.Error(itemPath, YamlMark.Of(item), $"expected a mapping ({messageType})");
+                Context.Error(itemPath, YamlMark.Of(item), $"expected a mapping ({messageType}), got {Describe(item)}");
             }
         }
 
@@ -353,9 +359,15 @@ public sealed class MessageReader
             return [];
         }
 
+        // One string where a list is expected is a one-element list (domains: "*"), as in Envoy.
+        if (node is YamlScalarNode { Value: { } one })
+        {
+            return [one];
+        }
+
         if (node is not YamlSequenceNode sequence)
         {
-            Context.Error(Join(field), YamlMark.Of(node), "expected a list of strings");
+            Context.Error(Join(field), YamlMark.Of(node), $"expected a list of strings, got {Describe(node)}");
             return [];
         }
 
@@ -368,7 +380,7 @@ public sealed class MessageReader
             }
             else
             {
-                Context.Error($"{Join(field)}[{i}]", YamlMark.Of(sequence.Children[i]), "expected a string");
+                Context.Error($"{Join(field)}[{i}]", YamlMark.Of(sequence.Children[i]), $"expected a string, got {Describe(sequence.Children[i])}");
             }
         }
 
@@ -396,7 +408,13 @@ public sealed class MessageReader
     {
         if (node is not YamlMappingNode map)
         {
-            Context.Error(path, YamlMark.Of(node), "expected a mapping with an \"@type\" field");
+            Context.Error(path, YamlMark.Of(node), $"expected a mapping with an \"@type\" field, got {Describe(node)}");
+            return null;
+        }
+
+        // {} is an empty Any, which Envoy accepts: the extension is then found by its name alone.
+        if (map.Children.Count == 0)
+        {
             return null;
         }
 
@@ -404,7 +422,10 @@ public sealed class MessageReader
         var typeUrl = probe.String("@type");
         if (string.IsNullOrEmpty(typeUrl))
         {
-            Context.Error(path, YamlMark.Of(map), "missing \"@type\"; write the full type URL, e.g. \"@type\": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router");
+            // Envoy's words (protobuf's JSON parser, wrapped by MessageUtil::loadFromJson).
+            Context.Error(path, YamlMark.Of(map),
+                $"Unable to parse JSON as proto (INVALID_ARGUMENT:({path}): invalid value Missing @type for any field in {MessageType} for type Any); " +
+                "write the full type URL first, e.g. \"@type\": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router");
             return null;
         }
 
@@ -463,7 +484,12 @@ public sealed class MessageReader
                     $"Protobuf message (type {RootType} reason INVALID_ARGUMENT:({Path}) {name}: Cannot find field.) has unknown fields" +
                     (name == "hosts" && MessageType == "envoy.config.cluster.v3.Cluster"
                         ? " ('hosts' is Envoy v2; use load_assignment.endpoints[].lb_endpoints[].endpoint.address)"
-                        : ""));
+                        : Naming.PluginJsonText.DidYouMean(name, EnvoyFieldCatalog.FieldNames(MessageType))));
+            }
+            else if (EnvoyFieldCatalog.IsInert(MessageType, name))
+            {
+                Context.Inert(MessageType, name, Join(name), mark,
+                    $"'{name}' of {MessageType} is accepted and ignored: it changes nothing a client of this gateway can observe");
             }
             else if (!IsNull(entry.Value))
             {
@@ -471,6 +497,16 @@ public sealed class MessageReader
             }
         }
     }
+
+    /// <summary>What a node holds, for "expected X, got ..." messages: the value itself when it is a scalar.</summary>
+    internal static string Describe(YamlNode node) => node switch
+    {
+        YamlScalarNode { Value: { } v } => $"'{(v.Length > 80 ? v[..80] + "…" : v)}'",
+        YamlScalarNode => "null",
+        YamlSequenceNode => "a list",
+        YamlMappingNode => "a mapping",
+        _ => "an alias",
+    };
 
     private static bool IsNull(YamlNode node) =>
         node is YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain, Value: null or "" or "~" or "null" };

@@ -64,10 +64,12 @@ internal static class RouteConfigReader
         var vhostRetry = ReadRetryPolicy(host.Message("retry_policy", "envoy.config.route.v3.RetryPolicy"));
         var includeRequestAttempts = host.Bool("include_request_attempt_count");
         var includeResponseAttempts = host.Bool("include_attempt_count_in_response");
+        var cors = host.Message("cors", CorsPolicyReader.RouteMessageType) is { } corsReader ? CorsPolicyReader.Read(corsReader) : null;
         host.Finish();
         return new VirtualHostConfig(name, domains, routes, headers, host.Path)
         {
             TypedPerFilterConfig = perFilter,
+            Cors = cors,
             RetryPolicy = vhostRetry,
             IncludeRequestAttemptCount = includeRequestAttempts,
             IncludeAttemptCountInResponse = includeResponseAttempts,
@@ -161,7 +163,8 @@ internal static class RouteConfigReader
             kinds.Add((PathMatchKind.PathSeparatedPrefix, separated));
         }
 
-        foreach (var field in new[] { "connect_matcher", "path_match_policy", "runtime_fraction", "grpc", "tls_context", "dynamic_metadata", "filter_state", "cel_expression" })
+        var runtimeFraction = RuntimeConfigReader.ReadRuntimeFractionalPercent(match, "runtime_fraction");
+        foreach (var field in new[] { "connect_matcher", "path_match_policy", "grpc", "tls_context", "dynamic_metadata", "filter_state", "cel_expression" })
         {
             if (match.Has(field))
             {
@@ -179,7 +182,7 @@ internal static class RouteConfigReader
         var query = match.Messages("query_parameters", "envoy.config.route.v3.QueryParameterMatcher").Select(ReadQueryMatcher).ToArray();
         match.Finish();
         var (kind, value) = kinds.Count > 0 ? kinds[0] : (PathMatchKind.Prefix, "/");
-        return new RouteMatchConfig(kind, value, caseSensitive, headers, query);
+        return new RouteMatchConfig(kind, value, caseSensitive, headers, query) { RuntimeFraction = runtimeFraction };
     }
 
     internal static HeaderMatcherConfig ReadHeaderMatcher(MessageReader header)
@@ -388,6 +391,7 @@ internal static class RouteConfigReader
             upgrade.Finish();
         }
 
+        var cors = action.Message("cors", CorsPolicyReader.RouteMessageType) is { } corsReader ? CorsPolicyReader.Read(corsReader) : null;
         action.Finish();
         var notFoundStatus = notFound switch
         {
@@ -396,7 +400,7 @@ internal static class RouteConfigReader
             _ => 503,
         };
         return new RouteActionConfig(cluster, clusterHeader, weighted, prefixRewrite, regexRewrite, hostLiteral, autoHost,
-            timeout, idle, retry, upgrades, notFoundStatus);
+            timeout, idle, retry, upgrades, notFoundStatus) { Cors = cors };
     }
 
     private enum ClusterNotFoundCode

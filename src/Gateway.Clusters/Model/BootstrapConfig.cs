@@ -10,4 +10,10 @@ public sealed record BootstrapConfig(
 {
     /// <summary>node.cluster: Envoy's local cluster name, sent back by the health_check filter as x-envoy-upstream-healthchecked-cluster.</summary>
     public string NodeCluster { get; init; } = "";
+
+    /// <summary>The file's text as loaded, from which /config_dump renders what was configured.</summary>
+    public string SourceText { get; init; } = "";
+
+    /// <summary>layered_runtime (empty when the bootstrap has none: every runtime key takes its default).</summary>
+    public RuntimeConfig Runtime { get; init; } = RuntimeConfig.Empty;
 }

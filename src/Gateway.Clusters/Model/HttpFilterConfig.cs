@@ -8,4 +8,7 @@ public sealed record HttpFilterConfig(string Name, string TypeName, object? Sett
 {
     /// <summary>http_filters[].disabled: built, but run only on routes whose typed_per_filter_config enables it.</summary>
     public bool Disabled { get; init; }
+
+    /// <summary>The owning HCM's stats prefix, <c>http.&lt;stat_prefix&gt;.</c>, which Envoy hands each filter factory (cors., fault. stats hang under it).</summary>
+    public string StatPrefix { get; init; } = "";
 }

@@ -13,4 +13,8 @@ public sealed record RouteActionConfig(
     TimeSpan? IdleTimeout,
     RetryPolicyConfig? RetryPolicy,
     IReadOnlyList<string> UpgradeTypes,
-    int ClusterNotFoundResponseCode);
+    int ClusterNotFoundResponseCode)
+{
+    /// <summary>The legacy <c>cors</c> policy (read by the CORS filter when no typed_per_filter_config policy applies).</summary>
+    public CorsPolicyConfig? Cors { get; init; }
+}

@@ -6,4 +6,8 @@ public sealed record RouteMatchConfig(
     string Value,
     bool CaseSensitive,
     IReadOnlyList<HeaderMatcherConfig> Headers,
-    IReadOnlyList<QueryParameterMatcherConfig> QueryParameters);
+    IReadOnlyList<QueryParameterMatcherConfig> QueryParameters)
+{
+    /// <summary>runtime_fraction: the route matches only this fraction of requests (runtime key may override), or null.</summary>
+    public RuntimeFractionalPercentConfig? RuntimeFraction { get; init; }
+}

@@ -18,4 +18,7 @@ public sealed record VirtualHostConfig(
 
     /// <summary>include_attempt_count_in_response: x-envoy-attempt-count on downstream responses.</summary>
     public bool IncludeAttemptCountInResponse { get; init; }
+
+    /// <summary>The legacy <c>cors</c> policy (read by the CORS filter when no typed_per_filter_config policy applies).</summary>
+    public CorsPolicyConfig? Cors { get; init; }
 }

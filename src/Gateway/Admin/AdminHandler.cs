@@ -53,6 +53,8 @@ public sealed partial class AdminHandler
             new("/ready", "print server state, return 200 if LIVE, otherwise return 503", false, [], ReadyAsync),
             new("/reload", "re-read the config file now (the gateway's own; a bad file keeps the running config)", true, [], ReloadAsync),
             new("/reset_counters", "reset all counters to zero", true, [], ResetCountersAsync),
+            new("/runtime", "print runtime values", false, [], RuntimeAsync),
+            new("/runtime_modify", "Adds or modifies runtime values as passed in query parameters. To delete a previously added key, use an empty string as the value. Note that deletion only applies to overrides added via this endpoint; values loaded from disk can be modified via override but not deleted. E.g. ?key1=value1&key2=value2...", true, [], RuntimeModifyAsync),
             new("/server_info", "print server version/status information", false, [], ServerInfoAsync),
             new("/stats", "print server stats", false,
             [
@@ -248,6 +250,35 @@ public sealed partial class AdminHandler
         }
 
         return WriteAsync(context, StatusCodes.Status200OK, TextPlain, text.ToString());
+    }
+
+    private Task RuntimeAsync(HttpContext context) =>
+        WriteAsync(context, StatusCodes.Status200OK, Json, RuntimeReport.Json(_services.GetRequiredService<Clusters.Runtime.LayeredRuntime>()));
+
+    private async Task RuntimeModifyAsync(HttpContext context)
+    {
+        var runtime = _services.GetRequiredService<Clusters.Runtime.LayeredRuntime>();
+        if (!runtime.HasAdminLayer)
+        {
+            await WriteAsync(context, StatusCodes.Status503ServiceUnavailable, TextPlain, "No admin layer specified").ConfigureAwait(false);
+            return;
+        }
+
+        var values = context.Request.Query.Select(q => new KeyValuePair<string, string>(q.Key, q.Value.ToString())).ToList();
+        if (context.Request.HasFormContentType)
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+            values.AddRange(form.Select(f => new KeyValuePair<string, string>(f.Key, f.Value.ToString())));
+        }
+
+        if (values.Count == 0)
+        {
+            await WriteAsync(context, StatusCodes.Status400BadRequest, TextPlain, "usage: /runtime_modify?key1=value1&key2=value2&keyN=valueN\n").ConfigureAwait(false);
+            return;
+        }
+
+        runtime.Modify(values);
+        await OkAsync(context).ConfigureAwait(false);
     }
 
     private Task ResetCountersAsync(HttpContext context)

@@ -37,6 +37,9 @@ public sealed record GatewayOptions
     /// <summary>Envoy flags accepted but without effect here, reported at debug level once running.</summary>
     public IReadOnlyList<string> IgnoredEnvoyFlags { get; init; } = [];
 
+    /// <summary>The clock of filter timers (rate-limit refills, fault delays); tests put a fake one here.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>The command line as given, for /server_info.</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
 }

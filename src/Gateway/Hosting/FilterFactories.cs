@@ -1,7 +1,10 @@
 using Gateway.Cli;
 using Gateway.Filters;
+using Gateway.Filters.Cors;
+using Gateway.Filters.Fault;
 using Gateway.Filters.HealthCheck;
 using Gateway.Filters.HttpCall;
+using Gateway.Filters.LocalRateLimit;
 using Gateway.Filters.Router;
 
 namespace Gateway.Hosting;
@@ -16,6 +19,9 @@ public static class FilterFactories
     [
         new HttpCallFilterFactory(options.NativePlugins),
         new HealthCheckFilterFactory(),
+        new CorsFilterFactory(),
+        new LocalRateLimitFilterFactory(options.TimeProvider),
+        new FaultFilterFactory(options.TimeProvider),
         .. options.AdditionalFilterFactories,
         new RouterFilterFactory(),
     ];

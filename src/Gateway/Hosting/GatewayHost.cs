@@ -67,6 +67,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSerilog(GatewayLogging.Create(options, out var logLevels), dispose: true);
         builder.Services.AddSingleton(logLevels);
         builder.Services.AddSingleton<AccessLogService>();
+        builder.Services.AddSingleton<Clusters.Runtime.LayeredRuntime>();
+        builder.Services.AddSingleton<Clusters.Runtime.IRuntime>(sp => sp.GetRequiredService<Clusters.Runtime.LayeredRuntime>());
         builder.Services.AddSingleton<IReportsStats>(sp => sp.GetRequiredService<AccessLogService>());
         configureLogging?.Invoke(builder.Logging);
         builder.Services.AddHttpForwarder();
@@ -98,6 +100,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
             Log.ConfigWarning(host._logger, warning.ToString());
         }
 
+        foreach (var ignored in loaded.Ignored)
+        {
+            Log.ConfigIgnored(host._logger, ignored.ToString());
+        }
+
         foreach (var flag in options.IgnoredEnvoyFlags)
         {
             Log.IgnoredFlag(host._logger, flag);
@@ -126,8 +133,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
             host.Reloader.Start();
         }
 
+        host._runtimePoller = new RuntimeDiskPoller(services.GetRequiredService<Clusters.Runtime.LayeredRuntime>(), TimeSpan.FromSeconds(1));
         return host;
     }
+
+    private RuntimeDiskPoller? _runtimePoller;
 
     /// <summary>Listener slots (Kestrel endpoints), for the admin's listener stats.</summary>
     internal IReadOnlyList<ListenerSlot> Slots => _listeners.Slots;
@@ -177,6 +187,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
                 await Reloader.DisposeAsync().ConfigureAwait(false);
             }
 
+            if (_runtimePoller is not null)
+            {
+                await _runtimePoller.DisposeAsync().ConfigureAwait(false);
+            }
+
             // Every access log line of the requests that just drained is written before exit.
             await _app.Services.GetRequiredService<AccessLogService>().DisposeAsync().ConfigureAwait(false);
             State.Current.Dispose();
@@ -194,5 +209,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
         [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Envoy flag '{Flag}' accepted; it tunes Envoy internals and has no effect here")]
         public static partial void IgnoredFlag(Microsoft.Extensions.Logging.ILogger logger, string flag);
+
+        [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "{Ignored}")]
+        public static partial void ConfigIgnored(Microsoft.Extensions.Logging.ILogger logger, string ignored);
     }
 }

@@ -33,13 +33,15 @@ public sealed class SnapshotBuilder
         var clusters = new ClusterTable(config.Clusters, previous?.Clusters);
         var listeners = new Dictionary<string, ListenerRuntime>(StringComparer.Ordinal);
         var accessLogs = _services.GetService(typeof(AccessLog.AccessLogService)) as AccessLog.AccessLogService;
+        var runtime = _services.GetService(typeof(Clusters.Runtime.LayeredRuntime)) as Clusters.Runtime.LayeredRuntime;
+        runtime?.Apply(config.Runtime);
         foreach (var listener in config.Listeners)
         {
             var chain = HttpFilterChain.Build(listener.Http.HttpFilters, _factories, _services);
             var router = listener.Http.HttpFilters.FirstOrDefault(f => f.TypeName == RouterFilterFactory.TypeName)?.Settings as RouterFilterConfig
                 ?? RouterFilterConfig.Default;
             var stats = previous?.Listeners.GetValueOrDefault(listener.Name)?.Stats ?? new HttpConnectionManagerStats();
-            listeners[listener.Name] = new ListenerRuntime(listener, chain, router, stats)
+            listeners[listener.Name] = new ListenerRuntime(listener, chain, router, stats, runtime)
             {
                 AccessLog = accessLogs?.Compile(listener, config.SourceFile),
                 LocalReplyMapper = CompileLocalReply(listener, config.SourceFile),

@@ -12,14 +12,14 @@ namespace Gateway.Proxy;
 /// </summary>
 public sealed class ListenerRuntime
 {
-    public ListenerRuntime(ListenerConfig config, HttpFilterChain filters, RouterFilterConfig router, HttpConnectionManagerStats stats)
+    public ListenerRuntime(ListenerConfig config, HttpFilterChain filters, RouterFilterConfig router, HttpConnectionManagerStats stats, Clusters.Runtime.IRuntime? runtime = null)
     {
         Config = config;
         Http = config.Http;
         Filters = filters;
         Router = router;
         Stats = stats;
-        Hosts = new VirtualHostSelector(config.Http.RouteConfig, config.Http.StripAnyHostPort, config.Http.StripMatchingHostPort);
+        Hosts = new VirtualHostSelector(config.Http.RouteConfig, config.Http.StripAnyHostPort, config.Http.StripMatchingHostPort, runtime);
         ServerName = new StringValues(config.Http.ServerName);
         AllowsWebSocket = config.Http.UpgradeTypes.Contains("websocket", StringComparer.OrdinalIgnoreCase);
         Transformer = new EnvoyHttpTransformer(this);

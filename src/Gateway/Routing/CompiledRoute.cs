@@ -15,14 +15,14 @@ namespace Gateway.Routing;
 /// </summary>
 public sealed class CompiledRoute
 {
-    internal CompiledRoute(RouteConfig config, VirtualHostConfig virtualHost, RouteTableConfig table)
+    internal CompiledRoute(RouteConfig config, VirtualHostConfig virtualHost, RouteTableConfig table, Clusters.Runtime.IRuntime? runtime = null)
     {
         Config = config;
         VirtualHost = virtualHost;
         VirtualHostName = virtualHost.Name;
         TypedPerFilterConfig = MergePerFilterConfigs(table.TypedPerFilterConfig, virtualHost.TypedPerFilterConfig, config.TypedPerFilterConfig);
         Name = config.Name ?? "";
-        Matcher = new RouteMatcher(config.Match);
+        Matcher = new RouteMatcher(config.Match, runtime);
         RequestHeadersToAdd = config.Headers.RequestAdd.Concat(virtualHost.Headers.RequestAdd).Concat(table.Headers.RequestAdd).ToArray();
         RequestHeadersToRemove = config.Headers.RequestRemove.Concat(virtualHost.Headers.RequestRemove).Concat(table.Headers.RequestRemove).Distinct().ToArray();
         ResponseHeadersToAdd = config.Headers.ResponseAdd.Concat(virtualHost.Headers.ResponseAdd).Concat(table.Headers.ResponseAdd).ToArray();

@@ -8,10 +8,10 @@ public sealed class CompiledVirtualHost
 {
     private readonly CompiledRoute[] _routes;
 
-    internal CompiledVirtualHost(VirtualHostConfig config, RouteTableConfig table)
+    internal CompiledVirtualHost(VirtualHostConfig config, RouteTableConfig table, Clusters.Runtime.IRuntime? runtime = null)
     {
         Config = config;
-        _routes = config.Routes.Select(r => new CompiledRoute(r, config, table)).ToArray();
+        _routes = config.Routes.Select(r => new CompiledRoute(r, config, table, runtime)).ToArray();
         // A short list scans fastest; a long one is worth indexing by literal path prefix.
         _index = _routes.Length > IndexThreshold ? new RouteIndex(_routes) : null;
     }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Gateway.Clusters.Model;
+using Gateway.Clusters.Runtime;
 using Gateway.Filters.Matching;
 using Microsoft.AspNetCore.Http;
 
@@ -18,9 +19,13 @@ internal sealed class RouteMatcher
     private readonly Regex? _regex;
     private readonly HeaderMatcher[] _headers;
     private readonly QueryParameterMatcher[] _query;
+    private readonly RuntimeFractionalPercentConfig? _runtimeFraction;
+    private readonly IRuntime? _runtime;
 
-    public RouteMatcher(RouteMatchConfig config)
+    public RouteMatcher(RouteMatchConfig config, IRuntime? runtime = null)
     {
+        _runtimeFraction = config.RuntimeFraction;
+        _runtime = runtime;
         _kind = config.Kind;
         _value = config.Value;
         _comparison = config.CaseSensitive ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
@@ -40,7 +45,7 @@ internal sealed class RouteMatcher
     public bool CaseSensitive => _comparison == StringComparison.Ordinal;
 
     /// <summary>True when only the path decides (no header or query conditions).</summary>
-    public bool PathOnly => _headers.Length == 0 && _query.Length == 0;
+    public bool PathOnly => _headers.Length == 0 && _query.Length == 0 && _runtimeFraction is null;
 
     /// <param name="rawTarget">The request target as sent, query included.</param>
     /// <param name="pathLength">Length of the path part of <paramref name="rawTarget"/> (before '?').</param>
@@ -67,7 +72,15 @@ internal sealed class RouteMatcher
             }
         }
 
-        return true;
+        return _runtimeFraction is null || FractionMatches(_runtimeFraction);
+    }
+
+    /// <summary>runtime_fraction: Envoy draws a random value per request (its stream id) against the runtime's fraction.</summary>
+    private bool FractionMatches(RuntimeFractionalPercentConfig fraction)
+    {
+        var random = (ulong)Random.Shared.NextInt64(long.MaxValue);
+        return _runtime?.FractionEnabled(fraction, random)
+            ?? random % fraction.Default.Denominator < fraction.Default.Numerator;
     }
 
     public bool MatchesPath(string rawTarget, int pathLength)

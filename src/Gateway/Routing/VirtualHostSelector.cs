@@ -20,7 +20,7 @@ public sealed class VirtualHostSelector
     private readonly bool _stripAnyPort;
     private readonly bool _stripMatchingPort;
 
-    public VirtualHostSelector(RouteTableConfig table, bool stripAnyPort, bool stripMatchingPort)
+    public VirtualHostSelector(RouteTableConfig table, bool stripAnyPort, bool stripMatchingPort, Clusters.Runtime.IRuntime? runtime = null)
     {
         _stripAnyPort = stripAnyPort;
         _stripMatchingPort = stripMatchingPort;
@@ -29,7 +29,7 @@ public sealed class VirtualHostSelector
         var prefixes = new List<(string, CompiledVirtualHost)>();
         foreach (var config in table.VirtualHosts)
         {
-            var host = new CompiledVirtualHost(config, table);
+            var host = new CompiledVirtualHost(config, table, runtime);
             VirtualHosts.Add(host);
             foreach (var domain in config.Domains)
             {

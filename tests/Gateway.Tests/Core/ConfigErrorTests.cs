@@ -101,13 +101,13 @@ public sealed class ConfigErrorTests
     public void UnsupportedFieldsAreAllListedAndIgnoreUnsupportedAcceptsThem()
     {
         var yaml = EnvoyYaml.WithRoutes("""
-            - match: { prefix: "/", runtime_fraction: { default_value: { numerator: 50 } } }
+            - match: { prefix: "/", tls_context: { presented: true } }
               route: { cluster: a }
             """, GoodCluster.Replace("  type: STATIC\n", "  type: STATIC\n  upstream_bind_config: { source_address: { address: 127.0.0.1, port_value: 0 } }\n"));
         var e = Refused(yaml);
         Assert.Equal(2, e.Diagnostics.Count(d => d.Kind == ConfigDiagnosticKind.Unsupported));
         Assert.DoesNotContain(e.Diagnostics, d => d.Kind == ConfigDiagnosticKind.Error);
-        Assert.Contains("routes[0].match.runtime_fraction", e.Message);
+        Assert.Contains("routes[0].match.tls_context", e.Message);
         Assert.Contains("static_resources.clusters[0].upstream_bind_config", e.Message);
         Assert.Contains("--ignore-unsupported", e.Message);
         Assert.All(e.Diagnostics, d => Assert.True(d.Line > 0));
@@ -120,7 +120,7 @@ public sealed class ConfigErrorTests
     public async Task IgnoreUnsupportedStartsTheGateway()
     {
         var yaml = EnvoyYaml.WithRoutes("""
-            - match: { prefix: "/", runtime_fraction: { default_value: { numerator: 50 } } }
+            - match: { prefix: "/", tls_context: { presented: true } }
               direct_response: { status: 200, body: { inline_string: ok } }
             """);
         await Assert.ThrowsAsync<ConfigException>(() => TestGateway.StartAsync(yaml));
