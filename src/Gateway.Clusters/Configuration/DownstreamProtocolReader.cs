@@ -47,14 +47,26 @@ internal static class DownstreamProtocolReader
         }
 
         var headersTimeout = hcm.Duration("request_headers_timeout");
-        var streamIdle = hcm.Duration("stream_idle_timeout");
+        // stream_idle_timeout is not enforced (Kestrel has no per-stream idle timer): 0s (off) is what
+        // this gateway does, any other value is refused by name rather than ignored.
+        TimeSpan? streamIdle = null;
+        if (hcm.Has("stream_idle_timeout"))
+        {
+            if (hcm.Duration("stream_idle_timeout") is { } idle && idle > TimeSpan.Zero)
+            {
+                hcm.Context.Unsupported(hcm.Join("stream_idle_timeout"), hcm.MarkOf("stream_idle_timeout"),
+                    "'stream_idle_timeout' of the HCM is not enforced by this gateway; set it to 0s (disabled) or remove it");
+            }
+
+            streamIdle = TimeSpan.Zero;
+        }
         // Read so they are not reported: draining and delayed close are the server's own business here.
         hcm.Duration("drain_timeout");
         hcm.Duration("delayed_close_timeout");
         return config with
         {
             RequestHeadersTimeout = headersTimeout is { } h && h > TimeSpan.Zero ? h : null,
-            StreamIdleTimeout = streamIdle is { } s ? (s > TimeSpan.Zero ? s : null) : config.StreamIdleTimeout,
+            StreamIdleTimeout = streamIdle is null ? config.StreamIdleTimeout : null,
         };
     }
 
@@ -90,7 +102,16 @@ internal static class DownstreamProtocolReader
         return new EdgeAddressConfig { XffNumTrustedHops = hops, PreserveExternalRequestId = preserve, InternalCidrs = cidrs, UnixSocketsInternal = unix };
     }
 
-    /// <summary>request_timeout: the time to receive the whole request; null when disabled (0s, Envoy's default).</summary>
-    public static TimeSpan? ReadRequestTimeout(MessageReader hcm) =>
-        hcm.Duration("request_timeout") is { } t && t > TimeSpan.Zero ? t : null;
+    /// <summary>request_timeout: 0s (Envoy's default, disabled) is accepted; a whole-request timeout is not enforced, so any other value is refused by name.</summary>
+    public static TimeSpan? ReadRequestTimeout(MessageReader hcm)
+    {
+        var mark = hcm.MarkOf("request_timeout");
+        if (hcm.Duration("request_timeout") is { } t && t > TimeSpan.Zero)
+        {
+            hcm.Context.Unsupported(hcm.Join("request_timeout"), mark,
+                "'request_timeout' of the HCM is not enforced by this gateway (the whole-request timeout); set it to 0s or remove it");
+        }
+
+        return null;
+    }
 }

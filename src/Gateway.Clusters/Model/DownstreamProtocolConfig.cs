@@ -29,7 +29,7 @@ public sealed record DownstreamProtocolConfig
     /// <summary>request_headers_timeout; null when disabled (Envoy's default).</summary>
     public TimeSpan? RequestHeadersTimeout { get; init; }
 
-    /// <summary>stream_idle_timeout (Envoy: 5 minutes); null when disabled (configured 0s).</summary>
+    /// <summary>stream_idle_timeout as configured (Envoy: 5 minutes); null when disabled (0s). Not enforced: the reader refuses other values.</summary>
     public TimeSpan? StreamIdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The facts the bound socket depends on, for the listener's rebind key.</summary>
