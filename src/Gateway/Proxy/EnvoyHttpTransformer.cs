@@ -45,7 +45,7 @@ public sealed class EnvoyHttpTransformer : HttpTransformer
         {
             proxyRequest.RequestUri = uri;
         }
-        if (proxyRequest.Headers.ExpectContinue == true)
+        if (httpContext.Request.Headers.Expect.Count > 0 && proxyRequest.Headers.ExpectContinue == true)
         {
             // Envoy answers 100-continue itself (Kestrel sends it when the body is first read) and does not forward Expect.
             proxyRequest.Headers.ExpectContinue = null;
