@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Turns the TSVs bench/run.sh wrote into bench/RESULTS.md (or SOAK.md with --soak) and prints it.
 
-Usage: report.py WORKDIR OUT.md | report.py --soak WORKDIR OUT.md
+Usage: report.py WORKDIR OUT.md | report.py --soak WORKDIR OUT.md | report.py tcp WORKDIR OUT.md
+(tcp replaces only the TCP section of OUT.md; a full run keeps that section.)
 Medians over rounds; every ratio is against the gateway pass-through measured in the same run.
 """
 import os
@@ -188,10 +189,60 @@ def full(work, dest):
            "`bench/run.sh alloc` for the allocation profile)."]
     md.append("")
 
-    text = "\n".join(md) + "\n"
+    text = "\n".join(md) + "\n" + existing_tcp_section(dest)
     with open(dest, "w") as f:
         f.write(text)
     print(text)
+
+
+TCP_BEGIN, TCP_END = "<!-- tcp:begin -->", "<!-- tcp:end -->"
+
+
+def existing_tcp_section(dest):
+    text = open(dest).read() if os.path.exists(dest) else ""
+    if TCP_BEGIN in text and TCP_END in text:
+        return "\n" + text[text.index(TCP_BEGIN):text.index(TCP_END) + len(TCP_END)] + "\n"
+    return ""
+
+
+def tcp(work, dest):
+    """tcp_proxy vs HAProxy mode tcp (bench/run.sh tcp): medians of MB/s, connections/s, CPU per request."""
+    rows = read_tsv(os.path.join(work, "tcp.tsv"))
+    cells = defaultdict(lambda: defaultdict(list))
+    for scen, conns, proxy, _round, rps, p50, p99, err, cpu, rss, *rest in rows:
+        cells[(scen, int(conns))][proxy].append((float(rps), int(p99), int(err), float(cpu), int(rss), float(rest[-1])))
+    labels = {"gateway-tcp": "gateway tcp_proxy", "haproxy-tcp": "HAProxy mode tcp", "direct": "upstream direct"}
+    machine = dict(r[:2] for r in read_tsv(os.path.join(work, "machine.tsv")) if len(r) >= 2)
+    md = [TCP_BEGIN, "## TCP proxy: gateway tcp_proxy vs HAProxy in TCP mode", "",
+          f"Produced by `bench/run.sh tcp` ({machine.get('date', '?')}, commit {machine.get('commit', '?')}, "
+          f"nproc {machine.get('nproc', '?')}, load average at start {machine.get('load average at start', '?').split(' (')[0]}). "
+          "Both relay bytes to the same nginx upstream; wrk drives HTTP through them. "
+          "Throughput: GET of a 1 MiB file over keep-alive connections, MB/s of response bytes wrk read. "
+          "Connections/s: GET /get with `Connection: close`, so each request is a new TCP connection through the proxy "
+          "(and a new upstream connection). Medians of rounds; rounds alternate between the proxies.", "",
+          "| proxy | 1 MiB @8 MB/s | 1 MiB @64 MB/s | conn/s @32 | p99 ms (conn/s) | CPU µs/conn | RSS MiB | errors |",
+          "|---|---|---|---|---|---|---|---|"]
+    for proxy in ["gateway-tcp", "haproxy-tcp", "direct"]:
+        def med_of(key, i):
+            return med([r[i] for r in cells[key].get(proxy, [])])
+        errors = sum(r[2] for key in cells for r in cells[key].get(proxy, []))
+        rss = max([r[4] for key in cells for r in cells[key].get(proxy, [])] or [0]) / 1024
+        md.append(f"| {labels[proxy]} | {med_of(('1m', 8), 5):,.0f} | {med_of(('1m', 64), 5):,.0f} | {med_of(('cps', 32), 0):,.0f} | "
+                  f"{med_of(('cps', 32), 1) / 1000:.2f} | {med_of(('cps', 32), 3):.0f} | {rss:.1f} | {errors} |")
+    g, h = cells[("cps", 32)], cells[("1m", 64)]
+    if g.get("gateway-tcp") and g.get("haproxy-tcp"):
+        md += ["", f"gateway / HAProxy: throughput {ratio(med([r[5] for r in h['gateway-tcp']]), med([r[5] for r in h['haproxy-tcp']])):.2f}x, "
+                   f"connections/s {ratio(med([r[0] for r in g['gateway-tcp']]), med([r[0] for r in g['haproxy-tcp']])):.2f}x."]
+    md.append(TCP_END)
+    section = "\n".join(md)
+    text = open(dest).read() if os.path.exists(dest) else ""
+    if TCP_BEGIN in text and TCP_END in text:
+        text = text[:text.index(TCP_BEGIN)] + section + text[text.index(TCP_END) + len(TCP_END):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    with open(dest, "w") as f:
+        f.write(text)
+    print(section)
 
 
 def soak(work, dest):
@@ -217,5 +268,7 @@ def soak(work, dest):
 if __name__ == "__main__":
     if sys.argv[1] == "--soak":
         soak(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "tcp":
+        tcp(sys.argv[2], sys.argv[3])
     else:
         full(sys.argv[1], sys.argv[2])

@@ -3,6 +3,7 @@
 #   bench/run.sh          full run (~10 min on 2 cores), writes bench/RESULTS.md
 #   bench/run.sh soak     N minutes at load with config touches and an upstream restart, writes bench/SOAK.md
 #   bench/run.sh alloc    allocation profile (dotnet-trace gc-verbose) of the gateway vs plain YARP, writes bench/ALLOC.md
+#   bench/run.sh tcp      tcp_proxy vs HAProxy mode tcp: MB/s and connections/s, writes the TCP section of bench/RESULTS.md
 # Knobs (environment): DURATION ROUNDS WARMUP CONNECTIONS SCENARIOS PROXIES STARTUP_RUNS ROUTE_COUNTS
 #   WRK_THREADS SOAK_MINUTES SOAK_SEGMENT SOAK_CONNECTIONS SKIP_BUILD=1 KEEP_TMP=1 RESULTS=path. See bench/README.md.
 set -euo pipefail
@@ -32,7 +33,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
 
-case $MODE in full | soak | alloc) ;; *) die "unknown mode '$MODE'; use: bench/run.sh [full|soak|alloc]" ;; esac
+case $MODE in full | soak | alloc | tcp) ;; *) die "unknown mode '$MODE'; use: bench/run.sh [full|soak|alloc|tcp]" ;; esac
 
 WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
 mkdir -p "$WORK/nginx-tmp" "$WORK/www" "$WORK/logs"
@@ -170,6 +171,12 @@ start_proxy() { # name
         nginx)
             render "$BENCH_DIR/conf/proxy.nginx.conf.tmpl" "$WORK/proxy.nginx.conf" PORT="$port" UPSTREAM_PORT="$up" WORKERS="$NPROC" DIR="$WORK"
             spawn nginx nginx -p "$WORK" -c "$WORK/proxy.nginx.conf" -e "$WORK/logs/nginx.error.log" ;;
+        gateway-tcp)
+            render "$BENCH_DIR/conf/tcp.envoy.yaml.tmpl" "$WORK/gateway-tcp.envoy.yaml" PORT="$port" ADMIN_PORT="$(free_port)" UPSTREAM_PORT="$up"
+            spawn gateway-tcp $(gateway_cmd "$WORK/gateway-tcp.envoy.yaml") ;;
+        haproxy-tcp)
+            render "$BENCH_DIR/conf/haproxy-tcp.cfg.tmpl" "$WORK/haproxy-tcp.cfg" PORT="$port" UPSTREAM_PORT="$up" WORKERS="$NPROC"
+            spawn haproxy-tcp haproxy -db -f "$WORK/haproxy-tcp.cfg" ;;
         haproxy)
             render "$BENCH_DIR/conf/haproxy.cfg.tmpl" "$WORK/haproxy.cfg" PORT="$port" UPSTREAM_PORT="$up" WORKERS="$NPROC"
             spawn haproxy haproxy -db -f "$WORK/haproxy.cfg" ;;
@@ -200,8 +207,8 @@ rss_kb() { local t=0 v; for p in $(tree_pids "$1"); do v=$(awk '/^VmRSS/{print $
 cpu_ticks() { local t=0 v; for p in $(tree_pids "$1"); do v=$(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo 0); t=$((t + ${v:-0})); done; echo $t; }
 CLK_TCK=$(getconf CLK_TCK)
 
-scenario_path() { case $1 in get) echo /get ;; 16k) echo /16k ;; post) echo /post ;; *) die "unknown scenario '$1'" ;; esac; }
-scenario_script() { case $1 in post) echo "$BENCH_DIR/post1k.lua" ;; *) echo "$BENCH_DIR/get.lua" ;; esac; }
+scenario_path() { case $1 in get | cps) echo /get ;; 16k) echo /16k ;; 1m) echo /1m ;; post) echo /post ;; *) die "unknown scenario '$1'" ;; esac; }
+scenario_script() { case $1 in post) echo "$BENCH_DIR/post1k.lua" ;; 1m | cps) echo "$BENCH_DIR/tcp.lua" ;; *) echo "$BENCH_DIR/get.lua" ;; esac; }
 
 # measure proxy scenario conns duration
 #   -> "rps p50_us p99_us errors cpu_us_per_req max_rss_kb alloc_bytes_per_req gen0_gcs gen2_gcs" (- when not .NET)
@@ -212,7 +219,8 @@ measure() {
     c0=$(cpu_ticks "$pid")
     local probe=$WORK/alloc.$name a0="" a1=""
     [[ -f $probe ]] && a0=$(cat "$probe")
-    wrk -t "$WRK_THREADS" -c "$conns" -d "${dur}s" --timeout 10s -s "$(scenario_script "$scen")" "$url" >"$WORK/wrk.out" 2>&1 &
+    CLOSE=$([[ $scen == cps ]] && echo 1 || echo 0) \
+        wrk -t "$WRK_THREADS" -c "$conns" -d "${dur}s" --timeout 10s -s "$(scenario_script "$scen")" "$url" >"$WORK/wrk.out" 2>&1 &
     local wrk_pid=$!
     ALL_PIDS+=($wrk_pid)
     while kill -0 $wrk_pid 2>/dev/null; do
@@ -234,7 +242,11 @@ measure() {
     if [[ -n $a0 && -n $a1 && $req -gt 0 ]]; then
         alloc=$(awk -v a="$a0" -v b="$a1" -v n="$req" 'BEGIN{split(a,x," "); split(b,y," "); printf "%.0f %d %d", (y[1]-x[1])/n, y[2]-x[2], y[4]-x[4]}')
     fi
-    echo "$rps $p50 $p99 $err $cpu_us $rss $alloc"
+    if [[ $out == *mbps=* ]]; then # tcp.lua (bench/run.sh tcp): MB/s read as an extra last field
+        echo "$rps $p50 $p99 $err $cpu_us $rss $alloc $(sed -E 's/.*mbps=([0-9.]+).*/\1/' <<<"$out")"
+    else
+        echo "$rps $p50 $p99 $err $cpu_us $rss $alloc"
+    fi
 }
 
 machine_tsv() {
@@ -338,6 +350,35 @@ run_full() {
     log "wrote $results"
 }
 
+# ---------------------------------------------------------------- tcp_proxy vs HAProxy mode tcp
+# Both relay bytes to the nginx upstream: "1m" = GET of a 1 MiB file over keep-alive connections
+# (throughput, MB/s read by wrk), "cps" = GET /get with Connection: close (one TCP connection per
+# request through the proxy, connections/s). Rounds alternate between the proxies.
+run_tcp() {
+    ensure_tools
+    build
+    machine_tsv
+    head -c 1048576 /dev/zero | tr '\0' 'b' >"$WORK/www/1m"
+    start_upstream
+    local proxies=(gateway-tcp haproxy-tcp direct) p
+    for p in gateway-tcp haproxy-tcp; do start_proxy "$p"; done
+    : >"$WORK/tcp.tsv"
+    for p in "${proxies[@]}"; do measure "$p" 1m 8 "$WARMUP" >/dev/null; measure "$p" cps 32 "$WARMUP" >/dev/null; done
+    for r in $(seq "$ROUNDS"); do
+        for s in "1m 8" "1m 64" "cps 32"; do
+            for p in "${proxies[@]}"; do
+                local m; m=$(measure "$p" ${s% *} ${s#* } "$DURATION")
+                echo -e "${s% *}\t${s#* }\t$p\t$r\t${m// /$'\t'}" >>"$WORK/tcp.tsv"
+                log "tcp ${s% *} c=${s#* } round $r $p: $m"
+            done
+        done
+    done
+    echo -e "load average at end\t$(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/machine.tsv"
+    local results=${RESULTS:-$BENCH_DIR/RESULTS.md}
+    python3 "$BENCH_DIR/report.py" tcp "$WORK" "$results"
+    log "wrote the TCP section of $results"
+}
+
 # ---------------------------------------------------------------- soak
 run_soak() {
     ensure_tools
@@ -424,4 +465,5 @@ case $MODE in
     full) run_full ;;
     soak) run_soak ;;
     alloc) run_alloc ;;
+    tcp) run_tcp ;;
 esac

@@ -419,8 +419,8 @@ public static partial class EnvoyFieldCatalog
           deprecated_v1 7 envoy.config.listener.v3.Listener.DeprecatedV1
           drain_type 8 enum:envoy.config.listener.v3.Listener.DrainType inert
           listener_filters 9 envoy.config.listener.v3.ListenerFilter repeated
-          listener_filters_timeout 15 google.protobuf.Duration inert
-          continue_on_listener_filters_timeout 17 bool inert
+          listener_filters_timeout 15 google.protobuf.Duration
+          continue_on_listener_filters_timeout 17 bool
           transparent 10 google.protobuf.BoolValue
           freebind 11 google.protobuf.BoolValue
           socket_options 13 envoy.config.core.v3.SocketOption repeated
@@ -995,5 +995,44 @@ public static partial class EnvoyFieldCatalog
           max_tokens 1 uint32
           tokens_per_fill 2 google.protobuf.UInt32Value
           fill_interval 3 google.protobuf.Duration
+        envoy.config.core.v3.CidrRange
+          address_prefix 1 string
+          prefix_len 2 google.protobuf.UInt32Value
+        envoy.extensions.filters.listener.original_dst.v3.OriginalDst
+          traffic_direction 0 enum:envoy.config.core.v3.TrafficDirection newer
+        envoy.extensions.filters.listener.proxy_protocol.v3.ProxyProtocol
+          rules 1 envoy.extensions.filters.listener.proxy_protocol.v3.ProxyProtocol.Rule repeated
+          allow_requests_without_proxy_protocol 2 bool
+          pass_through_tlvs 3 envoy.config.core.v3.ProxyProtocolPassThroughTLVs
+          disallowed_versions 4 enum:envoy.config.core.v3.ProxyProtocolConfig.Version repeated
+          stat_prefix 5 string
+        envoy.extensions.filters.network.direct_response.v3.Config
+          response 1 envoy.config.core.v3.DataSource
+        envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy
+          stat_prefix 1 string
+          cluster 2 string
+          weighted_clusters 10 envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.WeightedCluster
+          on_demand 14 envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.OnDemand
+          metadata_match 9 envoy.config.core.v3.Metadata
+          idle_timeout 8 google.protobuf.Duration
+          downstream_idle_timeout 3 google.protobuf.Duration
+          upstream_idle_timeout 4 google.protobuf.Duration
+          access_log 5 envoy.config.accesslog.v3.AccessLog repeated
+          max_connect_attempts 7 google.protobuf.UInt32Value
+          hash_policy 11 envoy.type.v3.HashPolicy repeated
+          tunneling_config 12 envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.TunnelingConfig
+          max_downstream_connection_duration 13 google.protobuf.Duration
+          access_log_flush_interval 15 google.protobuf.Duration
+          flush_access_log_on_connected 16 bool
+          access_log_options 17 envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.TcpAccessLogOptions
+          backoff_options 0 envoy.config.core.v3.BackoffStrategy newer
+          max_downstream_connection_duration_jitter_percentage 0 envoy.type.v3.Percent newer
+          proxy_protocol_tlvs 0 envoy.config.core.v3.TlvEntry repeated newer
+        envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.WeightedCluster
+          clusters 1 envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.WeightedCluster.ClusterWeight repeated
+        envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.WeightedCluster.ClusterWeight
+          name 1 string
+          weight 2 uint32
+          metadata_match 3 envoy.config.core.v3.Metadata
         """;
 }

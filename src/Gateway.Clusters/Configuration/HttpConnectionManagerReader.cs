@@ -53,6 +53,12 @@ internal static class HttpConnectionManagerReader
         foreach (var upgrade in hcm.Messages("upgrade_configs", "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.UpgradeConfig"))
         {
             var type = upgrade.RequiredString("upgrade_type");
+            if (string.Equals(type, "CONNECT", StringComparison.OrdinalIgnoreCase))
+            {
+                upgrade.Context.Unsupported(upgrade.Join("upgrade_type"), upgrade.MarkOf("upgrade_type"),
+                    "upgrade_type CONNECT (HTTP CONNECT tunneling) is not supported; proxy raw TCP with envoy.filters.network.tcp_proxy instead");
+            }
+
             if (upgrade.Bool("enabled", true))
             {
                 upgrades.Add(type);

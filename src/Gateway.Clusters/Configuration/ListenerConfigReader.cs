@@ -2,10 +2,12 @@ using Gateway.Clusters.Model;
 
 namespace Gateway.Clusters.Configuration;
 
-/// <summary>Reads a Listener: its address, one filter chain, the HTTP connection manager and TLS.</summary>
+/// <summary>
+/// Reads a Listener: address, listener_filters, filter_chains (each with its filter_chain_match,
+/// transport socket and terminal network filter) and default_filter_chain.
+/// </summary>
 internal static class ListenerConfigReader
 {
-    private const string HcmType = "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
     private const string DownstreamTlsType = "envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext";
 
     public static ListenerConfig? Read(MessageReader listener, int index, IReadOnlySet<string> clusterNames, BootstrapLoadOptions options)
@@ -14,94 +16,208 @@ internal static class ListenerConfigReader
         // An internal listener (reached from inside, not bound) or an API listener has no address in Envoy.
         var unbound = !listener.Has("address") && (listener.Has("internal_listener") || listener.Has("api_listener"));
         var address = unbound ? null : SocketAddressReader.Read(listener.Message("address", "envoy.config.core.v3.Address"), listener, "address", requireIp: true);
-        foreach (var listenerFilter in listener.Messages("listener_filters", "envoy.config.listener.v3.ListenerFilter"))
-        {
-            // Kestrel inspects TLS (SNI, ALPN) and HTTP by itself, so these two change nothing here.
-            var filterName = listenerFilter.String("name") ?? "";
-            var typed = listenerFilter.Any("typed_config");
-            if (filterName is "envoy.filters.listener.tls_inspector" or "envoy.filters.listener.http_inspector" ||
-                typed?.TypeName is "envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector" or "envoy.extensions.filters.listener.http_inspector.v3.HttpInspector")
-            {
-                typed?.Reader.Finish();
-                listenerFilter.Finish();
-                continue;
-            }
-
-            listenerFilter.Context.Unsupported(listenerFilter.Path, listenerFilter.Mark, $"listener filter '{filterName}' is not supported");
-        }
-
-        var chains = listener.Messages("filter_chains", "envoy.config.listener.v3.FilterChain");
+        var listenerFilters = ListenerFilterReader.ReadAll(listener.Messages("listener_filters", "envoy.config.listener.v3.ListenerFilter"));
+        var filtersTimeout = listener.Has("listener_filters_timeout") ? listener.Duration("listener_filters_timeout") ?? TimeSpan.Zero : TimeSpan.FromSeconds(15);
+        var continueOnTimeout = listener.Bool("continue_on_listener_filters_timeout");
+        var chainReaders = listener.Messages("filter_chains", "envoy.config.listener.v3.FilterChain");
+        var defaultReader = listener.Message("default_filter_chain", "envoy.config.listener.v3.FilterChain");
         listener.Finish();
-        if (chains.Count == 0)
+        if (chainReaders.Count == 0 && defaultReader is null)
         {
-            listener.Context.Error(listener.Join("filter_chains"), listener.Mark, "a listener needs one filter_chains entry with an http_connection_manager");
+            listener.Context.Error(listener.Join("filter_chains"), listener.Mark, "a listener needs at least one filter_chains entry (or a default_filter_chain)");
             return null;
         }
 
-        for (var i = 1; i < chains.Count; i++)
+        var chains = new List<FilterChainConfig>(chainReaders.Count);
+        var failed = false;
+        for (var i = 0; i < chainReaders.Count; i++)
         {
-            chains[i].Context.Unsupported(chains[i].Path, chains[i].Mark,
-                "more than one filter chain per listener is not supported (filter_chain_match selection); split them into listeners on their own ports");
+            if (ReadChain(chainReaders[i], i, clusterNames, options) is { } chain)
+            {
+                chains.Add(chain);
+            }
+            else
+            {
+                failed = true;
+            }
         }
 
-        var chain = chains[0];
-        if (chain.Message("filter_chain_match", "envoy.config.listener.v3.FilterChainMatch") is { } match)
+        FilterChainConfig? defaultChain = null;
+        if (defaultReader is not null)
         {
-            // An empty or SNI-only match on the single chain selects everything this listener accepts.
-            match.Accept("server_names");
-            match.Accept("transport_protocol");
-            match.Accept("application_protocols");
-            match.Finish();
+            defaultChain = ReadChain(defaultReader, -1, clusterNames, options);
+            failed |= defaultChain is null;
         }
 
-        chain.Accept("name");
+        if (failed || address is null)
+        {
+            return null;
+        }
+
+        CheckDuplicateMatches(chains, listener);
+        var httpChains = chains.Concat(defaultChain is null ? [] : [defaultChain]).Where(c => c.Kind == NetworkFilterKind.HttpConnectionManager).ToList();
+        var http = httpChains.FirstOrDefault();
+        if (httpChains.Any(c => c.Tls is null) && httpChains.Any(c => c.Tls is not null))
+        {
+            listener.Context.Unsupported(listener.Join("filter_chains"), listener.Mark,
+                "http_connection_manager chains with TLS and without TLS on one listener are not supported; put the cleartext ones on a listener of their own");
+        }
+
+        listenerFilters = WithInjectedInspectors(listenerFilters, chains);
+
+        // One HCM chain that matches everything, with nothing to read first, is served by Kestrel alone (as
+        // before filter chains were matched): no listener filter runs, tls_inspector and http_inspector
+        // would learn nothing that changes the outcome.
+        var isNetwork = !(chains.Count == 1 && defaultChain is null && chains[0].Kind == NetworkFilterKind.HttpConnectionManager
+            && chains[0].Match.IsAny && listenerFilters.All(f => f.Kind is ListenerFilterKind.TlsInspector or ListenerFilterKind.HttpInspector));
+        return new ListenerConfig(name, address, http?.Http, http?.Tls, listener.Path)
+        {
+            FilterChains = chains,
+            DefaultFilterChain = defaultChain,
+            ListenerFilters = listenerFilters,
+            ListenerFiltersTimeout = filtersTimeout,
+            ContinueOnListenerFiltersTimeout = continueOnTimeout,
+            IsNetwork = isNetwork,
+        };
+    }
+
+    /// <summary>
+    /// Envoy adds tls_inspector when a chain matches on server_names, application_protocols or
+    /// transport_protocol tls and none is configured (it logs a warning); the same here.
+    /// </summary>
+    private static IReadOnlyList<ListenerFilterConfig> WithInjectedInspectors(IReadOnlyList<ListenerFilterConfig> filters, List<FilterChainConfig> chains)
+    {
+        if (filters.Any(f => f.Kind == ListenerFilterKind.TlsInspector))
+        {
+            return filters;
+        }
+
+        var needsTls = chains.Any(c => c.Match.TransportProtocol == "tls"
+            || (c.Match.TransportProtocol.Length == 0 && (c.Match.ServerNames.Count > 0 || c.Match.ApplicationProtocols.Count > 0)));
+        return needsTls ? [.. filters, new ListenerFilterConfig(ListenerFilterKind.TlsInspector, "envoy.filters.listener.tls_inspector")] : filters;
+    }
+
+    private static void CheckDuplicateMatches(List<FilterChainConfig> chains, MessageReader listener)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var chain in chains)
+        {
+            var m = chain.Match;
+            var key = string.Join('|', m.DestinationPort, string.Join(',', m.PrefixRanges), string.Join(',', m.ServerNames.Order(StringComparer.Ordinal)),
+                m.TransportProtocol, string.Join(',', m.ApplicationProtocols.Order(StringComparer.Ordinal)), string.Join(',', m.DirectSourcePrefixRanges),
+                m.SourceType, string.Join(',', m.SourcePrefixRanges), string.Join(',', m.SourcePorts.Order()));
+            if (seen.TryGetValue(key, out var first))
+            {
+                listener.Context.Error(chain.YamlPath + ".filter_chain_match", YamlMark.None,
+                    $"error adding listener: multiple filter chains with the same matching rules are defined (filter_chains[{first}] and filter_chains[{chain.Index}]); make one match more specific or merge them");
+            }
+            else
+            {
+                seen[key] = chain.Index;
+            }
+        }
+    }
+
+    private static FilterChainConfig? ReadChain(MessageReader chain, int index, IReadOnlySet<string> clusterNames, BootstrapLoadOptions options)
+    {
+        var chainName = chain.String("name");
+        var match = chain.Message("filter_chain_match", "envoy.config.listener.v3.FilterChainMatch") is { } m
+            ? FilterChainMatchReader.Read(m)
+            : FilterChainMatchConfig.Any;
+        if (chain.Has("use_proxy_proto"))
+        {
+            chain.Unsupported("use_proxy_proto", "use the envoy.filters.listener.proxy_protocol listener filter");
+        }
+
+        chain.Accept("metadata");
+        chain.Accept("transport_socket_connect_timeout");
         DownstreamTlsConfig? tls = null;
+        var tlsFailed = false;
         if (chain.Message("transport_socket", "envoy.config.core.v3.TransportSocket") is { } socket)
         {
             tls = ReadDownstreamTls(socket);
+            tlsFailed = tls is null;
         }
 
-        HttpConnectionManagerConfig? http = null;
         var filters = chain.Messages("filters", "envoy.config.listener.v3.Filter");
         chain.Finish();
-        foreach (var filter in filters)
+        if (filters.Count == 0)
         {
+            chain.Context.Error(chain.Join("filters"), chain.Mark, "the filter chain has no network filters; end it in http_connection_manager, tcp_proxy, echo or direct_response");
+            return null;
+        }
+
+        NetworkFilterKind? kind = null;
+        HttpConnectionManagerConfig? http = null;
+        TcpProxyConfig? tcp = null;
+        string? direct = null;
+        var ok = !tlsFailed;
+        for (var i = 0; i < filters.Count; i++)
+        {
+            var filter = filters[i];
             var filterName = filter.String("name") ?? "";
             var typed = filter.Any("typed_config");
             filter.Finish();
             if (typed is null)
             {
+                if (filterName is "envoy.filters.network.echo" or "envoy.echo")
+                {
+                    kind ??= NetworkFilterKind.Echo;
+                    continue;
+                }
+
                 filter.Context.Error(filter.Join("typed_config"), filter.Mark, $"network filter '{filterName}' needs a typed_config");
+                ok = false;
                 continue;
             }
 
-            if (typed.TypeName != HcmType)
+            if (kind is not null)
             {
-                filter.Context.Unsupported(filter.Path, filter.Mark,
-                    $"network filter '{filterName}' ({typed.TypeName}) is not supported; this gateway serves HTTP through envoy.filters.network.http_connection_manager");
+                filter.Context.Error(filter.Path, filter.Mark,
+                    $"network filter '{filterName}' comes after the terminal filter of this chain (filters[{i - 1}]); a chain ends in one http_connection_manager, tcp_proxy, echo or direct_response");
+                ok = false;
                 continue;
             }
 
-            if (http is not null)
+            switch (typed.TypeName)
             {
-                filter.Context.Error(filter.Path, filter.Mark, "a filter chain can hold only one http_connection_manager");
-                continue;
+                case "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager":
+                    kind = NetworkFilterKind.HttpConnectionManager;
+                    http = HttpConnectionManagerReader.Read(typed.Reader, clusterNames, options);
+                    ok &= http is not null;
+                    break;
+                case "envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy":
+                    kind = NetworkFilterKind.TcpProxy;
+                    tcp = TcpProxyReader.Read(typed.Reader, clusterNames);
+                    ok &= tcp is not null;
+                    break;
+                case "envoy.extensions.filters.network.echo.v3.Echo":
+                    kind = NetworkFilterKind.Echo;
+                    typed.Reader.Finish();
+                    break;
+                case "envoy.extensions.filters.network.direct_response.v3.Config":
+                    kind = NetworkFilterKind.DirectResponse;
+                    direct = typed.Reader.Message("response", "envoy.config.core.v3.DataSource") is { } response ? BootstrapLoader.ReadDataSource(response) : "";
+                    typed.Reader.Finish();
+                    break;
+                case "envoy.extensions.filters.udp.udp_proxy.v3.UdpProxyConfig":
+                    filter.Context.Unsupported(filter.Path, filter.Mark, $"network filter '{filterName}' (udp_proxy) is not supported: this gateway proxies TCP only");
+                    ok = false;
+                    break;
+                default:
+                    filter.Context.Unsupported(filter.Path, filter.Mark,
+                        $"network filter '{filterName}' ({typed.TypeName}) is not supported; supported: http_connection_manager, tcp_proxy, echo, direct_response");
+                    ok = false;
+                    break;
             }
-
-            http = HttpConnectionManagerReader.Read(typed.Reader, clusterNames, options);
         }
 
-        if (http is null || address is null)
+        if (!ok || kind is null)
         {
-            if (http is null && filters.Count == 0)
-            {
-                chain.Context.Error(chain.Join("filters"), chain.Mark, "the filter chain has no http_connection_manager");
-            }
-
             return null;
         }
 
-        return new ListenerConfig(name, address, http, tls, listener.Path);
+        return new FilterChainConfig(chainName, index, match, tls, kind.Value, http, tcp, direct, chain.Path);
     }
 
     private static DownstreamTlsConfig? ReadDownstreamTls(MessageReader socket)

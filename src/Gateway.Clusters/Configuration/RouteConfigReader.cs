@@ -383,6 +383,12 @@ internal static class RouteConfigReader
         foreach (var upgrade in action.Messages("upgrade_configs", "envoy.config.route.v3.RouteAction.UpgradeConfig"))
         {
             var type = upgrade.RequiredString("upgrade_type");
+            if (string.Equals(type, "CONNECT", StringComparison.OrdinalIgnoreCase))
+            {
+                upgrade.Context.Unsupported(upgrade.Join("upgrade_type"), upgrade.MarkOf("upgrade_type"),
+                    "upgrade_type CONNECT (HTTP CONNECT tunneling) is not supported; proxy raw TCP with envoy.filters.network.tcp_proxy instead");
+            }
+
             if (upgrade.Bool("enabled", true))
             {
                 upgrades.Add(type);

@@ -15,7 +15,9 @@ public sealed class CircuitBreaker
     private readonly ClusterStats _stats;
     private readonly long _maxRequests;
     private readonly long _maxRetries;
+    private readonly long _maxConnections;
     private long _requests;
+    private long _connections;
     private long _retries;
 
     public CircuitBreaker(CircuitBreakerThresholds thresholds, UpstreamProtocol protocol, ClusterStats stats)
@@ -30,7 +32,26 @@ public sealed class CircuitBreaker
 
         _maxRequests = max;
         _maxRetries = Math.Max(0, thresholds.MaxRetries);
+        _maxConnections = Math.Max(0, thresholds.MaxConnections);
     }
+
+    /// <summary>
+    /// True when one more tcp_proxy upstream connection may open (max_connections); false counts
+    /// <c>upstream_cx_overflow</c>. HTTP connections are bounded by the pool itself.
+    /// </summary>
+    public bool TryEnterConnection()
+    {
+        if (Interlocked.Increment(ref _connections) > _maxConnections)
+        {
+            Interlocked.Decrement(ref _connections);
+            Interlocked.Increment(ref _stats.UpstreamCxOverflow);
+            return false;
+        }
+
+        return true;
+    }
+
+    public void ExitConnection() => Interlocked.Decrement(ref _connections);
 
     /// <summary>Requests in flight now (Envoy's rq_active as the breaker sees it).</summary>
     public long RequestsInFlight => Volatile.Read(ref _requests);

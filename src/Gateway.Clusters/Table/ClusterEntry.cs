@@ -326,9 +326,25 @@ public sealed class ClusterEntry : IDisposable
     }
 
     /// <summary>Opens upstream connections, counting them per cluster and per host as Envoy does.</summary>
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken token)
+    private ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken token) =>
+        OpenAsync(context.DnsEndPoint, FindEndpoint(context.DnsEndPoint)?.Stats, token);
+
+    /// <summary>
+    /// A raw connection to <paramref name="endpoint"/> for tcp_proxy: counted as the pool's are
+    /// (<c>upstream_cx_total</c>, <c>_active</c> until disposed, <c>_connect_fail</c>, per host too), bounded
+    /// by connect_timeout, with the cluster's upstream TLS handshake when it has one. The caller holds a
+    /// <see cref="Resilience.CircuitBreaker.TryEnterConnection"/> slot around it.
+    /// </summary>
+    public async ValueTask<Stream> ConnectStreamAsync(UpstreamEndpoint endpoint, CancellationToken token)
     {
-        var endpointStats = FindEndpoint(context.DnsEndPoint)?.Stats;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
+        timeout.CancelAfter(Config.ConnectTimeout);
+        EndPoint target = IPAddress.TryParse(endpoint.Host, out var ip) ? new IPEndPoint(ip, endpoint.Port) : new DnsEndPoint(endpoint.Host, endpoint.Port);
+        return await OpenAsync(target, endpoint.Stats, timeout.Token).ConfigureAwait(false);
+    }
+
+    private async ValueTask<Stream> OpenAsync(EndPoint target, EndpointStats? endpointStats, CancellationToken token)
+    {
         Interlocked.Increment(ref Stats.UpstreamCxTotal);
         if (endpointStats is not null)
         {
@@ -338,7 +354,7 @@ public sealed class ClusterEntry : IDisposable
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(context.DnsEndPoint, token).ConfigureAwait(false);
+            await socket.ConnectAsync(target, token).ConfigureAwait(false);
         }
         catch
         {

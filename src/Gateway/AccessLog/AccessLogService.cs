@@ -45,9 +45,9 @@ public sealed partial class AccessLogService : IAsyncDisposable, IReportsStats
     /// Compiles a listener's access_log entries (once per config load). Throws
     /// <see cref="ConfigException"/> naming the format for an unknown operator or an unopenable file.
     /// </summary>
-    public ListenerAccessLog? Compile(ListenerConfig listener, string sourceFile)
+    public ListenerAccessLog? Compile(ListenerConfig listener, string sourceFile, HttpConnectionManagerConfig? http = null)
     {
-        var configs = listener.Http.AccessLogs;
+        var configs = (http ?? listener.Http)?.AccessLogs ?? [];
         if (configs.Count == 0)
         {
             return null;
@@ -95,9 +95,11 @@ public sealed partial class AccessLogService : IAsyncDisposable, IReportsStats
         var diagnostics = new List<ConfigDiagnostic>();
         foreach (var listener in config.Listeners)
         {
-            for (var i = 0; i < listener.Http.AccessLogs.Count; i++)
+            var logs = listener.FilterChains.Select(c => c.Http).Append(listener.DefaultFilterChain?.Http).Append(listener.Http)
+                .OfType<HttpConnectionManagerConfig>().Distinct().SelectMany(h => h.AccessLogs).ToList();
+            for (var i = 0; i < logs.Count; i++)
             {
-                var log = listener.Http.AccessLogs[i];
+                var log = logs[i];
                 try
                 {
                     _ = log.JsonFormat is { } json
@@ -114,7 +116,11 @@ public sealed partial class AccessLogService : IAsyncDisposable, IReportsStats
 
             try
             {
-                _ = Proxy.LocalReplyMapper.Create(listener.Http.LocalReply);
+                foreach (var http in listener.FilterChains.Select(c => c.Http).Append(listener.DefaultFilterChain?.Http).Append(listener.Http)
+                    .OfType<HttpConnectionManagerConfig>().Distinct())
+                {
+                    _ = Proxy.LocalReplyMapper.Create(http.LocalReply);
+                }
             }
             catch (AccessLogFormatException e)
             {
@@ -130,7 +136,7 @@ public sealed partial class AccessLogService : IAsyncDisposable, IReportsStats
         }
     }
 
-    private AccessLogSinkTarget SinkFor(AccessLogConfig config)
+    internal AccessLogSinkTarget SinkFor(AccessLogConfig config)
     {
         var key = config.Sink switch
         {

@@ -254,7 +254,9 @@ public sealed partial class ConfigReloader : IAsyncDisposable
     private static TimeSpan GraceFor(BootstrapConfig config)
     {
         var longest = config.Listeners
-            .SelectMany(l => l.Http.RouteConfig.VirtualHosts)
+            .SelectMany(l => l.FilterChains.Select(c => c.Http).Append(l.DefaultFilterChain?.Http).Append(l.Http))
+            .OfType<HttpConnectionManagerConfig>()
+            .SelectMany(h => h.RouteConfig.VirtualHosts)
             .SelectMany(v => v.Routes)
             .Select(r => r.Forward?.Timeout ?? TimeSpan.Zero)
             .DefaultIfEmpty(TimeSpan.Zero)

@@ -70,6 +70,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton<Clusters.Runtime.LayeredRuntime>();
         builder.Services.AddSingleton<Clusters.Runtime.IRuntime>(sp => sp.GetRequiredService<Clusters.Runtime.LayeredRuntime>());
         builder.Services.AddSingleton<IReportsStats>(sp => sp.GetRequiredService<AccessLogService>());
+        builder.Services.AddSingleton<Network.TcpProxyStatsRegistry>();
+        builder.Services.AddSingleton<IReportsStats>(sp => sp.GetRequiredService<Network.TcpProxyStatsRegistry>());
         configureLogging?.Invoke(builder.Logging);
         builder.Services.AddHttpForwarder();
         builder.Services.AddSingleton(options);
@@ -114,9 +116,9 @@ public sealed partial class GatewayHost : IAsyncDisposable
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         foreach (var slot in listeners.Slots)
         {
-            if (!slot.IsAdmin && snapshot.Listeners.TryGetValue(slot.Name, out var runtime))
+            if (!slot.IsAdmin)
             {
-                runtime.BoundPort = slot.BoundPort;
+                ListenerManager.SetBoundPort(snapshot, slot);
             }
         }
 
@@ -145,13 +147,21 @@ public sealed partial class GatewayHost : IAsyncDisposable
     private Task DispatchAsync(HttpContext context, ProxyHandler proxy, AdminHandler admin)
     {
         var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
-        if (items is null || !items.TryGetValue(ListenerSlot.ItemKey, out var value) || value is not Codec.DownstreamConnection connection)
+        if (items is null || !items.TryGetValue(ListenerSlot.ItemKey, out var value))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         }
 
-        var slot = connection.Slot;
+        // HTTP listeners keep a DownstreamConnection (slot plus the HTTP/1 guard's refusals); the HCM
+        // chains of network listeners keep their slot alone.
+        var connection = value as Codec.DownstreamConnection;
+        if ((connection?.Slot ?? value as ListenerSlot) is not { } slot)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }
+
         if (slot.IsAdmin)
         {
             return admin.HandleAsync(context);

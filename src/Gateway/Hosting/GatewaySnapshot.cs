@@ -25,6 +25,10 @@ public sealed class GatewaySnapshot : IDisposable
     /// <summary>Listener runtimes by listener name.</summary>
     public IReadOnlyDictionary<string, ListenerRuntime> Listeners { get; }
 
+    /// <summary>Network listeners (listener filters, several chains, tcp_proxy) by listener name.</summary>
+    internal IReadOnlyDictionary<string, Network.NetworkListenerRuntime> NetworkListeners { get; init; } =
+        new Dictionary<string, Network.NetworkListenerRuntime>();
+
     public DateTimeOffset LoadedAt { get; } = DateTimeOffset.UtcNow;
 
     public void Dispose() => Clusters.Dispose();

@@ -25,6 +25,7 @@ internal sealed partial class ListenerManager : IServer
     private ListenerServer[] _servers = [];
     private Func<ListenerServer, CancellationToken, Task>? _start;
     private volatile bool _stopping;
+    private GatewaySnapshot? _current;
 
     public ListenerManager(IServiceProvider services, IConnectionListenerFactory transport, ILoggerFactory loggerFactory)
     {
@@ -46,10 +47,11 @@ internal sealed partial class ListenerManager : IServer
     /// <summary>Sets what <see cref="StartAsync"/> binds: the config's listeners and the admin address.</summary>
     public void Configure(BootstrapConfig config, GatewaySnapshot snapshot, Admin.AdminHandler admin)
     {
+        Volatile.Write(ref _current, snapshot);
         var servers = config.Listeners.Select(NewServer).ToList();
         foreach (var server in servers)
         {
-            server.Slot.Stats = snapshot.Listeners.GetValueOrDefault(server.Slot.Name)?.Stats;
+            server.Slot.Stats = StatsOf(snapshot, server.Slot.Name);
         }
 
         if (config.Admin is { } adminConfig && IPAddress.TryParse(adminConfig.Address.Address, out var adminIp))
@@ -62,7 +64,12 @@ internal sealed partial class ListenerManager : IServer
         _servers = [.. servers];
     }
 
-    private ListenerServer NewServer(ListenerConfig listener) => ListenerServer.ForListener(listener, _services, _transport, _loggerFactory);
+    private ListenerServer NewServer(ListenerConfig listener) =>
+        ListenerServer.ForListener(listener, _services, _transport, _loggerFactory, () => Volatile.Read(ref _current));
+
+    /// <summary>The listener-level downstream_cx_* counters: the HCM's for an HTTP listener, the network listener's own otherwise.</summary>
+    private static Proxy.HttpConnectionManagerStats? StatsOf(GatewaySnapshot snapshot, string name) =>
+        snapshot.Listeners.GetValueOrDefault(name)?.Stats ?? snapshot.NetworkListeners.GetValueOrDefault(name)?.Stats.Connections;
 
     public async Task StartAsync<TContext>(IHttpApplication<TContext> application, CancellationToken cancellationToken)
         where TContext : notnull
@@ -94,6 +101,7 @@ internal sealed partial class ListenerManager : IServer
     public async Task<IReadOnlyList<string>> ReconcileAsync(GatewaySnapshot snapshot)
     {
         var start = _start ?? throw new InvalidOperationException("the listeners have not been started");
+        Volatile.Write(ref _current, snapshot);
         var current = Volatile.Read(ref _servers);
         var keep = new List<ListenerServer>();
         var stop = new List<ListenerServer>();
@@ -187,9 +195,9 @@ internal sealed partial class ListenerManager : IServer
         Volatile.Write(ref _servers, [.. keep.Concat(started).OrderBy(s => s.Slot.IsAdmin ? int.MaxValue : order.GetValueOrDefault(s.Slot.Name, int.MaxValue - 1))]);
         foreach (var server in _servers)
         {
-            if (!server.Slot.IsAdmin && snapshot.Listeners.TryGetValue(server.Slot.Name, out var runtime))
+            if (!server.Slot.IsAdmin)
             {
-                runtime.BoundPort = server.Slot.BoundPort;
+                SetBoundPort(snapshot, server.Slot);
             }
         }
 
@@ -204,7 +212,7 @@ internal sealed partial class ListenerManager : IServer
     private async Task<BindAttempt> TryBindAsync(Func<ListenerServer, CancellationToken, Task> start, ListenerConfig listener, GatewaySnapshot snapshot)
     {
         var server = NewServer(listener);
-        server.Slot.Stats = snapshot.Listeners.GetValueOrDefault(listener.Name)?.Stats;
+        server.Slot.Stats = StatsOf(snapshot, listener.Name);
         try
         {
             await start(server, CancellationToken.None).ConfigureAwait(false);
@@ -257,6 +265,18 @@ internal sealed partial class ListenerManager : IServer
         }
 
         await Task.WhenAll(servers.Select(s => StopQuietlyAsync(s, cancellationToken)).Concat(draining)).ConfigureAwait(false);
+    }
+
+    /// <summary>Tells the HTTP runtimes of <paramref name="slot"/>'s listener (one per HCM chain) the port bound.</summary>
+    internal static void SetBoundPort(GatewaySnapshot snapshot, ListenerSlot slot)
+    {
+        foreach (var runtime in snapshot.Listeners.Values)
+        {
+            if (runtime.Name == slot.Name)
+            {
+                runtime.BoundPort = slot.BoundPort;
+            }
+        }
     }
 
     public void Dispose()

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -37,17 +38,25 @@ internal sealed class ListenerServer : IDisposable
     public KestrelServer Kestrel => _server;
 
     /// <summary>A server for an envoy.yaml listener; nothing is bound until it is started.</summary>
-    public static ListenerServer ForListener(ListenerConfig listener, IServiceProvider services, IConnectionListenerFactory transport, ILoggerFactory loggerFactory)
+    /// <param name="snapshot">The current snapshot, read by network listeners per accepted connection.</param>
+    public static ListenerServer ForListener(ListenerConfig listener, IServiceProvider services, IConnectionListenerFactory transport, ILoggerFactory loggerFactory,
+        Func<GatewaySnapshot?>? snapshot = null)
     {
+        if (listener.IsNetwork)
+        {
+            return ForNetworkListener(listener, services, transport, loggerFactory, snapshot ?? (() => null));
+        }
+
         var slot = new ListenerSlot(listener.Name, isAdmin: false);
-        var options = NewOptions(services, listener.Http.MaxRequestHeadersKb);
-        ApplyConnectionSettings(options, listener.Http.Protocol);
-        var limits = Http1Limits.Of(listener.Http);
-        var maxDuration = listener.Http.Protocol.MaxConnectionDuration;
+        var http = listener.Http!;
+        var options = NewOptions(services, http.MaxRequestHeadersKb);
+        ApplyConnectionSettings(options, http.Protocol);
+        var limits = Http1Limits.Of(http);
+        var maxDuration = http.Protocol.MaxConnectionDuration;
         options.Listen(IPAddress.Parse(listener.Address.Address), listener.Address.Port, listen =>
         {
             slot.ListenOptions = listen;
-            listen.Protocols = listener.Http.CodecType switch
+            listen.Protocols = http.CodecType switch
             {
                 CodecType.Http1 => HttpProtocols.Http1,
                 CodecType.Http2 => HttpProtocols.Http2,
@@ -88,6 +97,45 @@ internal sealed class ListenerServer : IDisposable
         return new ListenerServer(slot, BindingOf(listener), options, transport, loggerFactory);
     }
 
+    /// <summary>
+    /// A listener served connection by connection (<see cref="Network.NetworkConnectionHandler"/>): its
+    /// middleware picks the chain; HCM chains go on to Kestrel's HTTP, through TLS with the chain's own
+    /// certificate when the chains have TLS (all of them or none; the reader refuses a mix).
+    /// </summary>
+    private static ListenerServer ForNetworkListener(ListenerConfig listener, IServiceProvider services, IConnectionListenerFactory transport, ILoggerFactory loggerFactory,
+        Func<GatewaySnapshot?> snapshot)
+    {
+        var slot = new ListenerSlot(listener.Name, isAdmin: false);
+        var http = HttpChains(listener).FirstOrDefault();
+        var options = NewOptions(services, http?.Http?.MaxRequestHeadersKb ?? 60);
+        var handler = new Network.NetworkConnectionHandler(slot, snapshot, loggerFactory);
+        options.Listen(IPAddress.Parse(listener.Address.Address), listener.Address.Port, listen =>
+        {
+            slot.ListenOptions = listen;
+            listen.Protocols = http?.Tls is not null ? HttpProtocols.Http1AndHttp2
+                : http?.Http?.CodecType == CodecType.Http2 ? HttpProtocols.Http2 : HttpProtocols.Http1;
+            listen.Use(next => connection =>
+            {
+                connection.Items[ListenerSlot.ItemKey] = slot;
+                return CountConnectionAsync(slot, connection, c => handler.OnConnectionAsync(c, next));
+            });
+            if (http?.Tls is not null)
+            {
+                listen.UseHttps(new TlsHandshakeCallbackOptions
+                {
+                    OnConnection = static context =>
+                        context.Connection.Items.TryGetValue(Network.CompiledFilterChain.ItemKey, out var chain) && chain is Network.CompiledFilterChain { ServerOptions: { } tls }
+                            ? ValueTask.FromResult(tls)
+                            : ValueTask.FromException<System.Net.Security.SslServerAuthenticationOptions>(new IOException("no TLS filter chain for this connection")),
+                });
+            }
+        });
+        return new ListenerServer(slot, BindingOf(listener), options, transport, loggerFactory);
+    }
+
+    private static IEnumerable<FilterChainConfig> HttpChains(ListenerConfig listener) =>
+        listener.FilterChains.Append(listener.DefaultFilterChain).OfType<FilterChainConfig>().Where(c => c.Kind == NetworkFilterKind.HttpConnectionManager);
+
     /// <summary>The admin interface's server (HTTP/1.1, bound once at start).</summary>
     public static ListenerServer ForAdmin(IPAddress address, int port, IServiceProvider services, IConnectionListenerFactory transport, ILoggerFactory loggerFactory)
     {
@@ -110,16 +158,26 @@ internal sealed class ListenerServer : IDisposable
     /// The listener fields the bound socket depends on. Routes, filters and everything else of the HCM
     /// apply through the snapshot without a rebind.
     /// </summary>
-    public static string BindingOf(ListenerConfig listener) =>
-        string.Join('|',
+    public static string BindingOf(ListenerConfig listener)
+    {
+        if (listener.IsNetwork)
+        {
+            // Chains, certificates and filters are read from the snapshot per connection; only what
+            // Kestrel's pipeline was built with needs a new socket.
+            var http = HttpChains(listener).FirstOrDefault();
+            return string.Join('|', listener.Address.Address, listener.Address.Port, "network", http?.Http?.CodecType, http?.Http?.MaxRequestHeadersKb, http?.Tls is not null);
+        }
+
+        return string.Join('|',
             listener.Address.Address,
             listener.Address.Port,
-            listener.Http.CodecType,
+            listener.Http!.CodecType,
             listener.Http.MaxRequestHeadersKb,
             listener.Http.Protocol.ToString(),
             listener.Tls?.CertificateChainPem,
             listener.Tls?.PrivateKeyPem,
             listener.Tls is null ? null : string.Join(',', listener.Tls.AlpnProtocols));
+    }
 
     private static KestrelServerOptions NewOptions(IServiceProvider services, int maxRequestHeadersKb)
     {

@@ -3,6 +3,8 @@ using Gateway.Clusters.Configuration;
 using Gateway.Clusters.Table;
 using Gateway.Filters;
 using Gateway.Filters.Router;
+using Gateway.Network;
+using Gateway.Clusters.Model;
 using Gateway.Proxy;
 
 namespace Gateway.Hosting;
@@ -35,28 +37,60 @@ public sealed class SnapshotBuilder
         var accessLogs = _services.GetService(typeof(AccessLog.AccessLogService)) as AccessLog.AccessLogService;
         var runtime = _services.GetService(typeof(Clusters.Runtime.LayeredRuntime)) as Clusters.Runtime.LayeredRuntime;
         runtime?.Apply(config.Runtime);
+        var networkListeners = new Dictionary<string, NetworkListenerRuntime>(StringComparer.Ordinal);
+        var tcpStats = _services.GetService(typeof(TcpProxyStatsRegistry)) as TcpProxyStatsRegistry ?? new TcpProxyStatsRegistry();
         foreach (var listener in config.Listeners)
         {
-            var chain = HttpFilterChain.Build(listener.Http.HttpFilters, _factories, _services);
-            var router = listener.Http.HttpFilters.FirstOrDefault(f => f.TypeName == RouterFilterFactory.TypeName)?.Settings as RouterFilterConfig
-                ?? RouterFilterConfig.Default;
-            var stats = previous?.Listeners.GetValueOrDefault(listener.Name)?.Stats ?? new HttpConnectionManagerStats();
-            listeners[listener.Name] = new ListenerRuntime(listener, chain, router, stats, runtime)
+            if (!listener.IsNetwork)
             {
-                AccessLog = accessLogs?.Compile(listener, config.SourceFile),
-                LocalReplyMapper = CompileLocalReply(listener, config.SourceFile),
-                BoundPort = previous?.Listeners.GetValueOrDefault(listener.Name)?.BoundPort ?? listener.Address.Port,
-            };
+                listeners[listener.Name] = HttpRuntime(listener, listener.Name, listener.Http!, previous, accessLogs, config.SourceFile, runtime);
+                continue;
+            }
+
+            // A network listener: one HTTP runtime per HCM chain (under its own key), the chains compiled once here.
+            CompiledFilterChain Compile(FilterChainConfig chain)
+            {
+                if (chain.Http is { } http)
+                {
+                    var key = CompiledFilterChain.HttpKey(listener.Name, chain.Index);
+                    // Chains that share a stat_prefix share its counters, as in Envoy.
+                    var shared = listeners.Values.FirstOrDefault(r => r.Http.StatPrefix == http.StatPrefix)?.Stats;
+                    listeners[key] = HttpRuntime(listener, key, http, previous, accessLogs, config.SourceFile, runtime, shared);
+                }
+
+                var tcp = chain.TcpProxy is { } proxy ? new TcpProxyRuntime(proxy, tcpStats.For(proxy.StatPrefix), accessLogs) : null;
+                return new CompiledFilterChain(chain, listener.Name, tcp);
+            }
+
+            var chains = listener.FilterChains.Select(Compile).ToArray();
+            var defaultChain = listener.DefaultFilterChain is { } d ? Compile(d) : null;
+            var stats = previous?.NetworkListeners.GetValueOrDefault(listener.Name)?.Stats ?? new NetworkListenerStats();
+            networkListeners[listener.Name] = new NetworkListenerRuntime(listener, chains, defaultChain, stats);
         }
 
-        return new GatewaySnapshot(config, clusters, listeners);
+        return new GatewaySnapshot(config, clusters, listeners) { NetworkListeners = networkListeners };
     }
 
-    private static LocalReplyMapper? CompileLocalReply(Clusters.Model.ListenerConfig listener, string sourceFile)
+    private ListenerRuntime HttpRuntime(ListenerConfig listener, string key, Clusters.Model.HttpConnectionManagerConfig http, GatewaySnapshot? previous,
+        AccessLog.AccessLogService? accessLogs, string sourceFile, Clusters.Runtime.IRuntime? runtime, HttpConnectionManagerStats? shared = null)
+    {
+        var chain = HttpFilterChain.Build(http.HttpFilters, _factories, _services);
+        var router = http.HttpFilters.FirstOrDefault(f => f.TypeName == RouterFilterFactory.TypeName)?.Settings as RouterFilterConfig
+            ?? RouterFilterConfig.Default;
+        var stats = shared ?? previous?.Listeners.GetValueOrDefault(key)?.Stats ?? new HttpConnectionManagerStats();
+        return new ListenerRuntime(listener, chain, router, stats, runtime, http)
+        {
+            AccessLog = accessLogs?.Compile(listener, sourceFile, http),
+            LocalReplyMapper = CompileLocalReply(listener, http, sourceFile),
+            BoundPort = previous?.Listeners.GetValueOrDefault(key)?.BoundPort ?? listener.Address.Port,
+        };
+    }
+
+    private static LocalReplyMapper? CompileLocalReply(Clusters.Model.ListenerConfig listener, Clusters.Model.HttpConnectionManagerConfig http, string sourceFile)
     {
         try
         {
-            return LocalReplyMapper.Create(listener.Http.LocalReply);
+            return LocalReplyMapper.Create(http.LocalReply);
         }
         catch (AccessLog.AccessLogFormatException e)
         {

@@ -12,16 +12,18 @@ namespace Gateway.Proxy;
 /// </summary>
 public sealed class ListenerRuntime
 {
-    public ListenerRuntime(ListenerConfig config, HttpFilterChain filters, RouterFilterConfig router, HttpConnectionManagerStats stats, Clusters.Runtime.IRuntime? runtime = null)
+    /// <param name="http">The chain's connection manager when the listener has several chains; default: the listener's.</param>
+    public ListenerRuntime(ListenerConfig config, HttpFilterChain filters, RouterFilterConfig router, HttpConnectionManagerStats stats,
+        Clusters.Runtime.IRuntime? runtime = null, HttpConnectionManagerConfig? http = null)
     {
         Config = config;
-        Http = config.Http;
+        Http = http ?? config.Http ?? throw new ArgumentException("the listener has no http_connection_manager", nameof(config));
         Filters = filters;
         Router = router;
         Stats = stats;
-        Hosts = new VirtualHostSelector(config.Http.RouteConfig, config.Http.StripAnyHostPort, config.Http.StripMatchingHostPort, runtime);
-        ServerName = new StringValues(config.Http.ServerName);
-        AllowsWebSocket = config.Http.UpgradeTypes.Contains("websocket", StringComparer.OrdinalIgnoreCase);
+        Hosts = new VirtualHostSelector(Http.RouteConfig, Http.StripAnyHostPort, Http.StripMatchingHostPort, runtime);
+        ServerName = new StringValues(Http.ServerName);
+        AllowsWebSocket = Http.UpgradeTypes.Contains("websocket", StringComparer.OrdinalIgnoreCase);
         Transformer = new EnvoyHttpTransformer(this);
         Edge = new EdgeRules(config.Http);
     }

@@ -60,6 +60,11 @@ public sealed class GatewayStatsSource
             {
                 ReportListener(writer, slot.IsAdmin ? null : slot.StatAddress, stats);
             }
+
+            if (!slot.IsAdmin && snapshot.NetworkListeners.TryGetValue(slot.Name, out var network))
+            {
+                ReportNetworkListener(writer, slot.StatAddress, network.Stats);
+            }
         }
 
         foreach (var contributor in _contributors)
@@ -77,7 +82,16 @@ public sealed class GatewayStatsSource
         long connections = 0;
         foreach (var listener in snapshot.Listeners.Values)
         {
-            connections += Volatile.Read(ref listener.Stats.DownstreamCxActive);
+            // A network listener's HTTP chains are in its own count below.
+            if (!snapshot.NetworkListeners.ContainsKey(listener.Name))
+            {
+                connections += Volatile.Read(ref listener.Stats.DownstreamCxActive);
+            }
+        }
+
+        foreach (var listener in snapshot.NetworkListeners.Values)
+        {
+            connections += Volatile.Read(ref listener.Stats.Connections.DownstreamCxActive);
         }
 
         writer.Gauge("server.live", draining ? 0 : 1);
@@ -93,7 +107,7 @@ public sealed class GatewayStatsSource
         writer.Counter("server.config_reload_success", ref state.ConfigReloads);
         writer.Counter("server.config_reload_failure", ref state.ConfigReloadFailures);
         writer.Gauge("cluster_manager.active_clusters", snapshot.Clusters.Count);
-        writer.Gauge("listener_manager.total_listeners_active", snapshot.Listeners.Count);
+        writer.Gauge("listener_manager.total_listeners_active", snapshot.Config.Listeners.Count);
     }
 
     private static void ReportCluster(IStatsWriter writer, ClusterEntry cluster)
@@ -164,6 +178,15 @@ public sealed class GatewayStatsSource
         StatTag[] tags = [new("envoy_listener_address", address)];
         writer.Counter("listener." + address + ".downstream_cx_total", ref s.DownstreamCxTotal, "listener.downstream_cx_total", tags);
         writer.Gauge("listener." + address + ".downstream_cx_active", Volatile.Read(ref s.DownstreamCxActive), "listener.downstream_cx_active", tags);
+    }
+
+    /// <summary>The chain-matching and listener-filter counters of a network listener, under Envoy's names.</summary>
+    private static void ReportNetworkListener(IStatsWriter writer, string address, Network.NetworkListenerStats s)
+    {
+        StatTag[] tags = [new("envoy_listener_address", address)];
+        writer.Counter("listener." + address + ".no_filter_chain_match", ref s.NoFilterChainMatch, "listener.no_filter_chain_match", tags);
+        writer.Counter("listener." + address + ".downstream_pre_cx_timeout", ref s.DownstreamPreCxTimeout, "listener.downstream_pre_cx_timeout", tags);
+        writer.Counter("listener." + address + ".downstream_cx_proxy_proto_error", ref s.ProxyProtocolError, "listener.downstream_cx_proxy_proto_error", tags);
     }
 
     /// <summary><c>&lt;prefix&gt;1xx</c> .. <c>5xx</c>, tagged <c>envoy_response_code_class</c> as Envoy does.</summary>

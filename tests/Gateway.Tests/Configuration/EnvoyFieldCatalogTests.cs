@@ -83,6 +83,15 @@ public class EnvoyFieldCatalogTests
         "envoy.config.core.v3.TypedExtensionConfig",
         "envoy.config.bootstrap.v3.LayeredRuntime",
         "envoy.config.bootstrap.v3.RuntimeLayer",
+        "envoy.config.listener.v3.ListenerFilter",
+        "envoy.config.core.v3.CidrRange",
+        "envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy",
+        "envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.WeightedCluster",
+        "envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.WeightedCluster.ClusterWeight",
+        "envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector",
+        "envoy.extensions.filters.listener.proxy_protocol.v3.ProxyProtocol",
+        "envoy.extensions.filters.listener.original_dst.v3.OriginalDst",
+        "envoy.extensions.filters.network.direct_response.v3.Config",
     ];
 
     public static TheoryData<string> RequiredMessages => new(Required);

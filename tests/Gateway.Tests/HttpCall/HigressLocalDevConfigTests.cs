@@ -94,7 +94,7 @@ public class HigressLocalDevConfigTests
         var options = new BootstrapLoadOptions(false, [factory, new RouterFilterFactory()]);
         var result = BootstrapLoader.Load(HigressLocalDevYaml, "envoy.yaml", options);
 
-        var filters = result.Config.Listeners[0].Http.HttpFilters;
+        var filters = result.Config.Listeners[0].Http!.HttpFilters;
         Assert.Equal(["wasmdemo", "envoy.filters.http.router"], filters.Select(f => f.Name));
         var settings = Assert.IsType<HttpCallFilterSettings>(filters[0].Settings);
         Assert.Equal("outbound|8000||172.22.220.21.static", settings.FixedClusterName);

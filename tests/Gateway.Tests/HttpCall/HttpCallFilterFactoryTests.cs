@@ -77,7 +77,7 @@ public class HttpCallFilterFactoryTests
 
     private static HttpCallFilterSettings SettingsOf(BootstrapLoadResult result)
     {
-        var filter = result.Config.Listeners[0].Http.HttpFilters[0];
+        var filter = result.Config.Listeners[0].Http!.HttpFilters[0];
         Assert.Equal(HttpCallFilterFactory.TypeName, filter.TypeName);
         return Assert.IsType<HttpCallFilterSettings>(filter.Settings);
     }

@@ -1,0 +1,9 @@
+namespace Gateway.Clusters.Model;
+
+/// <summary>FilterChainMatch.source_type.</summary>
+public enum ConnectionSourceType
+{
+    Any,
+    SameIpOrLoopback,
+    External,
+}
