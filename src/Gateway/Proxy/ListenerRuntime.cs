@@ -25,7 +25,7 @@ public sealed class ListenerRuntime
         ServerName = new StringValues(Http.ServerName);
         AllowsWebSocket = Http.UpgradeTypes.Contains("websocket", StringComparer.OrdinalIgnoreCase);
         Transformer = new EnvoyHttpTransformer(this);
-        Edge = new EdgeRules(config.Http);
+        Edge = new EdgeRules(Http);
     }
 
     /// <summary>Client address, internal/edge and request id rules (mutateRequestHeaders).</summary>
