@@ -36,20 +36,22 @@ internal static class Http1HeadValidator
         var lastSpace = requestLine.LastIndexOf((byte)' ');
         if (firstSpace <= 0 || lastSpace <= firstSpace + 1 || requestLine[..firstSpace].IndexOfAnyExcept(Token) >= 0)
         {
-            return Fail(CodecFailure, "GET", "/", null);
+            return Fail(CodecFailure, "GET"u8, "/"u8, default);
         }
 
         var methodBytes = requestLine[..firstSpace];
         var targetBytes = requestLine[(firstSpace + 1)..lastSpace];
         var version = requestLine[(lastSpace + 1)..];
-        var method = Encoding.ASCII.GetString(methodBytes);
+        // Strings are made only for a refusal (its stand-in request); an accepted head allocates nothing.
+        var method = methodBytes;
         if (!IsVisible(targetBytes) || !version.StartsWith("HTTP/"u8) || version.Length != 8 || version[6] != (byte)'.')
         {
-            return Fail(CodecFailure, method, "/", null);
+            return Fail(CodecFailure, method, "/"u8, default);
         }
 
-        var target = Encoding.ASCII.GetString(targetBytes);
-        var safeTarget = target.Length > 0 && target[0] == '/' && target.IndexOf('#') < 0 ? target : "/";
+        var hasFragment = targetBytes.IndexOf((byte)'#') >= 0;
+        var safeTarget = targetBytes[0] == (byte)'/' && !hasFragment ? targetBytes : "/"u8;
+        var isConnect = method.SequenceEqual("CONNECT"u8);
         var http11 = version[5] == (byte)'1' && version[7] == (byte)'1';
         var size = targetBytes.Length;
         var count = 0;
@@ -61,7 +63,7 @@ internal static class Http1HeadValidator
         var hasUpgrade = false;
         var connectionUpgrade = false;
         List<string>? nominated = null;
-        string? host = null;
+        ReadOnlySpan<byte> host = default;
         var rest = lineEnd < 0 ? ReadOnlySpan<byte>.Empty : head[(lineEnd + 2)..];
         while (!rest.IsEmpty)
         {
@@ -96,7 +98,7 @@ internal static class Http1HeadValidator
             }
             else if (name.Length == 4 && Ascii.EqualsIgnoreCase(name, "host"u8))
             {
-                host = value.IndexOfAnyExcept(HostChars) < 0 ? Encoding.ASCII.GetString(value) : null;
+                host = value;
             }
             else if (name.Length == 7 && Ascii.EqualsIgnoreCase(name, "upgrade"u8))
             {
@@ -138,7 +140,7 @@ internal static class Http1HeadValidator
             }
 
             chunked = transferEncodingLines == 1 && Ascii.EqualsIgnoreCase(transferEncoding, "chunked"u8);
-            if (!chunked || method == "CONNECT")
+            if (!chunked || isConnect)
             {
                 return Fail(InvalidTransferEncoding, method, safeTarget, host);
             }
@@ -155,21 +157,22 @@ internal static class Http1HeadValidator
             return Fail(CodecFailure, method, safeTarget, host);
         }
 
-        if (target.Contains('#'))
+        if (hasFragment)
         {
-            return Fail(Fragment, method, "/", host);
+            return Fail(Fragment, method, "/"u8, host);
         }
 
-        var framing = method == "CONNECT" || (hasUpgrade && connectionUpgrade)
+        var framing = isConnect || (hasUpgrade && connectionUpgrade)
             ? Http1BodyFraming.Opaque
             : chunked ? Http1BodyFraming.Chunked
             : contentLength > 0 ? Http1BodyFraming.Length
             : Http1BodyFraming.None;
-        return new Http1HeadVerdict(null, framing, contentLength, method, target, host) { Nominated = nominated?.ToArray() };
+        return new Http1HeadVerdict(null, framing, contentLength, "", "", null) { Nominated = nominated?.ToArray() };
     }
 
-    private static Http1HeadVerdict Fail(CodecError error, string method, string target, string? host) =>
-        new(error, Http1BodyFraming.None, 0, method, target, host);
+    private static Http1HeadVerdict Fail(CodecError error, ReadOnlySpan<byte> method, ReadOnlySpan<byte> target, ReadOnlySpan<byte> host) =>
+        new(error, Http1BodyFraming.None, 0, Encoding.ASCII.GetString(method), Encoding.ASCII.GetString(target),
+            !host.IsEmpty && host.IndexOfAnyExcept(HostChars) < 0 ? Encoding.ASCII.GetString(host) : null);
 
     private static bool IsVisible(ReadOnlySpan<byte> bytes)
     {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Threading.Tasks.Sources;
 
 namespace Gateway.Codec;
 
@@ -14,7 +15,7 @@ namespace Gateway.Codec;
 /// reply (local_reply_config, access log, server header apply, as with Envoy's codec errors) and closes.
 /// Accepted bytes are handed to Kestrel from the socket's own buffers.
 /// </summary>
-internal sealed class Http1RequestGuard : PipeReader
+internal sealed class Http1RequestGuard : PipeReader, IValueTaskSource<ReadResult>
 {
     private static readonly byte[] HeadEnd = "\r\n\r\n"u8.ToArray();
 
@@ -39,11 +40,19 @@ internal sealed class Http1RequestGuard : PipeReader
     private long _headWaitStarted;
     private long _headIndex;
 
+    // A read that waits on the socket completes through this one reusable source (one read is
+    // outstanding at a time): no allocation per wait, unlike an async method per keep-alive idle.
+    private ManualResetValueTaskSourceCore<ReadResult> _source;
+    private ValueTask<ReadResult> _pending;
+    private CancellationToken _pendingToken;
+    private readonly Action _onPendingCompleted;
+
     public Http1RequestGuard(PipeReader inner, DownstreamConnection connection, Http1Limits limits)
     {
         _inner = inner;
         _connection = connection;
         _limits = limits;
+        _onPendingCompleted = OnPendingCompleted;
     }
 
     private enum ChunkState
@@ -78,8 +87,69 @@ internal sealed class Http1RequestGuard : PipeReader
             return new ValueTask<ReadResult>(framed);
         }
 
-        return ReadSlowAsync(read, cancellationToken);
+        if (_limits.RequestHeadersTimeout is not null)
+        {
+            return ReadSlowAsync(read, cancellationToken);
+        }
+
+        if (read.IsCompletedSuccessfully)
+        {
+            // A head has begun but is not complete: hold it back and wait for more.
+            var held = read.Result.Buffer;
+            _inner.AdvanceTo(held.Start, held.End);
+            read = _inner.ReadAsync(cancellationToken);
+        }
+
+        _source.Reset();
+        _pending = read;
+        _pendingToken = cancellationToken;
+        read.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onPendingCompleted);
+        return new ValueTask<ReadResult>(this, _source.Version);
     }
+
+    private void OnPendingCompleted()
+    {
+        try
+        {
+            var result = _pending.GetAwaiter().GetResult();
+            while (true)
+            {
+                if (_passThrough)
+                {
+                    _source.SetResult(Remember(result));
+                    return;
+                }
+
+                if (Frame(result, out var framed))
+                {
+                    _source.SetResult(framed);
+                    return;
+                }
+
+                _inner.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                var next = _inner.ReadAsync(_pendingToken);
+                if (!next.IsCompleted)
+                {
+                    _pending = next;
+                    next.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onPendingCompleted);
+                    return;
+                }
+
+                result = next.GetAwaiter().GetResult();
+            }
+        }
+        catch (Exception e)
+        {
+            _source.SetException(e);
+        }
+    }
+
+    ReadResult IValueTaskSource<ReadResult>.GetResult(short token) => _source.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<ReadResult>.GetStatus(short token) => _source.GetStatus(token);
+
+    void IValueTaskSource<ReadResult>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _source.OnCompleted(continuation, state, token, flags);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult> PassThroughAsync(ValueTask<ReadResult> read) => Remember(await read.ConfigureAwait(false));
