@@ -61,10 +61,21 @@ internal static class RouteConfigReader
         }
 
         var perFilter = PerFilterConfigReader.Read(host, parsers);
+        var vhostRetry = ReadRetryPolicy(host.Message("retry_policy", "envoy.config.route.v3.RetryPolicy"));
+        var includeRequestAttempts = host.Bool("include_request_attempt_count");
+        var includeResponseAttempts = host.Bool("include_attempt_count_in_response");
         var cors = host.Message("cors", CorsPolicyReader.RouteMessageType) is { } corsReader ? CorsPolicyReader.Read(corsReader) : null;
         var rateLimits = RateLimitPolicyReader.Read(host);
         host.Finish();
-        return new VirtualHostConfig(name, domains, routes, headers, host.Path) { TypedPerFilterConfig = perFilter, Cors = cors, RateLimits = rateLimits };
+        return new VirtualHostConfig(name, domains, routes, headers, host.Path)
+        {
+            TypedPerFilterConfig = perFilter,
+            Cors = cors,
+            RateLimits = rateLimits,
+            RetryPolicy = vhostRetry,
+            IncludeRequestAttemptCount = includeRequestAttempts,
+            IncludeAttemptCountInResponse = includeResponseAttempts,
+        };
     }
 
     private static RouteConfig? ReadRoute(MessageReader route, IReadOnlySet<string> clusterNames, IReadOnlyList<IHttpFilterConfigParser> parsers)
