@@ -52,6 +52,7 @@ internal static class HttpConnectionManagerReader
         {
             hcm.Unsupported("request_timeout", "the whole-request timeout is not implemented; Kestrel's header timeout (30s) and minimum body data rate apply");
         }
+        var tracing = TracingConfigReader.Read(hcm, clusterNames);
         var maxHeadersKb = (int)(hcm.Integer("max_request_headers_kb", 1, 8192) ?? 60);
         var upgrades = new List<string>();
         foreach (var upgrade in hcm.Messages("upgrade_configs", "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.UpgradeConfig"))
@@ -91,6 +92,7 @@ internal static class HttpConnectionManagerReader
             stripMatching, stripAny, useRemote, generateRequestId, alwaysSetRequestId, upgrades, requestTimeout, maxHeadersKb)
         {
             LocalReply = localReply,
+            Tracing = tracing,
         };
     }
 

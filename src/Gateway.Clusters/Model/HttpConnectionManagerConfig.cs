@@ -20,4 +20,7 @@ public sealed record HttpConnectionManagerConfig(
 {
     /// <summary>local_reply_config, or null when the HCM has none.</summary>
     public LocalReplyConfig? LocalReply { get; init; }
+
+    /// <summary>tracing, or null when the HCM traces nothing (then no request pays for tracing).</summary>
+    public TracingConfig? Tracing { get; init; }
 }

@@ -31,5 +31,16 @@ public sealed class GatewaySnapshot : IDisposable
 
     public DateTimeOffset LoadedAt { get; } = DateTimeOffset.UtcNow;
 
-    public void Dispose() => Clusters.Dispose();
+    /// <summary>What this snapshot owns besides its clusters (the tracers, flushed when it retires).</summary>
+    internal IReadOnlyList<IDisposable> Owned { get; init; } = [];
+
+    public void Dispose()
+    {
+        foreach (var owned in Owned)
+        {
+            owned.Dispose();
+        }
+
+        Clusters.Dispose();
+    }
 }
