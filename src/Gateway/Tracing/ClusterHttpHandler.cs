@@ -23,6 +23,10 @@ internal sealed class ClusterHttpHandler : HttpMessageHandler
         _grpc = grpc;
     }
 
+    /// <summary>The OTLP/HTTP exporter sends synchronously from its export thread; HTTP/2 has no synchronous path, so this blocks on the async send.</summary>
+    protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        SendAsync(request, cancellationToken).GetAwaiter().GetResult();
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (_cluster.TryBeginCall(out var call) != RequestAdmission.Admitted)
