@@ -512,7 +512,7 @@ public static partial class EnvoyFieldCatalog
           filter_action 17 envoy.config.route.v3.FilterAction
           non_forwarding_action 18 envoy.config.route.v3.NonForwardingAction
           metadata 4 envoy.config.core.v3.Metadata inert
-          decorator 5 envoy.config.route.v3.Decorator inert
+          decorator 5 envoy.config.route.v3.Decorator
           typed_per_filter_config 13 map<string,google.protobuf.Any>
           request_headers_to_add 9 envoy.config.core.v3.HeaderValueOption repeated
           request_headers_to_remove 12 string repeated
