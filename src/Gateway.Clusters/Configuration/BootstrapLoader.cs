@@ -60,11 +60,40 @@ public static class BootstrapLoader
         var runtime = RuntimeConfigReader.Read(root.Message("layered_runtime", "envoy.config.bootstrap.v3.LayeredRuntime"));
         var listeners = new List<ListenerConfig>();
         var clusters = new List<ClusterConfig>();
+        var (lds, cds) = DynamicResourcesReader.Read(root);
+        var dynamicFiles = new List<DynamicResourceFile>();
         var statics = root.Message("static_resources", "envoy.config.bootstrap.v3.Bootstrap.StaticResources");
         if (statics is not null)
         {
             clusters.AddRange(ClusterConfigReader.ReadAll(statics.Messages("clusters", "envoy.config.cluster.v3.Cluster"), root.Context));
-            var clusterNames = clusters.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        }
+        else if (lds is null && cds is null)
+        {
+            root.Context.Error("static_resources", YamlMark.None, "missing static_resources; give static listeners and clusters, or dynamic_resources with path_config_source files");
+        }
+
+        // CDS clusters join the static ones before any listener names a cluster.
+        if (cds is not null && DiscoveryFile.Read(cds, "envoy.config.cluster.v3.Cluster", root.Context, "dynamic_resources.cds_config") is { } cdsFile)
+        {
+            var dynamicClusters = ClusterConfigReader.ReadAll(cdsFile.Resources, cdsFile.Context);
+            foreach (var cluster in dynamicClusters)
+            {
+                if (clusters.Any(c => c.Name == cluster.Name))
+                {
+                    cdsFile.Context.Error("resources", YamlMark.None, $"cluster '{cluster.Name}' is already a static cluster; a CDS cluster cannot replace it");
+                    continue;
+                }
+
+                clusters.Add(cluster);
+            }
+
+            root.Context.Include(cdsFile.Context.Diagnostics);
+            dynamicFiles.Add(cdsFile.ToModel("cluster"));
+        }
+
+        var clusterNames = clusters.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        if (statics is not null)
+        {
             var listenerReaders = statics.Messages("listeners", "envoy.config.listener.v3.Listener");
             for (var i = 0; i < listenerReaders.Count; i++)
             {
@@ -75,15 +104,40 @@ public static class BootstrapLoader
             }
 
             statics.Finish();
-            CheckDuplicateListeners(listeners, root.Context);
         }
-        else
+
+        if (lds is not null && DiscoveryFile.Read(lds, "envoy.config.listener.v3.Listener", root.Context, "dynamic_resources.lds_config") is { } ldsFile)
         {
-            root.Context.Error("static_resources", YamlMark.None, "missing static_resources; this gateway serves static listeners and clusters only");
+            for (var i = 0; i < ldsFile.Resources.Count; i++)
+            {
+                if (ListenerConfigReader.Read(ldsFile.Resources[i], listeners.Count, clusterNames, options) is { } listener)
+                {
+                    listeners.Add(listener);
+                }
+            }
+
+            root.Context.Include(ldsFile.Context.Diagnostics);
+            dynamicFiles.Add(ldsFile.ToModel("listener"));
+        }
+
+        CheckDuplicateListeners(listeners, root.Context);
+        var watched = new List<string>();
+        foreach (var source in new[] { cds, lds })
+        {
+            if (source is not null)
+            {
+                watched.Add(source.Path);
+            }
         }
 
         root.Finish();
-        return new BootstrapConfig(sourceName, admin, listeners, clusters) { NodeCluster = nodeCluster, Runtime = runtime };
+        return new BootstrapConfig(sourceName, admin, listeners, clusters)
+        {
+            NodeCluster = nodeCluster,
+            Runtime = runtime,
+            DynamicFiles = dynamicFiles,
+            DependentFiles = watched,
+        };
     }
 
     private static AdminConfig? ReadAdmin(MessageReader? admin)

@@ -47,6 +47,9 @@ public sealed class ConfigLoadContext
         }
     }
 
+    /// <summary>Takes in the findings of a file this one refers to (a path_config_source file), each naming its own file.</summary>
+    public void Include(IEnumerable<ConfigDiagnostic> diagnostics) => _diagnostics.AddRange(diagnostics);
+
     private void Add(ConfigDiagnosticKind kind, string yamlPath, YamlMark mark, string message) =>
         _diagnostics.Add(new ConfigDiagnostic(kind, File, yamlPath, mark.Line, mark.Column, message));
 

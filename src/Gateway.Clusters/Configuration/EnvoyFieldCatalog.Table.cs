@@ -1092,5 +1092,32 @@ public static partial class EnvoyFieldCatalog
         envoy.config.core.v3.HttpService
           http_uri 1 envoy.config.core.v3.HttpUri
           request_headers_to_add 2 envoy.config.core.v3.HeaderValueOption repeated
+        envoy.config.bootstrap.v3.Bootstrap.DynamicResources
+          lds_config 1 envoy.config.core.v3.ConfigSource
+          lds_resources_locator 5 string
+          cds_config 2 envoy.config.core.v3.ConfigSource
+          cds_resources_locator 6 string
+          ads_config 3 envoy.config.core.v3.ApiConfigSource
+        envoy.config.core.v3.ConfigSource
+          authorities 7 xds.core.v3.Authority repeated
+          path 1 string
+          path_config_source 8 envoy.config.core.v3.PathConfigSource
+          api_config_source 2 envoy.config.core.v3.ApiConfigSource
+          ads 3 envoy.config.core.v3.AggregatedConfigSource
+          self 5 envoy.config.core.v3.SelfConfigSource
+          initial_fetch_timeout 4 google.protobuf.Duration
+          resource_api_version 6 enum:envoy.config.core.v3.ApiVersion
+        envoy.config.core.v3.PathConfigSource
+          path 1 string
+          watched_directory 2 envoy.config.core.v3.WatchedDirectory
+        envoy.config.core.v3.WatchedDirectory
+          path 1 string
+        envoy.service.discovery.v3.DiscoveryResponse
+          version_info 1 string
+          resources 2 google.protobuf.Any repeated
+          canary 3 bool
+          type_url 4 string
+          nonce 5 string
+          control_plane 6 envoy.config.core.v3.ControlPlane
         """;
 }

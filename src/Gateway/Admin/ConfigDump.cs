@@ -41,8 +41,10 @@ public static class ConfigDump
             json.WriteString("last_updated", lastUpdated);
             json.WriteEndObject();
 
-            WriteStaticDump(json, "ClustersConfigDump", "static_clusters", "cluster", clusters, "envoy.config.cluster.v3.Cluster", lastUpdated);
-            WriteStaticDump(json, "ListenersConfigDump", "static_listeners", "listener", listeners, "envoy.config.listener.v3.Listener", lastUpdated);
+            WriteStaticDump(json, "ClustersConfigDump", "static_clusters", "cluster", clusters, "envoy.config.cluster.v3.Cluster", lastUpdated,
+                w => WriteDynamic(w, config, "cluster", lastUpdated));
+            WriteStaticDump(json, "ListenersConfigDump", "static_listeners", "listener", listeners, "envoy.config.listener.v3.Listener", lastUpdated,
+                w => WriteDynamic(w, config, "listener", lastUpdated));
             WriteStaticDump(json, "RoutesConfigDump", "static_route_configs", "route_config", RouteConfigs(listeners).ToArray(),
                 "envoy.config.route.v3.RouteConfiguration", lastUpdated);
 
@@ -109,7 +111,8 @@ public static class ConfigDump
         string itemName,
         IReadOnlyList<YamlNode> items,
         string itemType,
-        string lastUpdated)
+        string lastUpdated,
+        Action<Utf8JsonWriter>? dynamic = null)
     {
         json.WriteStartObject();
         json.WriteString("@type", TypePrefix + "envoy.admin.v3." + dumpType);
@@ -124,7 +127,53 @@ public static class ConfigDump
         }
 
         json.WriteEndArray();
+        dynamic?.Invoke(json);
         json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The resources of the LDS / CDS files as Envoy dumps xDS resources: <c>dynamic_active_clusters</c>
+    /// (version_info, cluster, last_updated) and <c>dynamic_listeners</c> (name, active_state), plus the
+    /// dump's version_info.
+    /// </summary>
+    private static void WriteDynamic(Utf8JsonWriter json, BootstrapConfig config, string kind, string lastUpdated)
+    {
+        var file = config.DynamicFiles.FirstOrDefault(f => f.Kind == kind);
+        if (file is null)
+        {
+            return;
+        }
+
+        var root = YamlDocumentReader.Parse(file.Text, new ConfigLoadContext(file.Path, ignoreUnsupported: true)) ?? new YamlMappingNode();
+        var itemType = kind == "cluster" ? "envoy.config.cluster.v3.Cluster" : "envoy.config.listener.v3.Listener";
+        json.WriteString("version_info", file.VersionInfo);
+        json.WriteStartArray(kind == "cluster" ? "dynamic_active_clusters" : "dynamic_listeners");
+        foreach (var resource in ProtoJsonRenderer.Items(ProtoJsonRenderer.Child(root, "resources")))
+        {
+            // The resource is an Any: its own @type is written by the renderer, not as a field.
+            var item = resource is YamlMappingNode any
+                ? new YamlMappingNode(any.Children.Where(c => c.Key is not YamlScalarNode { Value: "@type" }))
+                : resource;
+            json.WriteStartObject();
+            if (kind == "listener")
+            {
+                json.WriteString("name", (ProtoJsonRenderer.Child(item, "name") as YamlScalarNode)?.Value ?? "");
+                json.WriteStartObject("active_state");
+            }
+
+            json.WriteString("version_info", file.VersionInfo);
+            json.WritePropertyName(kind);
+            ProtoJsonRenderer.WriteMessage(json, item, itemType, withType: true);
+            json.WriteString("last_updated", lastUpdated);
+            if (kind == "listener")
+            {
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     /// <summary>A duration as Envoy prints it: <c>15s</c>, <c>0.300s</c>.</summary>

@@ -128,6 +128,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         host.Reloader = new ConfigReloader(state, snapshotBuilder, options.ConfigPath, initialContent, services.GetRequiredService<ILoggerFactory>())
         {
             Listeners = listeners,
+            DependentFiles = config.DependentFiles,
         };
         if (!options.DisableHotReload)
         {
