@@ -61,7 +61,6 @@ public static class BootstrapLoader
         var listeners = new List<ListenerConfig>();
         var clusters = new List<ClusterConfig>();
         var (lds, cds) = DynamicResourcesReader.Read(root);
-        var dynamicFiles = new List<DynamicResourceFile>();
         var statics = root.Message("static_resources", "envoy.config.bootstrap.v3.Bootstrap.StaticResources");
         if (statics is not null)
         {
@@ -87,8 +86,8 @@ public static class BootstrapLoader
                 clusters.Add(cluster);
             }
 
-            root.Context.Include(cdsFile.Context.Diagnostics);
-            dynamicFiles.Add(cdsFile.ToModel("cluster"));
+            root.Context.DynamicFiles.Add(cdsFile.ToModel("cluster"));
+            root.Context.Include(cdsFile.Context);
         }
 
         var clusterNames = clusters.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
@@ -116,27 +115,19 @@ public static class BootstrapLoader
                 }
             }
 
-            root.Context.Include(ldsFile.Context.Diagnostics);
-            dynamicFiles.Add(ldsFile.ToModel("listener"));
+            root.Context.DynamicFiles.Add(ldsFile.ToModel("listener"));
+            root.Context.Include(ldsFile.Context);
         }
 
         CheckDuplicateListeners(listeners, root.Context);
-        var watched = new List<string>();
-        foreach (var source in new[] { cds, lds })
-        {
-            if (source is not null)
-            {
-                watched.Add(source.Path);
-            }
-        }
 
         root.Finish();
         return new BootstrapConfig(sourceName, admin, listeners, clusters)
         {
             NodeCluster = nodeCluster,
             Runtime = runtime,
-            DynamicFiles = dynamicFiles,
-            DependentFiles = watched,
+            DynamicFiles = root.Context.DynamicFiles.ToArray(),
+            DependentFiles = root.Context.ReferencedFiles.Distinct(StringComparer.Ordinal).ToArray(),
         };
     }
 

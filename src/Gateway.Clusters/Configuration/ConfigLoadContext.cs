@@ -47,8 +47,19 @@ public sealed class ConfigLoadContext
         }
     }
 
-    /// <summary>Takes in the findings of a file this one refers to (a path_config_source file), each naming its own file.</summary>
-    public void Include(IEnumerable<ConfigDiagnostic> diagnostics) => _diagnostics.AddRange(diagnostics);
+    /// <summary>Files this load read besides the one it is named after (path_config_source files): a change in any reloads.</summary>
+    public List<string> ReferencedFiles { get; } = [];
+
+    /// <summary>The DiscoveryResponse files read, for /config_dump's dynamic sections.</summary>
+    public List<Model.DynamicResourceFile> DynamicFiles { get; } = [];
+
+    /// <summary>Takes in what the load of a file this one refers to found (each finding names its own file).</summary>
+    public void Include(ConfigLoadContext other)
+    {
+        _diagnostics.AddRange(other._diagnostics);
+        ReferencedFiles.AddRange(other.ReferencedFiles);
+        DynamicFiles.AddRange(other.DynamicFiles);
+    }
 
     private void Add(ConfigDiagnosticKind kind, string yamlPath, YamlMark mark, string message) =>
         _diagnostics.Add(new ConfigDiagnostic(kind, File, yamlPath, mark.Line, mark.Column, message));

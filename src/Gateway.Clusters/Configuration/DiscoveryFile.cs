@@ -38,6 +38,7 @@ internal sealed class DiscoveryFile
     public static DiscoveryFile? Read(FileConfigSource source, string resourceType, ConfigLoadContext owner, string ownerPath)
     {
         string text;
+        owner.ReferencedFiles.Add(source.Path);
         try
         {
             text = File.ReadAllText(source.Path);

@@ -1119,5 +1119,11 @@ public static partial class EnvoyFieldCatalog
           type_url 4 string
           nonce 5 string
           control_plane 6 envoy.config.core.v3.ControlPlane
+        envoy.extensions.filters.network.http_connection_manager.v3.Rds
+          config_source 1 envoy.config.core.v3.ConfigSource
+          route_config_name 2 string
+        envoy.config.cluster.v3.Cluster.EdsClusterConfig
+          eds_config 1 envoy.config.core.v3.ConfigSource
+          service_name 2 string
         """;
 }

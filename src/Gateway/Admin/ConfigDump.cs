@@ -46,7 +46,7 @@ public static class ConfigDump
             WriteStaticDump(json, "ListenersConfigDump", "static_listeners", "listener", listeners, "envoy.config.listener.v3.Listener", lastUpdated,
                 w => WriteDynamic(w, config, "listener", lastUpdated));
             WriteStaticDump(json, "RoutesConfigDump", "static_route_configs", "route_config", RouteConfigs(listeners).ToArray(),
-                "envoy.config.route.v3.RouteConfiguration", lastUpdated);
+                "envoy.config.route.v3.RouteConfiguration", lastUpdated, w => WriteDynamic(w, config, "route_config", lastUpdated));
 
             json.WriteEndArray();
             json.WriteEndObject();
@@ -138,39 +138,51 @@ public static class ConfigDump
     /// </summary>
     private static void WriteDynamic(Utf8JsonWriter json, BootstrapConfig config, string kind, string lastUpdated)
     {
-        var file = config.DynamicFiles.FirstOrDefault(f => f.Kind == kind);
-        if (file is null)
+        var files = config.DynamicFiles.Where(f => f.Kind == kind).ToArray();
+        if (files.Length == 0)
         {
             return;
         }
 
-        var root = YamlDocumentReader.Parse(file.Text, new ConfigLoadContext(file.Path, ignoreUnsupported: true)) ?? new YamlMappingNode();
-        var itemType = kind == "cluster" ? "envoy.config.cluster.v3.Cluster" : "envoy.config.listener.v3.Listener";
-        json.WriteString("version_info", file.VersionInfo);
-        json.WriteStartArray(kind == "cluster" ? "dynamic_active_clusters" : "dynamic_listeners");
-        foreach (var resource in ProtoJsonRenderer.Items(ProtoJsonRenderer.Child(root, "resources")))
+        var (listName, itemType) = kind switch
         {
-            // The resource is an Any: its own @type is written by the renderer, not as a field.
-            var item = resource is YamlMappingNode any
-                ? new YamlMappingNode(any.Children.Where(c => c.Key is not YamlScalarNode { Value: "@type" }))
-                : resource;
-            json.WriteStartObject();
-            if (kind == "listener")
-            {
-                json.WriteString("name", (ProtoJsonRenderer.Child(item, "name") as YamlScalarNode)?.Value ?? "");
-                json.WriteStartObject("active_state");
-            }
+            "cluster" => ("dynamic_active_clusters", "envoy.config.cluster.v3.Cluster"),
+            "listener" => ("dynamic_listeners", "envoy.config.listener.v3.Listener"),
+            _ => ("dynamic_route_configs", "envoy.config.route.v3.RouteConfiguration"),
+        };
+        if (kind != "route_config")
+        {
+            json.WriteString("version_info", files[^1].VersionInfo);
+        }
 
-            json.WriteString("version_info", file.VersionInfo);
-            json.WritePropertyName(kind);
-            ProtoJsonRenderer.WriteMessage(json, item, itemType, withType: true);
-            json.WriteString("last_updated", lastUpdated);
-            if (kind == "listener")
+        json.WriteStartArray(listName);
+        foreach (var file in files)
+        {
+            var root = YamlDocumentReader.Parse(file.Text, new ConfigLoadContext(file.Path, ignoreUnsupported: true)) ?? new YamlMappingNode();
+            foreach (var resource in ProtoJsonRenderer.Items(ProtoJsonRenderer.Child(root, "resources")))
             {
+                // The resource is an Any: its own @type is written by the renderer, not as a field.
+                var item = resource is YamlMappingNode any
+                    ? new YamlMappingNode(any.Children.Where(c => c.Key is not YamlScalarNode { Value: "@type" }))
+                    : resource;
+                json.WriteStartObject();
+                if (kind == "listener")
+                {
+                    json.WriteString("name", (ProtoJsonRenderer.Child(item, "name") as YamlScalarNode)?.Value ?? "");
+                    json.WriteStartObject("active_state");
+                }
+
+                json.WriteString("version_info", file.VersionInfo);
+                json.WritePropertyName(kind);
+                ProtoJsonRenderer.WriteMessage(json, item, itemType, withType: true);
+                json.WriteString("last_updated", lastUpdated);
+                if (kind == "listener")
+                {
+                    json.WriteEndObject();
+                }
+
                 json.WriteEndObject();
             }
-
-            json.WriteEndObject();
         }
 
         json.WriteEndArray();
