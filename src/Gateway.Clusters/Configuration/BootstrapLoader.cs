@@ -33,6 +33,19 @@ public static class BootstrapLoader
     {
         var context = new ConfigLoadContext(sourceName, options.IgnoreUnsupported);
         var root = YamlDocumentReader.Parse(yaml, context);
+        if (options.OverlayYaml is { Length: > 0 } overlayText)
+        {
+            var overlayContext = new ConfigLoadContext("--config-yaml", options.IgnoreUnsupported);
+            var overlay = YamlDocumentReader.Parse(overlayText, overlayContext);
+            context.Include(overlayContext);
+            if (overlay is not null)
+            {
+                root ??= new YamlMappingNode();
+                YamlOverlay.MergeInto(root, overlay);
+                yaml = YamlOverlay.ToText(root);
+            }
+        }
+
         context.ThrowIfFailed();
         var reader = new MessageReader(context, root!, "", BootstrapType, BootstrapType);
         var config = ReadBootstrap(reader, sourceName, options) with { SourceText = yaml };

@@ -55,6 +55,15 @@ public static class ConfigDump
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 
+    /// <summary>The bootstrap's node as Envoy's /server_info shows it (the file's fields, user_agent_name filled in).</summary>
+    internal static void WriteNode(Utf8JsonWriter json, BootstrapConfig config)
+    {
+        var root = YamlDocumentReader.Parse(config.SourceText, new ConfigLoadContext(config.SourceFile, ignoreUnsupported: true))
+                   ?? new YamlMappingNode();
+        AddUserAgent(root);
+        ProtoJsonRenderer.WriteMessage(json, ProtoJsonRenderer.Child(root, "node")!, "envoy.config.core.v3.Node");
+    }
+
     /// <summary>Envoy fills in node.user_agent_name ("envoy") whatever the file says about the node.</summary>
     private static void AddUserAgent(YamlMappingNode root)
     {

@@ -23,7 +23,7 @@ public sealed class SnapshotBuilder
         _services = services;
     }
 
-    public BootstrapLoadOptions LoadOptions => new(_options.IgnoreUnsupported, _factories);
+    public BootstrapLoadOptions LoadOptions => new(_options.IgnoreUnsupported, _factories) { OverlayYaml = _options.ConfigYaml };
 
     /// <summary>
     /// Builds runtimes; <paramref name="previous"/> lends its HCM stats and its unchanged cluster entries
