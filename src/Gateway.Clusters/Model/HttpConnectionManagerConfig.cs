@@ -23,4 +23,10 @@ public sealed record HttpConnectionManagerConfig(
 
     /// <summary>tracing, or null when the HCM traces nothing (then no request pays for tracing).</summary>
     public TracingConfig? Tracing { get; init; }
+
+    /// <summary>Downstream codec and connection settings (HTTP/1.0, header count, timeouts).</summary>
+    public DownstreamProtocolConfig Protocol { get; init; } = DownstreamProtocolConfig.Default;
+
+    /// <summary>Client address and internal-request rules at the edge.</summary>
+    public EdgeAddressConfig Edge { get; init; } = EdgeAddressConfig.Default;
 }

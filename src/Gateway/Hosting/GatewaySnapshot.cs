@@ -31,16 +31,22 @@ public sealed class GatewaySnapshot : IDisposable
 
     public DateTimeOffset LoadedAt { get; } = DateTimeOffset.UtcNow;
 
-    /// <summary>What this snapshot owns besides its clusters (the tracers, flushed when it retires).</summary>
+    /// <summary>What this snapshot owns besides its clusters and filters (the tracers, flushed when it retires).</summary>
     internal IReadOnlyList<IDisposable> Owned { get; init; } = [];
 
     public void Dispose()
     {
+        // Tracers flush first, while the collector clusters they send through are still open.
         foreach (var owned in Owned)
         {
             owned.Dispose();
         }
 
         Clusters.Dispose();
+        // Filters that own timers (wasm plugin ticks) stop with the config that built them.
+        foreach (var filter in Listeners.Values.SelectMany(l => l.Filters.Filters).OfType<IDisposable>())
+        {
+            filter.Dispose();
+        }
     }
 }
