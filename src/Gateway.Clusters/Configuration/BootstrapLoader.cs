@@ -153,9 +153,10 @@ public static class BootstrapLoader
 
         var address = SocketAddressReader.Read(admin.Message("address", "envoy.config.core.v3.Address"), admin, "address");
         var accessLogPath = admin.String("access_log_path");
+        var accessLogs = AccessLogReader.ReadAll(admin.Messages("access_log", "envoy.config.accesslog.v3.AccessLog"));
         admin.Accept("profile_path");
         admin.Finish();
-        return address is null ? null : new AdminConfig(address, accessLogPath);
+        return address is null ? null : new AdminConfig(address, accessLogPath) { AccessLogs = accessLogs };
     }
 
     private static void CheckDuplicateListeners(List<ListenerConfig> listeners, ConfigLoadContext context)

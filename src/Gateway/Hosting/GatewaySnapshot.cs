@@ -31,6 +31,9 @@ public sealed class GatewaySnapshot : IDisposable
 
     public DateTimeOffset LoadedAt { get; } = DateTimeOffset.UtcNow;
 
+    /// <summary>The admin's access_log, compiled; null when the admin logs nothing.</summary>
+    internal ListenerRuntime? AdminLog { get; init; }
+
     /// <summary>What this snapshot owns besides its clusters and filters (the tracers, flushed when it retires).</summary>
     internal IReadOnlyList<IDisposable> Owned { get; init; } = [];
 

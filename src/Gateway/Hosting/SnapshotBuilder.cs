@@ -69,7 +69,12 @@ public sealed class SnapshotBuilder
             networkListeners[listener.Name] = new NetworkListenerRuntime(listener, chains, defaultChain, stats);
         }
 
-        return new GatewaySnapshot(config, clusters, listeners) { NetworkListeners = networkListeners, Owned = tracers };
+        return new GatewaySnapshot(config, clusters, listeners)
+        {
+            NetworkListeners = networkListeners,
+            Owned = tracers,
+            AdminLog = AdminAccessLog(config, accessLogs),
+        };
     }
 
     private ListenerRuntime HttpRuntime(ListenerConfig listener, string key, Clusters.Model.HttpConnectionManagerConfig http, GatewaySnapshot? previous,
@@ -91,6 +96,26 @@ public sealed class SnapshotBuilder
             AccessLog = accessLogs?.Compile(listener, sourceFile, http),
             LocalReplyMapper = CompileLocalReply(listener, http, sourceFile),
             BoundPort = previous?.Listeners.GetValueOrDefault(key)?.BoundPort ?? listener.Address.Port,
+        };
+    }
+
+    /// <summary>
+    /// admin.access_log: admin requests are logged through the access log machinery of an HCM, so a
+    /// synthetic one (no routes, no filters) carries the entries; null when the admin logs nothing.
+    /// </summary>
+    private static ListenerRuntime? AdminAccessLog(BootstrapConfig config, AccessLog.AccessLogService? accessLogs)
+    {
+        if (config.Admin is not { AccessLogs.Count: > 0 } admin || accessLogs is null)
+        {
+            return null;
+        }
+
+        var http = new HttpConnectionManagerConfig("admin", CodecType.Auto, new RouteTableConfig("admin", [], HeaderMutationConfig.Empty), [],
+            "envoy", ServerHeaderTransformation.PassThrough, admin.AccessLogs, false, false, false, false, false, [], null, 60);
+        var listener = new ListenerConfig("admin", admin.Address, http, null, "admin");
+        return new ListenerRuntime(listener, HttpFilterChain.Empty, RouterFilterConfig.Default, new HttpConnectionManagerStats(), http: http)
+        {
+            AccessLog = accessLogs.Compile(listener, config.SourceFile, http),
         };
     }
 

@@ -54,6 +54,26 @@ public sealed class StartupModesTests
     }
 
     [Fact]
+    public async Task Admin_requests_are_access_logged_in_envoys_default_format()
+    {
+        var directory = TestGateway.NewDirectory();
+        var logPath = Path.Combine(directory, "admin-access.log");
+        var yaml = Routes().Replace("admin:\n", $$"""
+            admin:
+              access_log:
+              - name: envoy.access_loggers.file
+                typed_config:
+                  "@type": type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog
+                  path: {{logPath}}
+
+            """);
+        Assert.Contains("access_loggers.file", yaml);
+        await using var gw = await TestGateway.StartAsync(yaml, directory: directory);
+        Assert.Equal(200, (int)(await gw.Admin.GetAsync("/server_info")).StatusCode);
+        await TestGateway.WaitUntilAsync(() => File.Exists(logPath) && File.ReadAllText(logPath).Contains("\"GET /server_info HTTP/1.1\" 200"));
+    }
+
+    [Fact]
     public async Task Server_info_shows_the_node()
     {
         await using var gw = await TestGateway.StartAsync("""
