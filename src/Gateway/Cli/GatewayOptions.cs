@@ -22,6 +22,12 @@ public sealed record GatewayOptions
     /// <summary>Gateway log lines as JSON instead of Envoy's text shape.</summary>
     public bool JsonLogs { get; init; }
 
+    /// <summary>--log-format: an Envoy (spdlog) pattern for the text log lines; null = Envoy's default.</summary>
+    public string? LogFormat { get; init; }
+
+    /// <summary>--log-path: append log lines to this file instead of stderr, as Envoy.</summary>
+    public string? LogPath { get; init; }
+
     /// <summary>--native-plugin NAME=native: wasm plugin names served by a native filter.</summary>
     public IReadOnlyDictionary<string, string> NativePlugins { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
