@@ -140,7 +140,7 @@ public sealed class EnvoyLogFormatter : ITextFormatter
     {
         'v' => static (e, line) => line.Append(MessageRenderer.Render(e)),
         '_' => static (e, line) => line.Append(MessageRenderer.Render(e).Replace("\n", "\\n", StringComparison.Ordinal)),
-        'j' => static (e, line) => line.Append(JsonEncodedText.Encode(MessageRenderer.Render(e)).ToString()),
+        'j' => static (e, line) => line.Append(JsonEncodedText.Encode(MessageRenderer.Render(e), System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString()),
         't' => static (e, line) => line.Append(Property(e, "ThreadId")),
         'P' => static (_, line) => line.Append(Environment.ProcessId),
         'n' => static (e, line) => line.Append(Property(e, "Component")),
