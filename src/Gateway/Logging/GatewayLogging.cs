@@ -41,9 +41,17 @@ public static class GatewayLogging
         ITextFormatter formatter = options.JsonLogs
             ? new JsonLogFormatter()
             : new EnvoyLogFormatter(options.LogFormat ?? EnvoyLogFormatter.DefaultPattern, EnvoyLogFormatter.ShouldColour(toFile));
-        configuration = toFile
-            ? configuration.WriteTo.File(formatter, options.LogPath!, shared: true)
-            : configuration.WriteTo.Console(formatter, standardErrorFromLevel: LogEventLevel.Verbose);
+        if (options.WriteLog)
+        {
+            configuration = toFile
+                ? configuration.WriteTo.File(formatter, options.LogPath!, shared: true)
+                : configuration.WriteTo.Console(formatter, standardErrorFromLevel: LogEventLevel.Verbose);
+        }
+
+        foreach (var sink in options.LogSinks)
+        {
+            configuration = configuration.WriteTo.Sink(sink);
+        }
         return configuration.CreateLogger();
     }
 }
