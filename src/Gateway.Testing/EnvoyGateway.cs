@@ -83,6 +83,13 @@ public sealed class EnvoyGateway : IAsyncDisposable
             ? new Uri($"http://127.0.0.1:{port}/")
             : throw new ArgumentException($"no listener named '{name}'; the config has {string.Join(", ", _host.ListenerPorts.Keys.Select(k => $"'{k}'"))}", nameof(name));
 
+    /// <summary>
+    /// A client of the envoy.yaml cluster <paramref name="clusterName"/>, through the gateway's own pool for
+    /// it (same load balancing, circuit breaker, outlier detection and stats as routed traffic); a relative
+    /// URI goes to a healthy endpoint of the cluster, and after a reload to the new config's endpoints.
+    /// </summary>
+    public HttpClient CreateClusterClient(string clusterName) => _host.ClusterClients.CreateClient(clusterName);
+
     /// <summary>Counters and gauges by Envoy's names, as <c>GET /stats</c> lists them.</summary>
     public async Task<IReadOnlyDictionary<string, long>> GetStatsAsync(CancellationToken cancellationToken = default)
     {
