@@ -9,4 +9,7 @@ public static class HeaderValueOptionReader
 
     public static IReadOnlyList<HeaderValueOptionConfig> ReadList(MessageReader owner, string field) =>
         RouteConfigReader.ReadHeaderValues(owner.Messages(field, MessageType));
+
+    /// <summary>Reads HeaderValueOption messages already taken (e.g. the single <c>append</c> of a header mutation rule).</summary>
+    public static IReadOnlyList<HeaderValueOptionConfig> Read(IReadOnlyList<MessageReader> options) => RouteConfigReader.ReadHeaderValues(options);
 }

@@ -45,13 +45,9 @@ internal static class HttpConnectionManagerReader
         var useRemote = hcm.Bool("use_remote_address");
         var generateRequestId = hcm.Bool("generate_request_id", true);
         var alwaysSetRequestId = hcm.Bool("always_set_request_id_in_response");
-        // request_timeout (time to receive the whole request) is not enforced here: refused by name
-        // rather than read and ignored. Kestrel's own header and minimum-data-rate timeouts apply.
-        TimeSpan? requestTimeout = null;
-        if (hcm.Has("request_timeout"))
-        {
-            hcm.Unsupported("request_timeout", "the whole-request timeout is not implemented; Kestrel's header timeout (30s) and minimum body data rate apply");
-        }
+        var requestTimeout = DownstreamProtocolReader.ReadRequestTimeout(hcm);
+        var protocol = DownstreamProtocolReader.ReadProtocol(hcm);
+        var edge = DownstreamProtocolReader.ReadEdge(hcm);
         var maxHeadersKb = (int)(hcm.Integer("max_request_headers_kb", 1, 8192) ?? 60);
         var upgrades = new List<string>();
         foreach (var upgrade in hcm.Messages("upgrade_configs", "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.UpgradeConfig"))
@@ -80,7 +76,6 @@ internal static class HttpConnectionManagerReader
             scheme.Finish();
         }
 
-        // Envoy keeps the HCM's own idle/stream timeouts; Kestrel's defaults stand in for them.
         hcm.Finish();
         if (routes is null || statPrefix.Length == 0)
         {
@@ -91,6 +86,8 @@ internal static class HttpConnectionManagerReader
             stripMatching, stripAny, useRemote, generateRequestId, alwaysSetRequestId, upgrades, requestTimeout, maxHeadersKb)
         {
             LocalReply = localReply,
+            Protocol = protocol,
+            Edge = edge,
         };
     }
 

@@ -61,9 +61,21 @@ internal static class RouteConfigReader
         }
 
         var perFilter = PerFilterConfigReader.Read(host, parsers);
+        var vhostRetry = ReadRetryPolicy(host.Message("retry_policy", "envoy.config.route.v3.RetryPolicy"));
+        var includeRequestAttempts = host.Bool("include_request_attempt_count");
+        var includeResponseAttempts = host.Bool("include_attempt_count_in_response");
         var cors = host.Message("cors", CorsPolicyReader.RouteMessageType) is { } corsReader ? CorsPolicyReader.Read(corsReader) : null;
+        var rateLimits = RateLimitPolicyReader.Read(host);
         host.Finish();
-        return new VirtualHostConfig(name, domains, routes, headers, host.Path) { TypedPerFilterConfig = perFilter, Cors = cors };
+        return new VirtualHostConfig(name, domains, routes, headers, host.Path)
+        {
+            TypedPerFilterConfig = perFilter,
+            Cors = cors,
+            RateLimits = rateLimits,
+            RetryPolicy = vhostRetry,
+            IncludeRequestAttemptCount = includeRequestAttempts,
+            IncludeAttemptCountInResponse = includeResponseAttempts,
+        };
     }
 
     private static RouteConfig? ReadRoute(MessageReader route, IReadOnlySet<string> clusterNames, IReadOnlyList<IHttpFilterConfigParser> parsers)
@@ -124,7 +136,7 @@ internal static class RouteConfigReader
         return match is null || actions != 1 ? null : new RouteConfig(name, match, forward, direct, redirect, headers, route.Path) { TypedPerFilterConfig = perFilter };
     }
 
-    private static RouteMatchConfig ReadMatch(MessageReader match)
+    internal static RouteMatchConfig ReadMatch(MessageReader match)
     {
         var kinds = new List<(PathMatchKind Kind, string Value)>();
         if (match.String("prefix") is { } prefix)
@@ -388,6 +400,8 @@ internal static class RouteConfigReader
         }
 
         var cors = action.Message("cors", CorsPolicyReader.RouteMessageType) is { } corsReader ? CorsPolicyReader.Read(corsReader) : null;
+        var rateLimits = RateLimitPolicyReader.Read(action);
+        var includeVhRateLimits = action.Bool("include_vh_rate_limits");
         action.Finish();
         var notFoundStatus = notFound switch
         {
@@ -396,7 +410,12 @@ internal static class RouteConfigReader
             _ => 503,
         };
         return new RouteActionConfig(cluster, clusterHeader, weighted, prefixRewrite, regexRewrite, hostLiteral, autoHost,
-            timeout, idle, retry, upgrades, notFoundStatus) { Cors = cors };
+            timeout, idle, retry, upgrades, notFoundStatus)
+        {
+            Cors = cors,
+            RateLimits = rateLimits,
+            IncludeVirtualHostRateLimits = includeVhRateLimits,
+        };
     }
 
     private enum ClusterNotFoundCode

@@ -20,4 +20,10 @@ public sealed record HttpConnectionManagerConfig(
 {
     /// <summary>local_reply_config, or null when the HCM has none.</summary>
     public LocalReplyConfig? LocalReply { get; init; }
+
+    /// <summary>Downstream codec and connection settings (HTTP/1.0, header count, timeouts).</summary>
+    public DownstreamProtocolConfig Protocol { get; init; } = DownstreamProtocolConfig.Default;
+
+    /// <summary>Client address and internal-request rules at the edge.</summary>
+    public EdgeAddressConfig Edge { get; init; } = EdgeAddressConfig.Default;
 }

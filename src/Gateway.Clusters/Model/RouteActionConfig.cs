@@ -15,6 +15,12 @@ public sealed record RouteActionConfig(
     IReadOnlyList<string> UpgradeTypes,
     int ClusterNotFoundResponseCode)
 {
+    /// <summary>rate_limits of the route action (for the ratelimit filter); empty when none.</summary>
+    public IReadOnlyList<RateLimitPolicyConfig> RateLimits { get; init; } = [];
+
+    /// <summary>include_vh_rate_limits: the virtual host's rate_limits apply too.</summary>
+    public bool IncludeVirtualHostRateLimits { get; init; }
+
     /// <summary>The legacy <c>cors</c> policy (read by the CORS filter when no typed_per_filter_config policy applies).</summary>
     public CorsPolicyConfig? Cors { get; init; }
 }

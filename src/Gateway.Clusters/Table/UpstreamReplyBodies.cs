@@ -11,11 +11,24 @@ public static class UpstreamReplyBodies
 {
     private const string ResetBeforeHeaders = "upstream connect error or disconnect/reset before headers. reset reason: ";
 
+    /// <summary>
+    /// Envoy's router body for a reset before the response started: <c>reset reason: remote connection
+    /// failure, transport failure reason: delayed connect error: Connection refused</c>, with
+    /// "retried and the latest" once a retry was made.
+    /// </summary>
+    public static byte[] ResetBefore(string reason, string? transportFailure, bool retried) =>
+        Encoding.ASCII.GetBytes("upstream connect error or disconnect/reset before headers. " + (retried ? "retried and the latest " : "") +
+            "reset reason: " + reason + (transportFailure is null ? "" : ", transport failure reason: " + transportFailure));
+
+    /// <summary>The response code details of that reset: <c>upstream_reset_before_response_started{remote_connection_failure|delayed_connect_error:_Connection_refused}</c>.</summary>
+    public static string ResetBeforeDetails(string reason, string? transportFailure) =>
+        ("upstream_reset_before_response_started{" + reason + (transportFailure is null ? "" : "|" + transportFailure) + "}").Replace(' ', '_');
+
     /// <summary>No healthy endpoint in the cluster (503, UH).</summary>
     public static readonly byte[] NoHealthyUpstream = Encoding.ASCII.GetBytes("no healthy upstream");
 
     /// <summary>The TCP connection was refused or failed (503, UF).</summary>
-    public static readonly byte[] ConnectionFailure = Encoding.ASCII.GetBytes(ResetBeforeHeaders + "connection failure");
+    public static readonly byte[] ConnectionFailure = Encoding.ASCII.GetBytes(ResetBeforeHeaders + "remote connection failure, transport failure reason: delayed connect error: Connection refused");
 
     /// <summary>The cluster's connect_timeout elapsed (503, UF).</summary>
     public static readonly byte[] ConnectionTimeout = Encoding.ASCII.GetBytes(ResetBeforeHeaders + "connection timeout");

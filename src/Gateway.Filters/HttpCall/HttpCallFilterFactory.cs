@@ -133,6 +133,9 @@ public sealed class HttpCallFilterFactory : IHttpFilterFactory
         return new HttpCallFilter(settings, loggerFactory.CreateLogger(LogCategory));
     }
 
+    /// <summary>True when this entry is http-call (by name, root_id or a --native-plugin mapping), so the native filter may serve it.</summary>
+    internal bool IsNative(string filterName, string pluginName, string rootId) => IsHttpCall(filterName, pluginName, rootId);
+
     private bool IsHttpCall(string filterName, string pluginName, string rootId)
     {
         if (pluginName == NativePluginName || rootId == NativePluginName)

@@ -50,9 +50,11 @@ public sealed class FieldSegment : AccessLogSegment
             case AccessLogField.UpstreamCluster:
                 return AppendString(text, state.UpstreamCluster);
             case AccessLogField.DownstreamRemoteAddress:
-                return AppendEndpoint(text, context.Connection.RemoteIpAddress, context.Connection.RemotePort, withPort: true);
+                return state.DownstreamRemoteAddress is { } fromXff
+                    ? AppendEndpoint(text, fromXff, 0, withPort: true)
+                    : AppendEndpoint(text, context.Connection.RemoteIpAddress, context.Connection.RemotePort, withPort: true);
             case AccessLogField.DownstreamRemoteAddressWithoutPort:
-                return AppendEndpoint(text, context.Connection.RemoteIpAddress, 0, withPort: false);
+                return AppendEndpoint(text, state.DownstreamRemoteAddress ?? context.Connection.RemoteIpAddress, 0, withPort: false);
             case AccessLogField.DownstreamRemotePort:
                 text.Append(context.Connection.RemotePort);
                 return true;

@@ -19,6 +19,9 @@ public sealed record GatewayOptions
 
     public bool DisableHotReload { get; init; }
 
+    /// <summary>How often the config file is polled besides the watcher (tests set it long to see the watcher alone).</summary>
+    public TimeSpan ConfigPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Gateway log lines as JSON instead of Envoy's text shape.</summary>
     public bool JsonLogs { get; init; }
 

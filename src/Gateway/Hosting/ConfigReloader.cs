@@ -104,7 +104,20 @@ public sealed partial class ConfigReloader : IAsyncDisposable
         Log.Watching(_logger, full);
     }
 
-    private void OnFileEvent(object sender, FileSystemEventArgs e) => _debounce?.Change(Debounce, Timeout.InfiniteTimeSpan);
+    /// <summary>
+    /// Only events about the config file restart the debounce (its name, a rename onto or away from it,
+    /// a ConfigMap's ..data swap): a busy log file beside it must not hold the reload back.
+    /// </summary>
+    private void OnFileEvent(object sender, FileSystemEventArgs e)
+    {
+        if (ConcernsConfigFile(e.Name) || (e is RenamedEventArgs renamed && ConcernsConfigFile(renamed.OldName)))
+        {
+            _debounce?.Change(Debounce, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private bool ConcernsConfigFile(string? name) =>
+        name is not null && (string.Equals(name, Path.GetFileName(_path), StringComparison.Ordinal) || name.StartsWith("..data", StringComparison.Ordinal));
 
     /// <summary>Reloads now, whether or not the file changed (POST /reload).</summary>
     public Task<ConfigReloadResult> ReloadAsync(CancellationToken cancellationToken = default) => ReloadCoreAsync(force: true, fromPoll: false, cancellationToken);

@@ -142,6 +142,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         host.Reloader = new ConfigReloader(state, snapshotBuilder, options.ConfigPath, initialContent, services.GetRequiredService<ILoggerFactory>())
         {
             Listeners = listeners,
+            PollInterval = options.ConfigPollInterval,
         };
         if (!options.DisableHotReload)
         {
@@ -160,7 +161,16 @@ public sealed partial class GatewayHost : IAsyncDisposable
     private Task DispatchAsync(HttpContext context, ProxyHandler proxy, AdminHandler admin)
     {
         var items = context.Features.Get<IConnectionItemsFeature>()?.Items;
-        if (items is null || !items.TryGetValue(ListenerSlot.ItemKey, out var value) || value is not ListenerSlot slot)
+        if (items is null || !items.TryGetValue(ListenerSlot.ItemKey, out var value))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }
+
+        // HTTP listeners keep a DownstreamConnection (slot plus the HTTP/1 guard's refusals); the HCM
+        // chains of network listeners keep their slot alone.
+        var connection = value as Codec.DownstreamConnection;
+        if ((connection?.Slot ?? value as ListenerSlot) is not { } slot)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
@@ -179,7 +189,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        return proxy.HandleAsync(context, listener, snapshot);
+        return proxy.HandleAsync(context, listener, snapshot, connection);
     }
 
     /// <summary>Asks the host to stop (POST /quitquitquit).</summary>

@@ -31,5 +31,13 @@ public sealed class GatewaySnapshot : IDisposable
 
     public DateTimeOffset LoadedAt { get; } = DateTimeOffset.UtcNow;
 
-    public void Dispose() => Clusters.Dispose();
+    public void Dispose()
+    {
+        Clusters.Dispose();
+        // Filters that own timers (wasm plugin ticks) stop with the config that built them.
+        foreach (var filter in Listeners.Values.SelectMany(l => l.Filters.Filters).OfType<IDisposable>())
+        {
+            filter.Dispose();
+        }
+    }
 }

@@ -1,7 +1,11 @@
+using System.IO.Pipelines;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Clusters.Model;
+using Gateway.Codec;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
@@ -46,6 +50,9 @@ internal sealed class ListenerServer : IDisposable
         var slot = new ListenerSlot(listener.Name, isAdmin: false);
         var http = listener.Http!;
         var options = NewOptions(services, http.MaxRequestHeadersKb);
+        ApplyConnectionSettings(options, http.Protocol);
+        var limits = Http1Limits.Of(http);
+        var maxDuration = http.Protocol.MaxConnectionDuration;
         options.Listen(IPAddress.Parse(listener.Address.Address), listener.Address.Port, listen =>
         {
             slot.ListenOptions = listen;
@@ -58,12 +65,33 @@ internal sealed class ListenerServer : IDisposable
             };
             listen.Use(next => connection =>
             {
-                connection.Items[ListenerSlot.ItemKey] = slot;
+                connection.Items[ListenerSlot.ItemKey] = new DownstreamConnection(slot);
+                if (maxDuration is { } duration)
+                {
+                    CloseAfter(connection, duration);
+                }
+
                 return CountConnectionAsync(slot, connection, next);
             });
             if (listener.Tls is { } tls)
             {
                 listen.UseHttps(X509Certificate2.CreateFromPem(tls.CertificateChainPem, tls.PrivateKeyPem));
+            }
+
+            if (listen.Protocols != HttpProtocols.Http2)
+            {
+                // After TLS: Envoy's HTTP/1 codec rules on the plaintext, for connections that speak HTTP/1.
+                listen.Use(next => connection =>
+                {
+                    if (connection.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.ITlsApplicationProtocolFeature>()?.ApplicationProtocol.Span.SequenceEqual("h2"u8) != true &&
+                        connection.Items[ListenerSlot.ItemKey] is DownstreamConnection downstream)
+                    {
+                        var transport = connection.Transport;
+                        connection.Transport = new GuardedPipe(new Http1RequestGuard(transport.Input, downstream, limits), transport.Output);
+                    }
+
+                    return next(connection);
+                });
             }
         });
         return new ListenerServer(slot, BindingOf(listener), options, transport, loggerFactory);
@@ -119,7 +147,7 @@ internal sealed class ListenerServer : IDisposable
             listen.Protocols = HttpProtocols.Http1;
             listen.Use(next => connection =>
             {
-                connection.Items[ListenerSlot.ItemKey] = slot;
+                connection.Items[ListenerSlot.ItemKey] = new DownstreamConnection(slot);
                 return CountConnectionAsync(slot, connection, next);
             });
         });
@@ -145,6 +173,7 @@ internal sealed class ListenerServer : IDisposable
             listener.Address.Port,
             listener.Http!.CodecType,
             listener.Http.MaxRequestHeadersKb,
+            listener.Http.Protocol.ToString(),
             listener.Tls?.CertificateChainPem,
             listener.Tls?.PrivateKeyPem,
             listener.Tls is null ? null : string.Join(',', listener.Tls.AlpnProtocols));
@@ -159,8 +188,49 @@ internal sealed class ListenerServer : IDisposable
             AllowSynchronousIO = false,
         };
         options.Limits.MaxRequestBodySize = null;
-        options.Limits.MaxRequestHeadersTotalSize = maxRequestHeadersKb * 1024;
+        // The HTTP/1 budget is Envoy's (URL plus header names and values), enforced by Http1RequestGuard
+        // before Kestrel parses; Kestrel's own line and total limits only need to let that through.
+        // For HTTP/2 the total is the budget.
+        options.Limits.MaxRequestHeadersTotalSize = maxRequestHeadersKb * 1024 + 1024;
+        options.Limits.MaxRequestLineSize = maxRequestHeadersKb * 1024 + 1024;
         return options;
+    }
+
+    /// <summary>
+    /// Envoy's connection settings instead of Kestrel's defaults: no minimum data rates (Envoy has
+    /// none), the idle timeout (common_http_protocol_options.idle_timeout, 1 hour by default), no header
+    /// timeout of Kestrel's own (request_headers_timeout is the guard's, answered as Envoy does).
+    /// </summary>
+    private static void ApplyConnectionSettings(KestrelServerOptions options, DownstreamProtocolConfig protocol)
+    {
+        var limits = options.Limits;
+        limits.MinRequestBodyDataRate = null;
+        limits.MinResponseDataRate = null;
+        limits.KeepAliveTimeout = protocol.IdleTimeout;
+        limits.RequestHeadersTimeout = Timeout.InfiniteTimeSpan;
+        limits.MaxRequestHeaderCount = Math.Max(protocol.MaxHeadersCount, 1);
+        limits.Http2.KeepAlivePingTimeout = Timeout.InfiniteTimeSpan;
+    }
+
+    /// <summary>max_connection_duration: the connection is asked to close gracefully (HTTP/2 GOAWAY, HTTP/1 after the current response).</summary>
+    private static void CloseAfter(ConnectionContext connection, TimeSpan duration)
+    {
+        var lifetime = connection.Features.Get<IConnectionLifetimeNotificationFeature>();
+        if (lifetime is null)
+        {
+            return;
+        }
+
+        var timer = new Timer(static state => ((IConnectionLifetimeNotificationFeature)state!).RequestClose(), lifetime, duration, Timeout.InfiniteTimeSpan);
+        connection.ConnectionClosed.Register(static state => ((Timer)state!).Dispose(), timer);
+    }
+
+    /// <summary>The connection's transport with its input behind the HTTP/1 guard.</summary>
+    private sealed class GuardedPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
     }
 
     /// <summary>downstream_cx_total / downstream_cx_active of the listener's connection manager, per connection.</summary>

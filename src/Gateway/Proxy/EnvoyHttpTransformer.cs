@@ -45,6 +45,22 @@ public sealed class EnvoyHttpTransformer : HttpTransformer
         {
             proxyRequest.RequestUri = uri;
         }
+        if (httpContext.Request.Headers.Expect.Count > 0 && proxyRequest.Headers.ExpectContinue == true)
+        {
+            // Envoy answers 100-continue itself (Kestrel sends it when the body is first read) and does not forward Expect.
+            proxyRequest.Headers.ExpectContinue = null;
+        }
+
+        if (route.VirtualHost.IncludeRequestAttemptCount)
+        {
+            proxyRequest.Headers.TryAddWithoutValidation(HeaderNames.XEnvoyAttemptCount, ProxyHandler.AttemptText(state.AttemptCount));
+        }
+
+        if (state.ForwardTeTrailers)
+        {
+            proxyRequest.Headers.TryAddWithoutValidation("TE", "trailers");
+        }
+
         var forward = route.Forward!;
         if (forward.HostRewriteLiteral is { } literal)
         {
@@ -95,6 +111,11 @@ public sealed class EnvoyHttpTransformer : HttpTransformer
         }
 
         var route = state.Route!;
+        if (route.VirtualHost.IncludeAttemptCountInResponse)
+        {
+            headers[HeaderNames.XEnvoyAttemptCount] = ProxyHandler.AttemptText(state.AttemptCount);
+        }
+
         if (route.ResponseHeadersToAdd.Count > 0 || route.ResponseHeadersToRemove.Count > 0)
         {
             HeaderMutator.Apply(headers, route.ResponseHeadersToRemove, route.ResponseHeadersToAdd);

@@ -10,4 +10,7 @@ internal static class HeaderNames
     public const string XEnvoyOriginalPath = "x-envoy-original-path";
     public const string XEnvoyUpstreamServiceTime = "x-envoy-upstream-service-time";
     public const string XEnvoyOverloaded = "x-envoy-overloaded";
+    public const string XEnvoyAttemptCount = "x-envoy-attempt-count";
+    public const string XEnvoyInternal = "x-envoy-internal";
+    public const string XEnvoyExternalAddress = "x-envoy-external-address";
 }

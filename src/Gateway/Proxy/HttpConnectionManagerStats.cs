@@ -10,6 +10,8 @@ public sealed class HttpConnectionManagerStats
     public long DownstreamRq4xx;
     public long DownstreamRq5xx;
     public long DownstreamRqActive;
+    public long DownstreamRqCompleted;
+    public long DownstreamRqRxReset;
     public long DownstreamCxTotal;
     public long DownstreamCxActive;
     public long NoRoute;

@@ -25,7 +25,11 @@ public sealed class ListenerRuntime
         ServerName = new StringValues(Http.ServerName);
         AllowsWebSocket = Http.UpgradeTypes.Contains("websocket", StringComparer.OrdinalIgnoreCase);
         Transformer = new EnvoyHttpTransformer(this);
+        Edge = new EdgeRules(Http);
     }
+
+    /// <summary>Client address, internal/edge and request id rules (mutateRequestHeaders).</summary>
+    internal EdgeRules Edge { get; }
 
     /// <summary>Builds upstream requests and downstream responses the Envoy way for this listener.</summary>
     public EnvoyHttpTransformer Transformer { get; }

@@ -33,7 +33,7 @@ public sealed partial class ProxyHandler
     /// <summary>Called when a request completes, for access logs (set by the host).</summary>
     public Action<HttpContext, RequestState>? OnCompleted { get; set; }
 
-    public async Task HandleAsync(HttpContext context, ListenerRuntime listener, GatewaySnapshot snapshot)
+    public async Task HandleAsync(HttpContext context, ListenerRuntime listener, GatewaySnapshot snapshot, Codec.DownstreamConnection? connection = null)
     {
         var stats = listener.Stats;
         Interlocked.Increment(ref stats.DownstreamRqTotal);
@@ -54,50 +54,45 @@ public sealed partial class ProxyHandler
                 context.Response.Headers.Server = listener.ServerName;
             }
 
+            if (connection?.TakeError() is { } codecError)
+            {
+                // The HTTP/1 codec refused the request (Http1RequestGuard): Envoy's sendProtocolError.
+                await ReplyToCodecErrorAsync(context, state, codecError).ConfigureAwait(false);
+                return;
+            }
+
             var headers = request.Headers;
-            if (RequestHeaderValidator.HasInvalidValue(headers))
+            if (RequestHeaderValidator.HasInvalidValue(headers, out var hasEnvoyHeaders))
             {
                 context.Response.Headers.Connection = "close";
                 await state.SendLocalReplyAsync(new LocalReplyData(StatusCodes.Status400BadRequest, BadRequestBody, "http1.invalid_characters", "DPE")).ConfigureAwait(false);
                 return;
             }
 
-            // Read once: each indexer access is a header lookup.
-            var sentRequestId = headers[HeaderNames.XRequestId];
-            string requestId;
-            if (sentRequestId.Count == 0 && http.GenerateRequestId)
+            if (connection?.StartRequest() is { } nominated)
             {
-                requestId = Guid.NewGuid().ToString();
-                headers[HeaderNames.XRequestId] = requestId;
-            }
-            else
-            {
-                requestId = sentRequestId.ToString();
-            }
-
-            state.RequestId = requestId;
-            if (http.AlwaysSetRequestIdInResponse)
-            {
-                context.Response.Headers[HeaderNames.XRequestId] = requestId;
-            }
-
-            if (http.UseRemoteAddress)
-            {
-                var remote = context.Connection.RemoteIpAddress?.ToString();
-                if (remote is not null)
+                foreach (var name in nominated)
                 {
-                    var existing = headers[HeaderNames.XForwardedFor];
-                    headers[HeaderNames.XForwardedFor] = existing.Count == 0 ? remote : existing + "," + remote;
+                    headers.Remove(name);
                 }
-
-                headers[HeaderNames.XForwardedProto] = request.Scheme;
             }
-            else if (headers[HeaderNames.XForwardedProto].Count == 0)
+
+            state.UpgradeType = ConnectionHeaders.Sanitize(headers, state);
+
+            listener.Edge.Apply(context, state, hasEnvoyHeaders);
+
+            var requestFeature = context.Features.GetRequiredFeature<IHttpRequestFeature>();
+            var rawTarget = requestFeature.RawTarget;
+            if (rawTarget.Length > 0 && rawTarget[0] != '/' && rawTarget != "*")
             {
-                headers[HeaderNames.XForwardedProto] = request.Scheme;
+                rawTarget = AbsoluteForm.Apply(request, requestFeature, rawTarget);
             }
 
-            var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+            if (http.Protocol.DefaultHostForHttp10 is { } defaultHost && !request.Host.HasValue && HttpProtocol.IsHttp10(request.Protocol))
+            {
+                request.Host = new HostString(defaultHost);
+            }
+
             var pathLength = EnvoyHttpTransformer.PathLength(rawTarget);
             state.RawTarget = rawTarget;
             state.PathLength = pathLength;
@@ -156,7 +151,14 @@ public sealed partial class ProxyHandler
         {
             filters?.Complete();
             Interlocked.Decrement(ref stats.DownstreamRqActive);
-            stats.RecordResponse(context.Response.StatusCode);
+            // Envoy counts a status class only for a response that was sent, and a client reset as rx_reset.
+            var aborted = context.RequestAborted.IsCancellationRequested;
+            if (!aborted || context.Response.HasStarted)
+            {
+                stats.RecordResponse(context.Response.StatusCode);
+            }
+
+            Interlocked.Increment(ref aborted ? ref stats.DownstreamRqRxReset : ref stats.DownstreamRqCompleted);
             accessLog?.Complete(context, state, byteCounter);
             OnCompleted?.Invoke(context, state);
         }
@@ -180,16 +182,17 @@ public sealed partial class ProxyHandler
             return;
         }
 
-        if (IsWebSocketUpgrade(context.Request) && !route.AllowsUpgrade && !listener.AllowsWebSocket)
+        if (state.UpgradeType is { } upgradeType && !AllowsUpgrade(listener, route, upgradeType))
         {
             // Envoy refuses an upgrade no upgrade_configs entry allows.
             await state.SendLocalReplyAsync(new LocalReplyData(StatusCodes.Status403Forbidden, default, "upgrade_failed")).ConfigureAwait(false);
             return;
         }
 
-        if (route.HasRewrite)
+        if (route.HasRewrite && !listener.Router.SuppressEnvoyHeaders)
         {
-            headers[HeaderNames.XEnvoyOriginalPath] = rawTarget[..pathLength];
+            // Envoy keeps the whole original :path, query included.
+            headers[HeaderNames.XEnvoyOriginalPath] = rawTarget;
         }
 
         if (route.TimeoutMs is { } timeoutMs && !listener.Router.SuppressEnvoyHeaders)
@@ -212,6 +215,7 @@ public sealed partial class ProxyHandler
                 // The attempt is awaited here rather than in a helper async method: one state machine less per request.
                 state.UpstreamHost = endpoint.Address;
                 state.UpstreamHostname = endpoint.Hostname;
+                state.AttemptCount++;
                 ForwarderError error;
                 using (var attempt = call.StartAttempt(endpoint))
                 {
@@ -232,6 +236,7 @@ public sealed partial class ProxyHandler
                     (retry.SwallowedStatus != 0 || (FailureKindOf(context, error, retry) is { } kind && retry.ShouldRetryFailure(kind))))
                 {
                     await retry.BeforeRetryAsync(context).ConfigureAwait(false);
+                    state.Retried = true;
                     endpoint = cluster.PickEndpoint();
                     if (endpoint is null)
                     {
@@ -255,6 +260,16 @@ public sealed partial class ProxyHandler
             retry?.Finish();
             call.Dispose();
         }
+    }
+
+    internal static string AttemptText(int attempts) => attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static Task ReplyToCodecErrorAsync(HttpContext context, RequestState state, Codec.CodecError error)
+    {
+        context.Response.Headers.Connection = "close";
+        var body = error.WithBody ? ReasonPhraseBodies.Of(error.Status) : default;
+        var flag = error.Status is 400 or 426 or 431 or 501 && error.WithBody ? "DPE" : null;
+        return state.SendLocalReplyAsync(new LocalReplyData(error.Status, body, error.Details, flag));
     }
 
     /// <summary>Envoy's reply when the cluster has no healthy endpoint (first pick or a retry's): 503, flag UH.</summary>
@@ -327,7 +342,7 @@ public sealed partial class ProxyHandler
                 (status, body, state.ResponseFlags, state.ResponseCodeDetails) = (504, UpstreamReplyBodies.RequestTimeout, "UT", "upstream_response_timeout");
                 break;
             case ForwarderError.Request:
-                (status, body, state.ResponseFlags, state.ResponseCodeDetails) = ClassifyRequestFailure(exception);
+                (status, body, state.ResponseFlags, state.ResponseCodeDetails) = ClassifyRequestFailure(exception, retried: state.Retried);
                 break;
             case ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient:
                 // The client went away or sent a broken body: nothing useful to reply.
@@ -350,29 +365,43 @@ public sealed partial class ProxyHandler
         }
 
         context.Response.Clear();
+        if (state.Route is { VirtualHost.IncludeAttemptCountInResponse: true })
+        {
+            context.Response.Headers[HeaderNames.XEnvoyAttemptCount] = AttemptText(state.AttemptCount);
+        }
+
         await state.SendLocalReplyAsync(new LocalReplyData(status, body)).ConfigureAwait(false);
     }
 
-    private static (int, byte[]?, string, string) ClassifyRequestFailure(Exception? exception)
+    private static (int, byte[]?, string, string) ClassifyRequestFailure(Exception? exception, bool retried)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is SocketException)
+            if (e is SocketException socket)
             {
-                return (503, UpstreamReplyBodies.ConnectionFailure, "UF", "upstream_reset_before_response_started{connection_failure}");
+                // Envoy: a refused/unreachable connect is a remote connection failure, its errno the transport failure reason.
+                var transport = "delayed connect error: " + (socket.SocketErrorCode == SocketError.ConnectionRefused ? "Connection refused" : socket.Message);
+                return (503, retried || socket.SocketErrorCode != SocketError.ConnectionRefused
+                        ? UpstreamReplyBodies.ResetBefore("remote connection failure", transport, retried)
+                        : UpstreamReplyBodies.ConnectionFailure,
+                    "UF", UpstreamReplyBodies.ResetBeforeDetails("remote connection failure", transport));
             }
 
             if (e is TimeoutException || (e is OperationCanceledException && exception is HttpRequestException))
             {
-                return (503, UpstreamReplyBodies.ConnectionTimeout, "UF", "upstream_reset_before_response_started{connection_timeout}");
+                return (503, retried ? UpstreamReplyBodies.ResetBefore("connection timeout", null, true) : UpstreamReplyBodies.ConnectionTimeout,
+                    "UF", "upstream_reset_before_response_started{connection_timeout}");
             }
         }
 
-        return (503, UpstreamReplyBodies.ConnectionTermination, "UC", "upstream_reset_before_response_started{connection_termination}");
+        return (503, retried ? UpstreamReplyBodies.ResetBefore("connection termination", null, true) : UpstreamReplyBodies.ConnectionTermination,
+            "UC", "upstream_reset_before_response_started{connection_termination}");
     }
 
-    private static bool IsWebSocketUpgrade(HttpRequest request) =>
-        request.Headers.Upgrade.Count > 0 && string.Equals(request.Headers.Upgrade[0], "websocket", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The route's upgrade_configs decide for the types they name, the HCM's for the rest.</summary>
+    private static bool AllowsUpgrade(ListenerRuntime listener, CompiledRoute route, string type) =>
+        route.Forward!.UpgradeTypes.Contains(type, StringComparer.OrdinalIgnoreCase) ||
+        listener.Http.UpgradeTypes.Contains(type, StringComparer.OrdinalIgnoreCase);
 
     private static void ApplyResponseHeaders(HttpContext context, CompiledRoute route)
     {

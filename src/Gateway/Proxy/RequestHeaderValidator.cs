@@ -16,10 +16,17 @@ internal static class RequestHeaderValidator
         "\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000B\u000C\u000E\u000F" +
         "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u007F");
 
-    public static bool HasInvalidValue(IHeaderDictionary headers)
+    /// <summary>True when a value holds a control character; <paramref name="hasEnvoyHeaders"/> tells whether any x-envoy-* header is present (same pass).</summary>
+    public static bool HasInvalidValue(IHeaderDictionary headers, out bool hasEnvoyHeaders)
     {
+        hasEnvoyHeaders = false;
         foreach (var header in headers)
         {
+            if (header.Key.Length > 8 && header.Key.StartsWith("x-envoy-", StringComparison.OrdinalIgnoreCase))
+            {
+                hasEnvoyHeaders = true;
+            }
+
             foreach (var value in header.Value)
             {
                 if (value is not null && value.AsSpan().ContainsAny(Invalid))

@@ -29,6 +29,21 @@ public sealed class RequestState : HttpFilterContext
 
     public CompiledRoute? Route { get; private set; }
 
+    /// <summary>The client address x-forwarded-for names when use_remote_address is false, for %DOWNSTREAM_REMOTE_ADDRESS%; null = the peer.</summary>
+    public System.Net.IPAddress? DownstreamRemoteAddress { get; internal set; }
+
+    /// <summary>Upstream attempts started so far (1 for the first), for x-envoy-attempt-count.</summary>
+    internal int AttemptCount { get; set; }
+
+    /// <summary>At least one retry was made (Envoy's reset bodies then say "retried and the latest reset reason").</summary>
+    internal bool Retried { get; set; }
+
+    /// <summary>The Upgrade type of an upgrade request (Connection: upgrade), else null.</summary>
+    public string? UpgradeType { get; internal set; }
+
+    /// <summary>The client sent <c>TE: trailers</c>, which Envoy forwards (the forwarder drops TE).</summary>
+    internal bool ForwardTeTrailers { get; set; }
+
     public string? UpstreamCluster { get; set; }
 
     /// <summary>ip:port of the upstream host, for %UPSTREAM_HOST%.</summary>

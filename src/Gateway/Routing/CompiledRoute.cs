@@ -38,7 +38,15 @@ public sealed class CompiledRoute
             RegexRewrite = forward.RegexRewrite is { } rewrite ? RegexCache.Search(rewrite.Pattern) : null;
             RegexSubstitution = forward.RegexRewrite is { } r ? ToDotNetSubstitution(r.Substitution) : null;
             HasRewrite = forward.PrefixRewrite is not null || RegexRewrite is not null;
-            TimeoutMs = forward.Timeout > TimeSpan.Zero ? ((long)forward.Timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : null;
+            // x-envoy-expected-rq-timeout-ms: the per-try timeout when it is the shorter one (Envoy's setTimeoutHeaders).
+            var expected = forward.Timeout;
+            var retryPolicy = forward.RetryPolicy ?? virtualHost.RetryPolicy;
+            if (retryPolicy?.PerTryTimeout is { } perTry && perTry > TimeSpan.Zero && (expected <= TimeSpan.Zero || perTry < expected))
+            {
+                expected = perTry;
+            }
+
+            TimeoutMs = expected > TimeSpan.Zero ? ((long)expected.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : null;
             var activity = forward.Timeout > TimeSpan.Zero ? forward.Timeout : TimeSpan.FromDays(1);
             if (forward.IdleTimeout is { } idle && idle > TimeSpan.Zero && idle < activity)
             {
@@ -52,7 +60,7 @@ public sealed class CompiledRoute
                 new ForwarderRequestConfig { ActivityTimeout = activity, Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower, AllowResponseBuffering = false },
             };
             AllowsUpgrade = forward.UpgradeTypes.Count > 0;
-            Retry = Clusters.Resilience.RetryPlan.Create(forward.RetryPolicy);
+            Retry = Clusters.Resilience.RetryPlan.Create(retryPolicy);
         }
         else if (config.DirectResponse is { } direct)
         {

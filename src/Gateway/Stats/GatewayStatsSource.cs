@@ -153,6 +153,8 @@ public sealed class GatewayStatsSource
         void Counter(string stat, ref long value) => writer.Counter(prefix + stat, ref value, "http." + stat, tags);
 
         Counter("downstream_rq_total", ref s.DownstreamRqTotal);
+        Counter("downstream_rq_completed", ref s.DownstreamRqCompleted);
+        Counter("downstream_rq_rx_reset", ref s.DownstreamRqRxReset);
         Counter("downstream_cx_total", ref s.DownstreamCxTotal);
         Counter("no_route", ref s.NoRoute);
         Counter("no_cluster", ref s.NoCluster);

@@ -47,7 +47,13 @@ public static class PrometheusFormatter
         return text.ToString();
     }
 
-    public static string MetricName(string tagExtractedName) => "envoy_" + Sanitize(tagExtractedName);
+    /// <remarks>Wasm plugin metrics (<c>wasmcustom.*</c>) are a custom namespace in Envoy: shown without the prefix and without <c>envoy_</c>.</remarks>
+    public static string MetricName(string tagExtractedName) =>
+        tagExtractedName.StartsWith(WasmCustomPrefix, StringComparison.Ordinal)
+            ? Sanitize(tagExtractedName[WasmCustomPrefix.Length..])
+            : "envoy_" + Sanitize(tagExtractedName);
+
+    private const string WasmCustomPrefix = "wasmcustom.";
 
     private static string Sanitize(string name)
     {

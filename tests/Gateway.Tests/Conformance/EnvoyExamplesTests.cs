@@ -35,7 +35,7 @@ public sealed class EnvoyExamplesTests
         ["front-proxy/envoy.yaml"] = null,
         ["front-proxy/service-envoy.yaml"] = null,
         ["grpc-bridge/client/envoy-proxy.yaml"] = ["envoy.filters.http.grpc_http1_bridge"],
-        ["gzip/envoy.yaml"] = ["envoy.filters.http.compressor", "envoy.filters.http.decompressor"],
+        ["gzip/envoy.yaml"] = null,
         ["local_ratelimit/envoy.yaml"] = null,
         ["route-mirror/envoy.yaml"] = ["request_mirror_policies"],
         ["tls/envoy-https-http.yaml"] = null,

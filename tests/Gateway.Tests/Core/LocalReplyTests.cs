@@ -79,7 +79,7 @@ public sealed class LocalReplyTests
             """, EnvoyYaml.StaticCluster("closed", port)));
         using var response = await gw.Client.GetAsync("/get");
         await AssertLocalReplyAsync(response, HttpStatusCode.ServiceUnavailable,
-            "upstream connect error or disconnect/reset before headers. reset reason: connection failure");
+            "upstream connect error or disconnect/reset before headers. reset reason: remote connection failure, transport failure reason: delayed connect error: Connection refused");
     }
 
     [Fact]

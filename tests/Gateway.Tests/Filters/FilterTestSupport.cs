@@ -32,6 +32,22 @@ internal static class FilterTestSupport
             ? string.Join(",", values)
             : null;
 
+    /// <summary>A bootstrap with <paramref name="filters"/> ahead of the router and <paramref name="routes"/> to cluster backend on <paramref name="port"/>.</summary>
+    public static string Yaml(string filters, int port = 8000, string? routes = null) =>
+        EnvoyYaml.WithRoutes(routes ?? "- match: { prefix: \"/\" }\n  route: { cluster: backend }", EnvoyYaml.StaticCluster("backend", port), httpFilters: filters);
+
+    /// <summary>Loads <paramref name="filters"/> (and <paramref name="routes"/>) with every filter factory of the gateway; throws ConfigException when refused.</summary>
+    public static BootstrapLoadResult Load(string filters, string? routes = null) =>
+        BootstrapLoader.Load(Yaml(filters, routes: routes), "envoy.yaml", new BootstrapLoadOptions(false, FilterFactories.Create(new GatewayOptions())));
+
+    /// <summary>The parsed settings of the first http filter.</summary>
+    public static T SettingsOf<T>(string filters) =>
+        Assert.IsType<T>(Load(filters).Config.Listeners[0].Http.HttpFilters[0].Settings);
+
+    /// <summary>The load error's text (the test fails when the config loads).</summary>
+    public static string LoadError(string filters, string? routes = null) =>
+        Assert.Throws<ConfigException>(() => Load(filters, routes)).Message;
+
     /// <summary>A route table forwarding everything to cluster <c>backend</c> on <paramref name="port"/>, with <paramref name="filters"/> before the router.</summary>
     public static string Proxied(string filters, int port, string routes = "- match: { prefix: \"/\" }\n  route: { cluster: backend }\n", string vhostExtra = "") =>
         EnvoyYaml.WithRoutes(routes, EnvoyYaml.StaticCluster("backend", port), vhostExtra: vhostExtra, httpFilters: filters);

@@ -182,7 +182,7 @@ public sealed class HttpCallFilterTests : IAsyncLifetime
 
         Assert.True(await filter.OnRequestAsync(context));
 
-        Assert.Equal("upstream connect error or disconnect/reset before headers. reset reason: connection failure", Header(context));
+        Assert.Equal("upstream connect error or disconnect/reset before headers. reset reason: remote connection failure, transport failure reason: delayed connect error: Connection refused", Header(context));
         Assert.True(table.TryGet(SeedCluster, out var entry));
         Assert.Equal(1, entry.Stats.CountOf(503));
         Assert.Equal(1, entry.Stats.UpstreamCxConnectFail);

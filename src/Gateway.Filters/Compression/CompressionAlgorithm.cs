@@ -1,0 +1,9 @@
+namespace Gateway.Filters.Compression;
+
+/// <summary>The compression libraries Envoy ships for the compressor and decompressor filters.</summary>
+public enum CompressionAlgorithm
+{
+    Gzip,
+    Brotli,
+    Zstd,
+}

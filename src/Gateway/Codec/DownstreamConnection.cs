@@ -1,0 +1,67 @@
+using Gateway.Hosting;
+
+namespace Gateway.Codec;
+
+/// <summary>
+/// What the gateway keeps per downstream connection (in Kestrel's connection items): the listener
+/// slot it was accepted on and, for HTTP/1, a refusal the codec guard hands to the connection manager.
+/// </summary>
+public sealed class DownstreamConnection
+{
+    internal DownstreamConnection(ListenerSlot slot)
+    {
+        Slot = slot;
+    }
+
+    internal ListenerSlot Slot { get; }
+
+    /// <summary>Set by <see cref="Http1RequestGuard"/> when the request it passes on stands for a refused one.</summary>
+    public CodecError? PendingError { get; internal set; }
+
+    private Queue<(long Head, string[] Names)>? _nominated;
+    private long _requests;
+
+    /// <summary>Headers the Connection header of the <paramref name="head"/>-th request head nominated (set by the guard).</summary>
+    internal void Nominate(long head, string[] names)
+    {
+        lock (this)
+        {
+            (_nominated ??= new()).Enqueue((head, names));
+        }
+    }
+
+    /// <summary>
+    /// Counts a request the connection manager starts; returns the headers its Connection header
+    /// nominated (to be removed), or null. HTTP/1 serves one request at a time, in head order.
+    /// </summary>
+    public string[]? StartRequest()
+    {
+        var index = ++_requests;
+        if (_nominated is null)
+        {
+            return null;
+        }
+
+        lock (this)
+        {
+            while (_nominated.TryPeek(out var entry) && entry.Head <= index)
+            {
+                _nominated.Dequeue();
+                if (entry.Head == index)
+                {
+                    return entry.Names;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Takes the pending refusal (once).</summary>
+    public CodecError? TakeError()
+    {
+        var error = PendingError;
+        PendingError = null;
+        return error;
+    }
+}

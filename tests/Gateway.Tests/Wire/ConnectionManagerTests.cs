@@ -1,0 +1,55 @@
+using Gateway.Tests.Support;
+
+namespace Gateway.Tests.Wire;
+
+/// <summary>HCM timeouts and counters as Envoy has them, over raw sockets.</summary>
+public class ConnectionManagerTests
+{
+    private static string Yaml(int upstreamPort, string hcmExtra = "", string routeExtra = "") => EnvoyYaml.WithRoutes(
+        $$"""
+        - match: { prefix: "/" }
+          route: { cluster: echo{{routeExtra}} }
+        """,
+        EnvoyYaml.StaticCluster("echo", upstreamPort),
+        hcmExtra: hcmExtra);
+
+    [Fact]
+    public async Task AHeadThatDoesNotCompleteInRequestHeadersTimeoutGets408()
+    {
+        await using var upstream = await EchoUpstream.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(Yaml(upstream.Port, "request_headers_timeout: 0.3s"));
+        await using var connection = await RawHttpConnection.OpenAsync(gateway.Port);
+        await connection.SendAsync("GET /a HTTP/1.1\r\nHost: a\r\n");
+        var response = await connection.ReadResponseAsync();
+        Assert.Equal(408, response.Status);
+        Assert.Equal("", response.Body);
+        Assert.Equal("envoy", response.Header("server"));
+        Assert.True(await connection.IsClosedAsync());
+
+        // A head that completes in time is served on a connection of its own.
+        var served = await RawHttpConnection.ExchangeAsync(gateway.Port, "GET /b HTTP/1.1\r\nHost: a\r\n\r\n");
+        Assert.Equal(200, served.Status);
+    }
+
+    [Fact]
+    public async Task ExpectedTimeoutHeaderTakesTheShorterPerTryTimeout()
+    {
+        await using var upstream = await EchoUpstream.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(Yaml(upstream.Port, routeExtra: ", timeout: 3s, retry_policy: { retry_on: 5xx, per_try_timeout: 0.5s }"));
+        var response = await RawHttpConnection.ExchangeAsync(gateway.Port, "GET /a HTTP/1.1\r\nHost: a\r\n\r\n");
+        Assert.Equal("500", EchoUpstream.SeenHeader(response, "x-envoy-expected-rq-timeout-ms"));
+    }
+
+    [Fact]
+    public async Task CompletedRequestsAndCodecRefusalsAreCounted()
+    {
+        await using var upstream = await EchoUpstream.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(Yaml(upstream.Port));
+        Assert.Equal(200, (await RawHttpConnection.ExchangeAsync(gateway.Port, "GET /a HTTP/1.1\r\nHost: a\r\n\r\n")).Status);
+        Assert.Equal(426, (await RawHttpConnection.ExchangeAsync(gateway.Port, "GET /a HTTP/1.0\r\n\r\n")).Status);
+        await TestGateway.WaitUntilAsync(() => gateway.StatsAsync().GetAwaiter().GetResult().GetValueOrDefault("http.ingress_http.downstream_rq_completed") == 2);
+        var stats = await gateway.StatsAsync();
+        Assert.Equal(1, stats["http.ingress_http.downstream_rq_2xx"]);
+        Assert.Equal(1, stats["http.ingress_http.downstream_rq_4xx"]);
+    }
+}
