@@ -103,4 +103,23 @@ public sealed class PackagesTests : IDisposable
         Assert.True(test.ExitCode == 0, test.Output);
         Assert.Contains("Passed!", test.Output);
     }
+
+    [Fact]
+    public void The_test_host_package_depends_on_every_package_the_bundled_gateway_assemblies_use()
+    {
+        static Dictionary<string, string> References(string project) =>
+            System.Xml.Linq.XDocument.Load(RepositoryFiles.PathOf(project)).Descendants("PackageReference")
+                .Where(r => !string.Equals((string?)r.Attribute("PrivateAssets"), "all", StringComparison.OrdinalIgnoreCase))
+                .ToDictionary(r => (string)r.Attribute("Include")!, r => (string)r.Attribute("Version")!);
+
+        var testing = References("src/Gateway.Testing/Gateway.Testing.csproj");
+        foreach (var project in new[] { "src/Gateway/Gateway.csproj", "src/Gateway.Filters/Gateway.Filters.csproj", "src/Gateway.Clusters/Gateway.Clusters.csproj" })
+        {
+            foreach (var (id, version) in References(project))
+            {
+                Assert.True(testing.TryGetValue(id, out var listed) && listed == version,
+                    $"{project} uses {id} {version}; add <PackageReference Include=\"{id}\" Version=\"{version}\" /> to src/Gateway.Testing/Gateway.Testing.csproj");
+            }
+        }
+    }
 }
