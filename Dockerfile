@@ -12,7 +12,7 @@ ARG TARGETARCH
 ARG GIT_COMMIT=
 WORKDIR /src
 # Restore first, from the project files only, so a source edit does not re-download packages.
-COPY global.json Directory.Build.props ./
+COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/Gateway.Clusters/Gateway.Clusters.csproj src/Gateway.Clusters/
 COPY src/Gateway.Filters/Gateway.Filters.csproj src/Gateway.Filters/
 COPY src/Gateway/Gateway.csproj src/Gateway/

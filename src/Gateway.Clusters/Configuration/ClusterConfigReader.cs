@@ -188,7 +188,7 @@ internal static class ClusterConfigReader
 
         if (type == DiscoveryType.LogicalDns && result.Count != 1)
         {
-            localities.FirstOrDefault()?.Context.Error(localities[0].Path, localities[0].Mark,
+            (localities.Count > 0 ? localities[0] : null)?.Context.Error(localities[0].Path, localities[0].Mark,
                 "LOGICAL_DNS clusters must have a single locality_lb_endpoint and a single lb_endpoint");
         }
 

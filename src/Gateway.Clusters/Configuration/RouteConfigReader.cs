@@ -6,6 +6,8 @@ namespace Gateway.Clusters.Configuration;
 /// <summary>Reads a RouteConfiguration: virtual hosts, routes, matches, actions and header edits.</summary>
 internal static class RouteConfigReader
 {
+    private static readonly string[] RouteActionFields = ["route", "redirect", "direct_response"];
+
     public static RouteTableConfig Read(MessageReader config, IReadOnlySet<string> clusterNames, IReadOnlyList<IHttpFilterConfigParser> parsers)
     {
         var name = config.String("name") ?? "";
@@ -93,7 +95,7 @@ internal static class RouteConfigReader
             match = ReadMatch(matchReader);
         }
 
-        var actions = new[] { "route", "redirect", "direct_response" }.Count(route.Has);
+        var actions = RouteActionFields.Count(route.Has);
         RouteActionConfig? forward = null;
         DirectResponseConfig? direct = null;
         RedirectConfig? redirect = null;

@@ -91,7 +91,7 @@ internal static class YamlScalars
                     return false;
                 }
 
-                magnitude = (magnitude << 3) | (ulong)(c - '0');
+                magnitude = (magnitude << 3) | (uint)(c - '0');
             }
         }
         else if (!ulong.TryParse(span, NumberStyles.None, CultureInfo.InvariantCulture, out magnitude))

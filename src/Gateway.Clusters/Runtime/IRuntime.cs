@@ -10,7 +10,7 @@ namespace Gateway.Clusters.Runtime;
 public interface IRuntime
 {
     /// <summary>The final value of <paramref name="key"/>, or null when no layer sets it.</summary>
-    string? Get(string key);
+    string? GetValue(string key);
 
     /// <summary>Envoy's getInteger: the value as an unsigned integer, else the default.</summary>
     ulong GetInteger(string key, ulong defaultValue);

@@ -94,12 +94,12 @@ public sealed class LayeredRuntime : IRuntime
             .ToArray())).ToArray();
     }
 
-    public string? Get(string key) => Volatile.Read(ref _merged).GetValueOrDefault(key);
+    public string? GetValue(string key) => Volatile.Read(ref _merged).GetValueOrDefault(key);
 
     public ulong GetInteger(string key, ulong defaultValue) =>
-        Get(key) is { } text && ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : defaultValue;
+        GetValue(key) is { } text && ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : defaultValue;
 
-    public bool GetBoolean(string key, bool defaultValue) => Get(key) switch
+    public bool GetBoolean(string key, bool defaultValue) => GetValue(key) switch
     {
         "true" or "1" => true,
         "false" or "0" => false,

@@ -36,7 +36,8 @@ public static class GoogleGrpcTargets
 
     private static ClusterEntry Create(string target)
     {
-        TryParse(target, out var host, out var port);
+        // Targets reach here only after TryParse accepted them at config load.
+        _ = TryParse(target, out var host, out var port);
         var literal = IPAddress.TryParse(host, out _);
         var config = new ClusterConfig(
             "google_grpc:" + target,

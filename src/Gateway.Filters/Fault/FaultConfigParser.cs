@@ -9,6 +9,9 @@ public static class FaultConfigParser
 {
     public const string MessageType = "envoy.extensions.filters.http.fault.v3.HTTPFault";
 
+    private static readonly string[] AbortKinds = ["http_status", "grpc_status", "header_abort"];
+    private static readonly string[] DelayKinds = ["fixed_delay", "header_delay"];
+
     public static FaultSettings Parse(MessageReader reader)
     {
         var abort = reader.Message("abort", "envoy.extensions.filters.http.fault.v3.FaultAbort") is { } a ? ReadAbort(a) : null;
@@ -46,7 +49,7 @@ public static class FaultConfigParser
     private static FaultAbortConfig? ReadAbort(MessageReader abort)
     {
         var context = abort.Context;
-        var kinds = new[] { "http_status", "grpc_status", "header_abort" }.Count(abort.Has);
+        var kinds = AbortKinds.Count(abort.Has);
         var statusMark = abort.MarkOf("http_status");
         var http = abort.Integer("http_status", 0, uint.MaxValue);
         var grpc = abort.Integer("grpc_status", 0, uint.MaxValue);
@@ -78,7 +81,7 @@ public static class FaultConfigParser
     private static FaultDelayConfig? ReadDelay(MessageReader delay)
     {
         var context = delay.Context;
-        var kinds = new[] { "fixed_delay", "header_delay" }.Count(delay.Has);
+        var kinds = DelayKinds.Count(delay.Has);
         var fixedMark = delay.MarkOf("fixed_delay");
         var fixedDelay = delay.Duration("fixed_delay");
         var fromHeaders = false;

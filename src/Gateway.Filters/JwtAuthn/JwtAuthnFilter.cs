@@ -141,7 +141,7 @@ public sealed class JwtAuthnFilter : HttpStreamFilter, IHttpFilter, IReportsStat
             "jwt_authn_access_denied{" + text.Replace(' ', '_') + "}", null, h => h.WWWAuthenticate = realm));
     }
 
-    private async ValueTask<JwtStatus> EvaluateAsync(JwtRequirementConfig requirement, RequestState state)
+    private static async ValueTask<JwtStatus> EvaluateAsync(JwtRequirementConfig requirement, RequestState state)
     {
         switch (requirement.Kind)
         {
