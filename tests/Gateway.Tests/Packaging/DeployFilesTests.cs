@@ -44,8 +44,7 @@ public sealed class DeployFilesTests : IDisposable
     {
         var path = Path.Combine(_directory, $"{Guid.NewGuid():N}.yaml");
         File.WriteAllText(path, yaml);
-        CommandLineParser.TryParse(["-c", path, .. nativePlugin], out var options, out var error);
-        Assert.Null(error);
+        Assert.True(CommandLineParser.TryParse(["-c", path, .. nativePlugin], out var options, out var error), error);
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         var code = ValidateCommand.Run(options, stdout, stderr);
