@@ -51,6 +51,10 @@ public sealed class HttpFilterChain
 
     internal bool IsDisabledByDefault(int index) => _disabledByDefault[index];
 
+    /// <summary>This chain with <paramref name="filter"/> first (the connection manager's own stage, e.g. tracing).</summary>
+    public HttpFilterChain Prepend(IHttpFilter filter) =>
+        new([filter, .. _filters], [false, .. _disabledByDefault]);
+
     /// <summary>Builds the runtime chain of an HCM's http_filters with the factories that parsed them (the router ends it).</summary>
     public static HttpFilterChain Build(IReadOnlyList<HttpFilterConfig> configs, IReadOnlyList<IHttpFilterFactory> factories, IServiceProvider services)
     {

@@ -34,6 +34,11 @@ if (options.Mode == "validate")
     return ValidateCommand.Run(options, Console.Out, Console.Error);
 }
 
+if (options.Mode == "init_only")
+{
+    return InitOnlyCommand.Run(options, Console.Error);
+}
+
 GatewayHost host;
 try
 {

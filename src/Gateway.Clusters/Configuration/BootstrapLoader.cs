@@ -33,6 +33,19 @@ public static class BootstrapLoader
     {
         var context = new ConfigLoadContext(sourceName, options.IgnoreUnsupported);
         var root = YamlDocumentReader.Parse(yaml, context);
+        if (options.OverlayYaml is { Length: > 0 } overlayText)
+        {
+            var overlayContext = new ConfigLoadContext("--config-yaml", options.IgnoreUnsupported);
+            var overlay = YamlDocumentReader.Parse(overlayText, overlayContext);
+            context.Include(overlayContext);
+            if (overlay is not null)
+            {
+                root ??= new YamlMappingNode();
+                YamlOverlay.MergeInto(root, overlay);
+                yaml = YamlOverlay.ToText(root);
+            }
+        }
+
         context.ThrowIfFailed();
         var reader = new MessageReader(context, root!, "", BootstrapType, BootstrapType);
         var config = ReadBootstrap(reader, sourceName, options) with { SourceText = yaml };
@@ -60,11 +73,39 @@ public static class BootstrapLoader
         var runtime = RuntimeConfigReader.Read(root.Message("layered_runtime", "envoy.config.bootstrap.v3.LayeredRuntime"));
         var listeners = new List<ListenerConfig>();
         var clusters = new List<ClusterConfig>();
+        var (lds, cds) = DynamicResourcesReader.Read(root);
         var statics = root.Message("static_resources", "envoy.config.bootstrap.v3.Bootstrap.StaticResources");
         if (statics is not null)
         {
             clusters.AddRange(ClusterConfigReader.ReadAll(statics.Messages("clusters", "envoy.config.cluster.v3.Cluster"), root.Context));
-            var clusterNames = clusters.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        }
+        else if (lds is null && cds is null)
+        {
+            root.Context.Error("static_resources", YamlMark.None, "missing static_resources; give static listeners and clusters, or dynamic_resources with path_config_source files");
+        }
+
+        // CDS clusters join the static ones before any listener names a cluster.
+        if (cds is not null && DiscoveryFile.Read(cds, "envoy.config.cluster.v3.Cluster", root.Context, "dynamic_resources.cds_config") is { } cdsFile)
+        {
+            var dynamicClusters = ClusterConfigReader.ReadAll(cdsFile.Resources, cdsFile.Context);
+            foreach (var cluster in dynamicClusters)
+            {
+                if (clusters.Any(c => c.Name == cluster.Name))
+                {
+                    cdsFile.Context.Error("resources", YamlMark.None, $"cluster '{cluster.Name}' is already a static cluster; a CDS cluster cannot replace it");
+                    continue;
+                }
+
+                clusters.Add(cluster);
+            }
+
+            root.Context.DynamicFiles.Add(cdsFile.ToModel("cluster"));
+            root.Context.Include(cdsFile.Context);
+        }
+
+        var clusterNames = clusters.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        if (statics is not null)
+        {
             var listenerReaders = statics.Messages("listeners", "envoy.config.listener.v3.Listener");
             for (var i = 0; i < listenerReaders.Count; i++)
             {
@@ -75,15 +116,32 @@ public static class BootstrapLoader
             }
 
             statics.Finish();
-            CheckDuplicateListeners(listeners, root.Context);
-        }
-        else
-        {
-            root.Context.Error("static_resources", YamlMark.None, "missing static_resources; this gateway serves static listeners and clusters only");
         }
 
+        if (lds is not null && DiscoveryFile.Read(lds, "envoy.config.listener.v3.Listener", root.Context, "dynamic_resources.lds_config") is { } ldsFile)
+        {
+            for (var i = 0; i < ldsFile.Resources.Count; i++)
+            {
+                if (ListenerConfigReader.Read(ldsFile.Resources[i], listeners.Count, clusterNames, options) is { } listener)
+                {
+                    listeners.Add(listener);
+                }
+            }
+
+            root.Context.DynamicFiles.Add(ldsFile.ToModel("listener"));
+            root.Context.Include(ldsFile.Context);
+        }
+
+        CheckDuplicateListeners(listeners, root.Context);
+
         root.Finish();
-        return new BootstrapConfig(sourceName, admin, listeners, clusters) { NodeCluster = nodeCluster, Runtime = runtime };
+        return new BootstrapConfig(sourceName, admin, listeners, clusters)
+        {
+            NodeCluster = nodeCluster,
+            Runtime = runtime,
+            DynamicFiles = root.Context.DynamicFiles.ToArray(),
+            DependentFiles = root.Context.ReferencedFiles.Distinct(StringComparer.Ordinal).ToArray(),
+        };
     }
 
     private static AdminConfig? ReadAdmin(MessageReader? admin)
@@ -95,9 +153,10 @@ public static class BootstrapLoader
 
         var address = SocketAddressReader.Read(admin.Message("address", "envoy.config.core.v3.Address"), admin, "address");
         var accessLogPath = admin.String("access_log_path");
+        var accessLogs = AccessLogReader.ReadAll(admin.Messages("access_log", "envoy.config.accesslog.v3.AccessLog"));
         admin.Accept("profile_path");
         admin.Finish();
-        return address is null ? null : new AdminConfig(address, accessLogPath);
+        return address is null ? null : new AdminConfig(address, accessLogPath) { AccessLogs = accessLogs };
     }
 
     private static void CheckDuplicateListeners(List<ListenerConfig> listeners, ConfigLoadContext context)

@@ -36,7 +36,18 @@ internal static class ClusterConfigReader
     private static ClusterConfig? Read(MessageReader cluster)
     {
         var name = cluster.RequiredString("name");
-        var type = cluster.Enum("type", DiscoveryType.Static, "envoy.config.cluster.v3.Cluster.DiscoveryType", "EDS", "ORIGINAL_DST");
+        // EDS from a file: the endpoints are the file's ClusterLoadAssignment, served as a STATIC cluster's.
+        IReadOnlyList<EndpointConfig>? edsEndpoints = null;
+        DiscoveryType type;
+        if (cluster.Has("type") && string.Equals((cluster.Take("type") as YamlDotNet.RepresentationModel.YamlScalarNode)?.Value, "EDS", StringComparison.OrdinalIgnoreCase))
+        {
+            type = DiscoveryType.Static;
+            edsEndpoints = ReadEds(cluster, name);
+        }
+        else
+        {
+            type = cluster.Enum("type", DiscoveryType.Static, "envoy.config.cluster.v3.Cluster.DiscoveryType", "ORIGINAL_DST");
+        }
         if (cluster.Has("cluster_type"))
         {
             cluster.Unsupported("cluster_type", "use type STATIC, STRICT_DNS or LOGICAL_DNS");
@@ -53,7 +64,7 @@ internal static class ClusterConfigReader
                 "respect_dns_ttl is not implemented; DNS is re-resolved every dns_refresh_rate");
         }
         cluster.Accept("alt_stat_name");
-        var endpoints = ReadLoadAssignment(cluster.Message("load_assignment", "envoy.config.endpoint.v3.ClusterLoadAssignment"), type);
+        var endpoints = edsEndpoints ?? ReadLoadAssignment(cluster.Message("load_assignment", "envoy.config.endpoint.v3.ClusterLoadAssignment"), type);
         var protocol = UpstreamProtocol.Http1;
         if (cluster.Message("http2_protocol_options", "envoy.config.core.v3.Http2ProtocolOptions") is { } legacyHttp2)
         {
@@ -117,6 +128,41 @@ internal static class ClusterConfigReader
         return name.Length == 0
             ? null
             : new ClusterConfig(name, type, connectTimeout, lbPolicy, family, refresh, endpoints, protocol, tls, breakers, outlier, health, idleTimeout, cluster.Path);
+    }
+
+    /// <summary>An EDS cluster's endpoints from eds_cluster_config.eds_config's file (the assignment named service_name, else the cluster's name).</summary>
+    private static IReadOnlyList<EndpointConfig> ReadEds(MessageReader cluster, string name)
+    {
+        var eds = cluster.Message("eds_cluster_config", "envoy.config.cluster.v3.Cluster.EdsClusterConfig");
+        if (eds is null)
+        {
+            cluster.Context.Error(cluster.Join("eds_cluster_config"), cluster.Mark, "an EDS cluster needs eds_cluster_config.eds_config with a path_config_source");
+            return [];
+        }
+
+        var source = DynamicResourcesReader.ReadSource(eds, "eds_config");
+        var serviceName = eds.String("service_name") is { Length: > 0 } s ? s : name;
+        eds.Finish();
+        if (source is null || DiscoveryFile.Read(source, "envoy.config.endpoint.v3.ClusterLoadAssignment", cluster.Context, eds.Path) is not { } file)
+        {
+            return [];
+        }
+
+        IReadOnlyList<EndpointConfig> endpoints = [];
+        var assignment = file.Resources.FirstOrDefault(r => r.String("cluster_name") == serviceName);
+        if (assignment is null)
+        {
+            file.Context.Error("resources", YamlMark.None,
+                $"no ClusterLoadAssignment with cluster_name '{serviceName}' in this file; add it, or fix eds_cluster_config.service_name");
+        }
+        else
+        {
+            endpoints = ReadLoadAssignment(assignment, DiscoveryType.Static);
+        }
+
+        cluster.Context.DynamicFiles.Add(file.ToModel("endpoint"));
+        cluster.Context.Include(file.Context);
+        return endpoints;
     }
 
     private static IReadOnlyList<EndpointConfig> ReadLoadAssignment(MessageReader? assignment, DiscoveryType type)

@@ -47,6 +47,20 @@ public sealed class ConfigLoadContext
         }
     }
 
+    /// <summary>Files this load read besides the one it is named after (path_config_source files): a change in any reloads.</summary>
+    public List<string> ReferencedFiles { get; } = [];
+
+    /// <summary>The DiscoveryResponse files read, for /config_dump's dynamic sections.</summary>
+    public List<Model.DynamicResourceFile> DynamicFiles { get; } = [];
+
+    /// <summary>Takes in what the load of a file this one refers to found (each finding names its own file).</summary>
+    public void Include(ConfigLoadContext other)
+    {
+        _diagnostics.AddRange(other._diagnostics);
+        ReferencedFiles.AddRange(other.ReferencedFiles);
+        DynamicFiles.AddRange(other.DynamicFiles);
+    }
+
     private void Add(ConfigDiagnosticKind kind, string yamlPath, YamlMark mark, string message) =>
         _diagnostics.Add(new ConfigDiagnostic(kind, File, yamlPath, mark.Line, mark.Column, message));
 

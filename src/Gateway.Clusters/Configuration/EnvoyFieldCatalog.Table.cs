@@ -512,7 +512,7 @@ public static partial class EnvoyFieldCatalog
           filter_action 17 envoy.config.route.v3.FilterAction
           non_forwarding_action 18 envoy.config.route.v3.NonForwardingAction
           metadata 4 envoy.config.core.v3.Metadata inert
-          decorator 5 envoy.config.route.v3.Decorator inert
+          decorator 5 envoy.config.route.v3.Decorator
           typed_per_filter_config 13 map<string,google.protobuf.Any>
           request_headers_to_add 9 envoy.config.core.v3.HeaderValueOption repeated
           request_headers_to_remove 12 string repeated
@@ -1034,5 +1034,96 @@ public static partial class EnvoyFieldCatalog
           name 1 string
           weight 2 uint32
           metadata_match 3 envoy.config.core.v3.Metadata
+        envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.Tracing
+          client_sampling 3 envoy.type.v3.Percent
+          random_sampling 4 envoy.type.v3.Percent
+          overall_sampling 5 envoy.type.v3.Percent
+          verbose 6 bool
+          max_path_tag_length 7 google.protobuf.UInt32Value
+          custom_tags 8 envoy.type.tracing.v3.CustomTag repeated
+          provider 9 envoy.config.trace.v3.Tracing.Http
+          spawn_upstream_span 10 google.protobuf.BoolValue
+        envoy.config.trace.v3.Tracing.Http
+          name 1 string
+          typed_config 3 google.protobuf.Any
+        envoy.config.trace.v3.OpenTelemetryConfig
+          grpc_service 1 envoy.config.core.v3.GrpcService
+          http_service 3 envoy.config.core.v3.HttpService
+          service_name 2 string
+          resource_detectors 4 envoy.config.core.v3.TypedExtensionConfig repeated
+          sampler 5 envoy.config.core.v3.TypedExtensionConfig
+        envoy.config.trace.v3.ZipkinConfig
+          collector_cluster 1 string
+          collector_endpoint 2 string
+          trace_id_128bit 3 bool
+          shared_span_context 4 google.protobuf.BoolValue
+          collector_endpoint_version 5 enum:envoy.config.trace.v3.ZipkinConfig.CollectorEndpointVersion
+          collector_hostname 6 string
+          split_spans_for_request 7 bool
+        envoy.type.tracing.v3.CustomTag
+          tag 1 string
+          literal 2 envoy.type.tracing.v3.CustomTag.Literal
+          environment 3 envoy.type.tracing.v3.CustomTag.Environment
+          request_header 4 envoy.type.tracing.v3.CustomTag.Header
+          metadata 5 envoy.type.tracing.v3.CustomTag.Metadata
+        envoy.type.tracing.v3.CustomTag.Literal
+          value 1 string
+        envoy.type.tracing.v3.CustomTag.Environment
+          name 1 string
+          default_value 2 string
+        envoy.type.tracing.v3.CustomTag.Header
+          name 1 string
+          default_value 2 string
+        envoy.config.route.v3.Decorator
+          operation 1 string
+          propagate 2 google.protobuf.BoolValue
+        envoy.config.core.v3.GrpcService
+          envoy_grpc 1 envoy.config.core.v3.GrpcService.EnvoyGrpc
+          google_grpc 2 envoy.config.core.v3.GrpcService.GoogleGrpc
+          timeout 3 google.protobuf.Duration
+          initial_metadata 5 envoy.config.core.v3.HeaderValue repeated
+          retry_policy 6 envoy.config.core.v3.RetryPolicy
+        envoy.config.core.v3.GrpcService.EnvoyGrpc
+          cluster_name 1 string
+          authority 2 string
+          retry_policy 3 envoy.config.core.v3.RetryPolicy
+          max_receive_message_length 4 google.protobuf.UInt32Value
+          skip_envoy_headers 5 bool
+        envoy.config.core.v3.HttpService
+          http_uri 1 envoy.config.core.v3.HttpUri
+          request_headers_to_add 2 envoy.config.core.v3.HeaderValueOption repeated
+        envoy.config.bootstrap.v3.Bootstrap.DynamicResources
+          lds_config 1 envoy.config.core.v3.ConfigSource
+          lds_resources_locator 5 string
+          cds_config 2 envoy.config.core.v3.ConfigSource
+          cds_resources_locator 6 string
+          ads_config 3 envoy.config.core.v3.ApiConfigSource
+        envoy.config.core.v3.ConfigSource
+          authorities 7 xds.core.v3.Authority repeated
+          path 1 string
+          path_config_source 8 envoy.config.core.v3.PathConfigSource
+          api_config_source 2 envoy.config.core.v3.ApiConfigSource
+          ads 3 envoy.config.core.v3.AggregatedConfigSource
+          self 5 envoy.config.core.v3.SelfConfigSource
+          initial_fetch_timeout 4 google.protobuf.Duration
+          resource_api_version 6 enum:envoy.config.core.v3.ApiVersion
+        envoy.config.core.v3.PathConfigSource
+          path 1 string
+          watched_directory 2 envoy.config.core.v3.WatchedDirectory
+        envoy.config.core.v3.WatchedDirectory
+          path 1 string
+        envoy.service.discovery.v3.DiscoveryResponse
+          version_info 1 string
+          resources 2 google.protobuf.Any repeated
+          canary 3 bool
+          type_url 4 string
+          nonce 5 string
+          control_plane 6 envoy.config.core.v3.ControlPlane
+        envoy.extensions.filters.network.http_connection_manager.v3.Rds
+          config_source 1 envoy.config.core.v3.ConfigSource
+          route_config_name 2 string
+        envoy.config.cluster.v3.Cluster.EdsClusterConfig
+          eds_config 1 envoy.config.core.v3.ConfigSource
+          service_name 2 string
         """;
 }

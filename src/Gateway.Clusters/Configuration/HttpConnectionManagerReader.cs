@@ -11,11 +11,6 @@ internal static class HttpConnectionManagerReader
     {
         var statPrefix = hcm.RequiredString("stat_prefix");
         var codec = hcm.Enum("codec_type", CodecType.Auto, "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.CodecType", "HTTP3");
-        if (hcm.Has("rds"))
-        {
-            hcm.Unsupported("rds", "inline the routes under route_config; this gateway reads static config only");
-        }
-
         if (hcm.Has("scoped_routes"))
         {
             hcm.Unsupported("scoped_routes", "inline the routes under route_config");
@@ -26,6 +21,10 @@ internal static class HttpConnectionManagerReader
         if (routeReader is not null)
         {
             routes = RouteConfigReader.Read(routeReader, clusterNames, options.FilterParsers);
+        }
+        else if (hcm.Message("rds", "envoy.extensions.filters.network.http_connection_manager.v3.Rds") is { } rds)
+        {
+            routes = ReadRds(rds, clusterNames, options);
         }
         else if (!hcm.Has("rds"))
         {
@@ -48,6 +47,7 @@ internal static class HttpConnectionManagerReader
         var requestTimeout = DownstreamProtocolReader.ReadRequestTimeout(hcm);
         var protocol = DownstreamProtocolReader.ReadProtocol(hcm);
         var edge = DownstreamProtocolReader.ReadEdge(hcm);
+        var tracing = TracingConfigReader.Read(hcm, clusterNames);
         var maxHeadersKb = (int)(hcm.Integer("max_request_headers_kb", 1, 8192) ?? 60);
         var upgrades = new List<string>();
         foreach (var upgrade in hcm.Messages("upgrade_configs", "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.UpgradeConfig"))
@@ -88,7 +88,36 @@ internal static class HttpConnectionManagerReader
             LocalReply = localReply,
             Protocol = protocol,
             Edge = edge,
+            Tracing = tracing,
         };
+    }
+
+    /// <summary>rds from a file: the RouteConfiguration named route_config_name in the config source's DiscoveryResponse.</summary>
+    private static RouteTableConfig? ReadRds(MessageReader rds, IReadOnlySet<string> clusterNames, BootstrapLoadOptions options)
+    {
+        var source = DynamicResourcesReader.ReadSource(rds, "config_source");
+        var routeName = rds.RequiredString("route_config_name");
+        rds.Finish();
+        if (source is null || DiscoveryFile.Read(source, "envoy.config.route.v3.RouteConfiguration", rds.Context, rds.Path) is not { } file)
+        {
+            return null;
+        }
+
+        RouteTableConfig? routes = null;
+        var match = file.Resources.FirstOrDefault(r => r.String("name") == routeName);
+        if (match is null)
+        {
+            file.Context.Error("resources", YamlMark.None,
+                $"no RouteConfiguration named '{routeName}' in this file; add one with name: {routeName}, or fix the HCM's rds.route_config_name");
+        }
+        else
+        {
+            routes = RouteConfigReader.Read(match, clusterNames, options.FilterParsers);
+        }
+
+        rds.Context.DynamicFiles.Add(file.ToModel("route_config"));
+        rds.Context.Include(file.Context);
+        return routes;
     }
 
     private static IReadOnlyList<HttpFilterConfig> ReadHttpFilters(MessageReader hcm, BootstrapLoadOptions options, string filterStatPrefix)

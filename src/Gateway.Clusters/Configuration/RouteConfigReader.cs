@@ -134,8 +134,21 @@ internal static class RouteConfigReader
 
         var headers = ReadHeaderMutation(route);
         var perFilter = PerFilterConfigReader.Read(route, parsers);
+        // The decorator names the request's span; it changes nothing when the HCM does not trace.
+        string? operation = null;
+        if (route.Message("decorator", "envoy.config.route.v3.Decorator") is { } decorator)
+        {
+            operation = decorator.RequiredString("operation");
+            decorator.Bool("propagate", true);
+            decorator.Finish();
+        }
+
         route.Finish();
-        return match is null || actions != 1 ? null : new RouteConfig(name, match, forward, direct, redirect, headers, route.Path) { TypedPerFilterConfig = perFilter };
+        return match is null || actions != 1 ? null : new RouteConfig(name, match, forward, direct, redirect, headers, route.Path)
+        {
+            TypedPerFilterConfig = perFilter,
+            DecoratorOperation = operation,
+        };
     }
 
     internal static RouteMatchConfig ReadMatch(MessageReader match)

@@ -16,4 +16,10 @@ public sealed record BootstrapConfig(
 
     /// <summary>layered_runtime (empty when the bootstrap has none: every runtime key takes its default).</summary>
     public RuntimeConfig Runtime { get; init; } = RuntimeConfig.Empty;
+
+    /// <summary>The LDS / CDS files (path_config_source) whose resources were loaded, for /config_dump's dynamic sections.</summary>
+    public IReadOnlyList<DynamicResourceFile> DynamicFiles { get; init; } = [];
+
+    /// <summary>Files besides the bootstrap whose change reloads the config (the path_config_source files).</summary>
+    public IReadOnlyList<string> DependentFiles { get; init; } = [];
 }

@@ -21,6 +21,9 @@ public sealed record HttpConnectionManagerConfig(
     /// <summary>local_reply_config, or null when the HCM has none.</summary>
     public LocalReplyConfig? LocalReply { get; init; }
 
+    /// <summary>tracing, or null when the HCM traces nothing (then no request pays for tracing).</summary>
+    public TracingConfig? Tracing { get; init; }
+
     /// <summary>Downstream codec and connection settings (HTTP/1.0, header count, timeouts).</summary>
     public DownstreamProtocolConfig Protocol { get; init; } = DownstreamProtocolConfig.Default;
 

@@ -12,4 +12,7 @@ public sealed record RouteConfig(
 {
     /// <summary>typed_per_filter_config, keyed by http filter name (parsed by each filter).</summary>
     public IReadOnlyDictionary<string, PerFilterConfig> TypedPerFilterConfig { get; init; } = PerFilterConfig.None;
+
+    /// <summary>decorator.operation: the name of the request's span when the HCM traces; null: Envoy's default name.</summary>
+    public string? DecoratorOperation { get; init; }
 }

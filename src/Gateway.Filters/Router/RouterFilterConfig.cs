@@ -5,4 +5,7 @@ namespace Gateway.Filters.Router;
 public sealed record RouterFilterConfig(bool SuppressEnvoyHeaders)
 {
     public static readonly RouterFilterConfig Default = new(false);
+
+    /// <summary>start_child_span: the router opens a child span per upstream request when the HCM traces.</summary>
+    public bool StartChildSpan { get; init; }
 }

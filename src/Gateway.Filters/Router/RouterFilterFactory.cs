@@ -19,10 +19,11 @@ public sealed class RouterFilterFactory : IHttpFilterFactory
     {
         var reader = config.Reader;
         var suppress = reader.Bool("suppress_envoy_headers");
-        // Stats and tracing knobs change what Envoy records, not what a client sees.
+        // Stats knobs change what Envoy records, not what a client sees.
         reader.Accept("dynamic_stats");
-        reader.Accept("start_child_span");
-        return new RouterFilterConfig(suppress);
+        // start_child_span: a span per upstream request when the HCM traces (and spawn_upstream_span is unset).
+        var childSpan = reader.Bool("start_child_span");
+        return new RouterFilterConfig(suppress) { StartChildSpan = childSpan };
     }
 
     public IHttpFilter? Create(HttpFilterConfig config, IServiceProvider services) => null;

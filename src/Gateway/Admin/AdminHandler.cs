@@ -85,6 +85,11 @@ public sealed partial class AdminHandler
     {
         Interlocked.Increment(ref Stats.DownstreamRqTotal);
         Interlocked.Increment(ref Stats.DownstreamRqActive);
+        // admin.access_log: only when configured does an admin request carry a request state.
+        var snapshot = _host?.State.Current;
+        var log = snapshot?.AdminLog;
+        var state = log is null ? null : new Proxy.RequestState(context, snapshot!.Clusters, log, System.Diagnostics.Stopwatch.GetTimestamp());
+        var counter = log?.AccessLog?.Begin(context);
         try
         {
             await DispatchAsync(context).ConfigureAwait(false);
@@ -93,6 +98,10 @@ public sealed partial class AdminHandler
         {
             Interlocked.Decrement(ref Stats.DownstreamRqActive);
             Stats.RecordResponse(context.Response.StatusCode);
+            if (state is not null)
+            {
+                log!.AccessLog?.Complete(context, state, counter);
+            }
         }
     }
 

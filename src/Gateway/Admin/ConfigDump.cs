@@ -41,16 +41,27 @@ public static class ConfigDump
             json.WriteString("last_updated", lastUpdated);
             json.WriteEndObject();
 
-            WriteStaticDump(json, "ClustersConfigDump", "static_clusters", "cluster", clusters, "envoy.config.cluster.v3.Cluster", lastUpdated);
-            WriteStaticDump(json, "ListenersConfigDump", "static_listeners", "listener", listeners, "envoy.config.listener.v3.Listener", lastUpdated);
+            WriteStaticDump(json, "ClustersConfigDump", "static_clusters", "cluster", clusters, "envoy.config.cluster.v3.Cluster", lastUpdated,
+                w => WriteDynamic(w, config, "cluster", lastUpdated));
+            WriteStaticDump(json, "ListenersConfigDump", "static_listeners", "listener", listeners, "envoy.config.listener.v3.Listener", lastUpdated,
+                w => WriteDynamic(w, config, "listener", lastUpdated));
             WriteStaticDump(json, "RoutesConfigDump", "static_route_configs", "route_config", RouteConfigs(listeners).ToArray(),
-                "envoy.config.route.v3.RouteConfiguration", lastUpdated);
+                "envoy.config.route.v3.RouteConfiguration", lastUpdated, w => WriteDynamic(w, config, "route_config", lastUpdated));
 
             json.WriteEndArray();
             json.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    /// <summary>The bootstrap's node as Envoy's /server_info shows it (the file's fields, user_agent_name filled in).</summary>
+    internal static void WriteNode(Utf8JsonWriter json, BootstrapConfig config)
+    {
+        var root = YamlDocumentReader.Parse(config.SourceText, new ConfigLoadContext(config.SourceFile, ignoreUnsupported: true))
+                   ?? new YamlMappingNode();
+        AddUserAgent(root);
+        ProtoJsonRenderer.WriteMessage(json, ProtoJsonRenderer.Child(root, "node")!, "envoy.config.core.v3.Node");
     }
 
     /// <summary>Envoy fills in node.user_agent_name ("envoy") whatever the file says about the node.</summary>
@@ -109,7 +120,8 @@ public static class ConfigDump
         string itemName,
         IReadOnlyList<YamlNode> items,
         string itemType,
-        string lastUpdated)
+        string lastUpdated,
+        Action<Utf8JsonWriter>? dynamic = null)
     {
         json.WriteStartObject();
         json.WriteString("@type", TypePrefix + "envoy.admin.v3." + dumpType);
@@ -124,7 +136,65 @@ public static class ConfigDump
         }
 
         json.WriteEndArray();
+        dynamic?.Invoke(json);
         json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The resources of the LDS / CDS files as Envoy dumps xDS resources: <c>dynamic_active_clusters</c>
+    /// (version_info, cluster, last_updated) and <c>dynamic_listeners</c> (name, active_state), plus the
+    /// dump's version_info.
+    /// </summary>
+    private static void WriteDynamic(Utf8JsonWriter json, BootstrapConfig config, string kind, string lastUpdated)
+    {
+        var files = config.DynamicFiles.Where(f => f.Kind == kind).ToArray();
+        if (files.Length == 0)
+        {
+            return;
+        }
+
+        var (listName, itemType) = kind switch
+        {
+            "cluster" => ("dynamic_active_clusters", "envoy.config.cluster.v3.Cluster"),
+            "listener" => ("dynamic_listeners", "envoy.config.listener.v3.Listener"),
+            _ => ("dynamic_route_configs", "envoy.config.route.v3.RouteConfiguration"),
+        };
+        if (kind != "route_config")
+        {
+            json.WriteString("version_info", files[^1].VersionInfo);
+        }
+
+        json.WriteStartArray(listName);
+        foreach (var file in files)
+        {
+            var root = YamlDocumentReader.Parse(file.Text, new ConfigLoadContext(file.Path, ignoreUnsupported: true)) ?? new YamlMappingNode();
+            foreach (var resource in ProtoJsonRenderer.Items(ProtoJsonRenderer.Child(root, "resources")))
+            {
+                // The resource is an Any: its own @type is written by the renderer, not as a field.
+                var item = resource is YamlMappingNode any
+                    ? new YamlMappingNode(any.Children.Where(c => c.Key is not YamlScalarNode { Value: "@type" }))
+                    : resource;
+                json.WriteStartObject();
+                if (kind == "listener")
+                {
+                    json.WriteString("name", (ProtoJsonRenderer.Child(item, "name") as YamlScalarNode)?.Value ?? "");
+                    json.WriteStartObject("active_state");
+                }
+
+                json.WriteString("version_info", file.VersionInfo);
+                json.WritePropertyName(kind);
+                ProtoJsonRenderer.WriteMessage(json, item, itemType, withType: true);
+                json.WriteString("last_updated", lastUpdated);
+                if (kind == "listener")
+                {
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndObject();
+            }
+        }
+
+        json.WriteEndArray();
     }
 
     /// <summary>A duration as Envoy prints it: <c>15s</c>, <c>0.300s</c>.</summary>

@@ -24,7 +24,7 @@ public static class ServerInfo
             json.WriteString("base_id", "0");
             json.WriteNumber("concurrency", Environment.ProcessorCount);
             json.WriteString("config_path", options.ConfigPath);
-            json.WriteString("config_yaml", "");
+            json.WriteString("config_yaml", options.ConfigYaml ?? "");
             json.WriteBoolean("allow_unknown_static_fields", false);
             json.WriteBoolean("reject_unknown_dynamic_fields", false);
             json.WriteString("admin_address_path", "");
@@ -40,7 +40,7 @@ public static class ServerInfo
             json.WriteString("drain_time", "600s");
             json.WriteString("drain_strategy", "Gradual");
             json.WriteString("parent_shutdown_time", "900s");
-            json.WriteString("mode", options.Mode == "validate" ? "Validate" : "Serve");
+            json.WriteString("mode", options.Mode switch { "validate" => "Validate", "init_only" => "InitOnly", _ => "Serve" });
             json.WriteBoolean("disable_hot_restart", true);
             json.WriteBoolean("enable_mutex_tracing", false);
             json.WriteNumber("restart_epoch", 0);
@@ -59,9 +59,8 @@ public static class ServerInfo
 
             json.WriteEndArray();
             json.WriteEndObject();
-            json.WriteStartObject("node");
-            json.WriteString("user_agent_name", "envoy");
-            json.WriteEndObject();
+            json.WritePropertyName("node");
+            ConfigDump.WriteNode(json, state.Current.Config);
             json.WriteString("uptime_current_epoch", uptime);
             json.WriteString("uptime_all_epochs", uptime);
             json.WriteEndObject();

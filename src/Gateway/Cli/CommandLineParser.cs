@@ -33,7 +33,9 @@ public static class CommandLineParser
                Gateway cluster-name '<cluster JSON>'
 
           -c, --config-path FILE       envoy.yaml to serve (default: config/envoy.yaml)
-          --mode serve|validate        validate: check the config, print "configuration 'FILE' OK", exit
+          --mode serve|validate|init_only  validate: check the config, print "configuration 'FILE' OK", exit;
+                                       init_only: also build everything serving needs, then exit 0 without serving
+          --config-yaml YAML           merged over the -c file as Envoy merges it (maps merged, lists appended)
           -l, --log-level LEVEL        trace, debug, info, warning, error, critical, off (default: info)
           --component-log-level C:L,.. per component, e.g. wasm:debug,router:trace
           --ignore-unsupported         start even if the config uses Envoy fields not implemented here (each is warned)
@@ -97,11 +99,9 @@ public static class CommandLineParser
                 case "--mode":
                 {
                     var value = Value();
-                    if (value is not ("serve" or "validate"))
+                    if (value is not ("serve" or "validate" or "init_only"))
                     {
-                        error = value == "init_only"
-                            ? "--mode init_only is not supported; use --mode validate to check a config"
-                            : $"--mode must be serve or validate, not '{value}'";
+                        error = $"--mode must be serve, validate or init_only, not '{value}'";
                         return false;
                     }
 
@@ -187,8 +187,8 @@ public static class CommandLineParser
                     options = options with { JsonLogs = true };
                     break;
                 case "--config-yaml":
-                    error = "--config-yaml is not supported; put the whole config in a file and pass -c FILE";
-                    return false;
+                    options = options with { ConfigYaml = Value() ?? "" };
+                    break;
                 default:
                     if (IgnoredWithValue.Contains(arg))
                     {

@@ -7,7 +7,10 @@ public sealed record GatewayOptions
 {
     public string ConfigPath { get; init; } = "config/envoy.yaml";
 
-    /// <summary>serve (default) or validate, as Envoy's --mode.</summary>
+    /// <summary>--config-yaml: YAML merged over the -c file as Envoy merges it; null: none.</summary>
+    public string? ConfigYaml { get; init; }
+
+    /// <summary>serve (default), validate or init_only, as Envoy's --mode.</summary>
     public string Mode { get; init; } = "serve";
 
     public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;

@@ -18,7 +18,7 @@ public static class ValidateCommand
         BootstrapLoadResult loaded;
         try
         {
-            loaded = GatewayConfigLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, FilterFactories.Create(options)));
+            loaded = GatewayConfigLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, FilterFactories.Create(options)) { OverlayYaml = options.ConfigYaml });
         }
         catch (ConfigException e)
         {

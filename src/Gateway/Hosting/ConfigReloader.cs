@@ -31,6 +31,8 @@ public sealed partial class ConfigReloader : IAsyncDisposable
     private Timer? _poll;
     private byte[] _lastContent;
     private byte[]? _pollCandidate;
+    private IReadOnlyList<string> _dependentFiles = [];
+    private byte[] _lastDependent = [];
 
     public ConfigReloader(GatewayState state, SnapshotBuilder builder, string path, byte[] initialContent, ILoggerFactory loggerFactory)
     {
@@ -51,6 +53,38 @@ public sealed partial class ConfigReloader : IAsyncDisposable
     public TimeSpan? RetireGrace { get; init; }
 
     public bool IsWatching => _poll is not null;
+
+    /// <summary>
+    /// The path_config_source files (LDS/CDS) the loaded config read: a change in any of them reloads the
+    /// whole config as an edit of envoy.yaml would, so a bad file keeps the last good config the same way.
+    /// </summary>
+    internal IReadOnlyList<string> DependentFiles
+    {
+        get => _dependentFiles;
+        init
+        {
+            _dependentFiles = value;
+            _lastDependent = ReadDependent(value);
+        }
+    }
+
+    /// <summary>The dependent files' bytes, each after a separator, so a change in any of them shows.</summary>
+    private static byte[] ReadDependent(IReadOnlyList<string> files)
+    {
+        if (files.Count == 0)
+        {
+            return [];
+        }
+
+        var all = new List<byte>();
+        foreach (var file in files)
+        {
+            all.AddRange(System.Text.Encoding.UTF8.GetBytes("\0" + file + "\0"));
+            all.AddRange(ReadContent(file));
+        }
+
+        return all.ToArray();
+    }
 
     /// <summary>The listener servers to reconcile with each applied config; null: listeners are left as they are.</summary>
     internal ListenerManager? Listeners { get; init; }
@@ -156,24 +190,27 @@ public sealed partial class ConfigReloader : IAsyncDisposable
                 return Fail($"{_path}: cannot read the config file: {e.Message}");
             }
 
+            var dependent = ReadDependent(_dependentFiles);
             if (!force)
             {
-                if (bytes.AsSpan().SequenceEqual(_lastContent))
+                if (bytes.AsSpan().SequenceEqual(_lastContent) && dependent.AsSpan().SequenceEqual(_lastDependent))
                 {
                     _pollCandidate = null;
                     return new ConfigReloadResult(true, "unchanged");
                 }
 
-                if (fromPoll && (_pollCandidate is null || !bytes.AsSpan().SequenceEqual(_pollCandidate)))
+                byte[] combined = [.. bytes, .. dependent];
+                if (fromPoll && (_pollCandidate is null || !combined.AsSpan().SequenceEqual(_pollCandidate)))
                 {
                     // Polling sees a change only once it is stable for one interval: never a half-written file.
-                    _pollCandidate = bytes;
+                    _pollCandidate = combined;
                     return new ConfigReloadResult(false, "changing");
                 }
             }
 
             _pollCandidate = null;
             _lastContent = bytes;
+            _lastDependent = dependent;
             return await ApplyAsync(bytes).ConfigureAwait(false);
         }
         finally
@@ -210,6 +247,12 @@ public sealed partial class ConfigReloader : IAsyncDisposable
         foreach (var warning in loaded.Warnings)
         {
             Log.ConfigWarning(_logger, warning.ToString());
+        }
+
+        if (!loaded.Config.DependentFiles.SequenceEqual(_dependentFiles))
+        {
+            _dependentFiles = loaded.Config.DependentFiles;
+            _lastDependent = ReadDependent(_dependentFiles);
         }
 
         var old = _state.Swap(next);

@@ -65,7 +65,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
     {
         var factories = FilterFactories.Create(options);
         var initialContent = ConfigReloader.ReadContent(options.ConfigPath);
-        var loaded = GatewayConfigLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, factories));
+        var loaded = GatewayConfigLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, factories) { OverlayYaml = options.ConfigYaml });
         var config = loaded.Config;
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -142,6 +142,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         host.Reloader = new ConfigReloader(state, snapshotBuilder, options.ConfigPath, initialContent, services.GetRequiredService<ILoggerFactory>())
         {
             Listeners = listeners,
+            DependentFiles = config.DependentFiles,
             PollInterval = options.ConfigPollInterval,
         };
         if (!options.DisableHotReload)

@@ -31,8 +31,20 @@ public sealed class GatewaySnapshot : IDisposable
 
     public DateTimeOffset LoadedAt { get; } = DateTimeOffset.UtcNow;
 
+    /// <summary>The admin's access_log, compiled; null when the admin logs nothing.</summary>
+    internal ListenerRuntime? AdminLog { get; init; }
+
+    /// <summary>What this snapshot owns besides its clusters and filters (the tracers, flushed when it retires).</summary>
+    internal IReadOnlyList<IDisposable> Owned { get; init; } = [];
+
     public void Dispose()
     {
+        // Tracers flush first, while the collector clusters they send through are still open.
+        foreach (var owned in Owned)
+        {
+            owned.Dispose();
+        }
+
         Clusters.Dispose();
         // Filters that own timers (wasm plugin ticks) stop with the config that built them.
         foreach (var filter in Listeners.Values.SelectMany(l => l.Filters.Filters).OfType<IDisposable>())

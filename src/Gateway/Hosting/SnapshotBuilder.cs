@@ -23,7 +23,7 @@ public sealed class SnapshotBuilder
         _services = services;
     }
 
-    public BootstrapLoadOptions LoadOptions => new(_options.IgnoreUnsupported, _factories);
+    public BootstrapLoadOptions LoadOptions => new(_options.IgnoreUnsupported, _factories) { OverlayYaml = _options.ConfigYaml };
 
     /// <summary>
     /// Builds runtimes; <paramref name="previous"/> lends its HCM stats and its unchanged cluster entries
@@ -38,12 +38,13 @@ public sealed class SnapshotBuilder
         var runtime = _services.GetService(typeof(Clusters.Runtime.LayeredRuntime)) as Clusters.Runtime.LayeredRuntime;
         runtime?.Apply(config.Runtime);
         var networkListeners = new Dictionary<string, NetworkListenerRuntime>(StringComparer.Ordinal);
+        var tracers = new List<IDisposable>();
         var tcpStats = _services.GetService(typeof(TcpProxyStatsRegistry)) as TcpProxyStatsRegistry ?? new TcpProxyStatsRegistry();
         foreach (var listener in config.Listeners)
         {
             if (!listener.IsNetwork)
             {
-                listeners[listener.Name] = HttpRuntime(listener, listener.Name, listener.Http!, previous, accessLogs, config.SourceFile, runtime);
+                listeners[listener.Name] = HttpRuntime(listener, listener.Name, listener.Http!, previous, accessLogs, config.SourceFile, runtime, tracing: (clusters, tracers, config.NodeCluster));
                 continue;
             }
 
@@ -55,7 +56,7 @@ public sealed class SnapshotBuilder
                     var key = CompiledFilterChain.HttpKey(listener.Name, chain.Index);
                     // Chains that share a stat_prefix share its counters, as in Envoy.
                     var shared = listeners.Values.FirstOrDefault(r => r.Http.StatPrefix == http.StatPrefix)?.Stats;
-                    listeners[key] = HttpRuntime(listener, key, http, previous, accessLogs, config.SourceFile, runtime, shared);
+                    listeners[key] = HttpRuntime(listener, key, http, previous, accessLogs, config.SourceFile, runtime, shared, (clusters, tracers, config.NodeCluster));
                 }
 
                 var tcp = chain.TcpProxy is { } proxy ? new TcpProxyRuntime(proxy, tcpStats.For(proxy.StatPrefix), accessLogs) : null;
@@ -68,21 +69,53 @@ public sealed class SnapshotBuilder
             networkListeners[listener.Name] = new NetworkListenerRuntime(listener, chains, defaultChain, stats);
         }
 
-        return new GatewaySnapshot(config, clusters, listeners) { NetworkListeners = networkListeners };
+        return new GatewaySnapshot(config, clusters, listeners)
+        {
+            NetworkListeners = networkListeners,
+            Owned = tracers,
+            AdminLog = AdminAccessLog(config, accessLogs),
+        };
     }
 
     private ListenerRuntime HttpRuntime(ListenerConfig listener, string key, Clusters.Model.HttpConnectionManagerConfig http, GatewaySnapshot? previous,
-        AccessLog.AccessLogService? accessLogs, string sourceFile, Clusters.Runtime.IRuntime? runtime, HttpConnectionManagerStats? shared = null)
+        AccessLog.AccessLogService? accessLogs, string sourceFile, Clusters.Runtime.IRuntime? runtime, HttpConnectionManagerStats? shared = null,
+        (ClusterTable Clusters, List<IDisposable> Owned, string ServiceName)? tracing = null)
     {
         var chain = HttpFilterChain.Build(http.HttpFilters, _factories, _services);
         var router = http.HttpFilters.FirstOrDefault(f => f.TypeName == RouterFilterFactory.TypeName)?.Settings as RouterFilterConfig
             ?? RouterFilterConfig.Default;
+        if (http.Tracing is { } tracingConfig && tracing is { } t && Tracing.TracerFactory.Create(tracingConfig, t.Clusters, t.ServiceName) is { } tracer)
+        {
+            // Only a tracing HCM gets this stage: the others pay nothing per request for tracing.
+            t.Owned.Add(tracer);
+            chain = chain.Prepend(Tracing.TracingFilter.Create(tracer, tracingConfig, router.StartChildSpan));
+        }
         var stats = shared ?? previous?.Listeners.GetValueOrDefault(key)?.Stats ?? new HttpConnectionManagerStats();
         return new ListenerRuntime(listener, chain, router, stats, runtime, http)
         {
             AccessLog = accessLogs?.Compile(listener, sourceFile, http),
             LocalReplyMapper = CompileLocalReply(listener, http, sourceFile),
             BoundPort = previous?.Listeners.GetValueOrDefault(key)?.BoundPort ?? listener.Address.Port,
+        };
+    }
+
+    /// <summary>
+    /// admin.access_log: admin requests are logged through the access log machinery of an HCM, so a
+    /// synthetic one (no routes, no filters) carries the entries; null when the admin logs nothing.
+    /// </summary>
+    private static ListenerRuntime? AdminAccessLog(BootstrapConfig config, AccessLog.AccessLogService? accessLogs)
+    {
+        if (config.Admin is not { AccessLogs.Count: > 0 } admin || accessLogs is null)
+        {
+            return null;
+        }
+
+        var http = new HttpConnectionManagerConfig("admin", CodecType.Auto, new RouteTableConfig("admin", [], HeaderMutationConfig.Empty), [],
+            "envoy", ServerHeaderTransformation.PassThrough, admin.AccessLogs, false, false, false, false, false, [], null, 60);
+        var listener = new ListenerConfig("admin", admin.Address, http, null, "admin");
+        return new ListenerRuntime(listener, HttpFilterChain.Empty, RouterFilterConfig.Default, new HttpConnectionManagerStats(), http: http)
+        {
+            AccessLog = accessLogs.Compile(listener, config.SourceFile, http),
         };
     }
 

@@ -1,0 +1,9 @@
+namespace Gateway.Clusters.Model;
+
+/// <summary>Where a custom tag's value comes from.</summary>
+public enum CustomTagKind
+{
+    Literal,
+    RequestHeader,
+    Environment,
+}
