@@ -1,6 +1,7 @@
 using Gateway.Cli;
 using Gateway.Clusters.Configuration;
 using Gateway.Hosting;
+using Gateway.Stats;
 
 // Envoy-compatible gateway: `Gateway -c envoy.yaml` serves it; `--mode validate` checks it.
 if (args.Length > 0 && args[0] == "cluster-name")
@@ -10,7 +11,7 @@ if (args.Length > 0 && args[0] == "cluster-name")
 
 if (args.Contains("--version"))
 {
-    Console.WriteLine($"Gateway {typeof(GatewayHost).Assembly.GetName().Version} (Envoy-compatible, .NET {Environment.Version})");
+    Console.Write(ServerVersion.VersionOutput);
     return 0;
 }
 
@@ -27,6 +28,7 @@ if (!CommandLineParser.TryParse(args, out var options, out var error))
     return 1;
 }
 
+options = ConfigPathResolver.Resolve(options);
 if (options.Mode == "validate")
 {
     return ValidateCommand.Run(options, Console.Out, Console.Error);
@@ -47,9 +49,14 @@ catch (ConfigException e)
     Console.Error.WriteLine(e.Message);
     return 1;
 }
-catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
+catch (ListenerBindException e)
 {
-    Console.Error.WriteLine($"error: cannot bind a listener: {e.Message.TrimEnd('.')}; stop whatever holds the port or change port_value in {options.ConfigPath}");
+    Console.Error.WriteLine($"error: {e.Message} (in {options.ConfigPath})");
+    return 1;
+}
+catch (Exception e) when (StartFailure.IsUserMistake(e))
+{
+    Console.Error.WriteLine($"error: {StartFailure.Describe(e, options.ConfigPath)}");
     return 1;
 }
 

@@ -10,7 +10,5 @@ namespace Gateway.Clusters.Table;
 /// </summary>
 public static class ClusterConfigCanonicalForm
 {
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = false };
-
-    public static string Of(ClusterConfig config) => JsonSerializer.Serialize(config with { YamlPath = "" }, Options);
+    public static string Of(ClusterConfig config) => JsonSerializer.Serialize(config with { YamlPath = "" }, ClusterConfigJsonContext.Default.ClusterConfig);
 }

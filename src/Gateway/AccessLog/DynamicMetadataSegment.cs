@@ -60,7 +60,7 @@ public sealed class DynamicMetadataSegment : AccessLogSegment
                 text.Append(b ? "true" : "false");
                 return true;
             default:
-                text.Append(JsonSerializer.Serialize(value, value.GetType(), AccessLogValueJson.Default));
+                text.Append(UntypedJson.Serialize(value));
                 return true;
         }
     }

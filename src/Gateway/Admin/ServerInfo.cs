@@ -31,9 +31,9 @@ public static class ServerInfo
             json.WriteString("local_address_ip_version", "v4");
             json.WriteString("log_level", LogLevels.Name(levels?.Default.MinimumLevel ?? options.LogLevel));
             json.WriteString("component_log_level", string.Join(",", options.ComponentLogLevels.Select(c => $"{c.Key}:{LogLevels.Name(c.Value)}")));
-            json.WriteString("log_format", options.JsonLogs ? "json" : "[%Y-%m-%d %T.%e][%t][%l][%n] %v");
+            json.WriteString("log_format", options.JsonLogs ? "json" : options.LogFormat ?? Logging.EnvoyLogFormatter.DefaultPattern);
             json.WriteBoolean("log_format_escaped", false);
-            json.WriteString("log_path", "");
+            json.WriteString("log_path", options.LogPath ?? "");
             json.WriteString("service_cluster", "");
             json.WriteString("service_node", "");
             json.WriteString("service_zone", "");

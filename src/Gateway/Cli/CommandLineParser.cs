@@ -16,7 +16,7 @@ public static class CommandLineParser
         "--concurrency", "--base-id", "--drain-time-s", "--parent-shutdown-time-s", "--restart-epoch",
         "--service-cluster", "--service-node", "--service-zone", "--file-flush-interval-msec", "--drain-strategy",
         "--local-address-ip-version", "--socket-path", "--socket-mode", "--base-id-path", "--stats-tag",
-        "--log-format", "--log-path", "--disable-extensions", "--admin-address-path", "--bootstrap-version",
+        "--disable-extensions", "--admin-address-path", "--bootstrap-version",
         "--hot-restart-version",
     };
 
@@ -41,7 +41,9 @@ public static class CommandLineParser
           --ignore-unsupported         start even if the config uses Envoy fields not implemented here (each is warned)
           --native-plugin NAME=http-call  serve the wasm plugin NAME with the native http-call filter
           --disable-hot-reload         do not watch the config file for changes
-          --log-json                   write the gateway's own logs as JSON lines
+          --log-format PATTERN         Envoy's log line format flags (default '[%Y-%m-%d %T.%e][%t][%l][%n] %v')
+          --log-path FILE              append the log to FILE instead of stderr
+          --log-json                   write the gateway's own logs as JSON lines (with the rendered message)
           --version                    print the version and exit
           Envoy's tuning flags (--concurrency, --base-id, --drain-time-s, ...) are accepted and have no effect.
         """;
@@ -168,6 +170,19 @@ public static class CommandLineParser
                 case "--disable-hot-reload":
                     options = options with { DisableHotReload = true };
                     break;
+                case "--log-format" or "--log-path":
+                {
+                    var value = Value();
+                    if (string.IsNullOrEmpty(value))
+                    {
+                        error = arg == "--log-path" ? "--log-path needs a file name" : "--log-format needs a pattern, e.g. '[%Y-%m-%d %T.%e][%t][%l][%n] %v'";
+                        return false;
+                    }
+
+                    options = arg == "--log-path" ? options with { LogPath = value } : options with { LogFormat = value };
+                    break;
+                }
+
                 case "--log-json":
                     options = options with { JsonLogs = true };
                     break;

@@ -28,6 +28,21 @@ public sealed record GatewayOptions
     /// <summary>Gateway log lines as JSON instead of Envoy's text shape.</summary>
     public bool JsonLogs { get; init; }
 
+    /// <summary>--log-format: an Envoy (spdlog) pattern for the text log lines; null = Envoy's default.</summary>
+    public string? LogFormat { get; init; }
+
+    /// <summary>--log-path: append log lines to this file instead of stderr, as Envoy.</summary>
+    public string? LogPath { get; init; }
+
+    /// <summary>
+    /// Where else the log lines go, for a host embedding the gateway (the test-host package keeps them
+    /// for assertions). Each gets every event the levels let through, already enriched with Envoy's fields.
+    /// </summary>
+    public IReadOnlyList<Serilog.Core.ILogEventSink> LogSinks { get; init; } = [];
+
+    /// <summary>Writes the log to stderr (or --log-path); an embedding host that keeps the lines itself may turn it off.</summary>
+    public bool WriteLog { get; init; } = true;
+
     /// <summary>--native-plugin NAME=native: wasm plugin names served by a native filter.</summary>
     public IReadOnlyDictionary<string, string> NativePlugins { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 

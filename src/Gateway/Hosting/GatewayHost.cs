@@ -45,6 +45,12 @@ public sealed partial class GatewayHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>
+    /// Each envoy.yaml cluster as a named client (<c>CreateClient("outbound|8000||172.22.220.21.static")</c>),
+    /// sharing the router's pool, breaker and stats, and following reloads; also the host's <see cref="IHttpClientFactory"/>.
+    /// </summary>
+    public Clusters.Table.Clients.ClusterHttpClientFactory ClusterClients => _app.Services.GetRequiredService<Clusters.Table.Clients.ClusterHttpClientFactory>();
+
     /// <summary>Reloads envoy.yaml live (file watch, POST /reload).</summary>
     public ConfigReloader Reloader { get; private set; } = null!;
 
@@ -77,6 +83,13 @@ public sealed partial class GatewayHost : IAsyncDisposable
         builder.Services.AddSingleton(options);
         var health = new ServerHealth(config.NodeCluster);
         builder.Services.AddSingleton<Filters.IServerHealth>(health);
+        // Each cluster as a named HttpClient for .NET code beside the gateway, through the cluster's own pool.
+        GatewayState? started = null;
+        var clusterClients = new Clusters.Table.Clients.ClusterHttpClientFactory(
+            () => (started ?? throw new InvalidOperationException("the gateway has not started")).Current.Clusters);
+        builder.Services.AddSingleton(clusterClients);
+        builder.Services.AddSingleton<IHttpClientFactory>(clusterClients);
+        builder.Services.AddSingleton<IHttpMessageHandlerFactory>(clusterClients);
         builder.Services.AddSingleton<ProxyHandler>();
         builder.Services.AddSingleton<AdminHandler>();
 
@@ -89,6 +102,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var snapshotBuilder = new SnapshotBuilder(options, factories, services);
         var snapshot = snapshotBuilder.Build(loaded, previous: null);
         var state = new GatewayState(snapshot, options, health);
+        started = state;
         var listeners = services.GetRequiredService<ListenerManager>();
         var host = new GatewayHost(app, state, listeners);
         var proxy = services.GetRequiredService<ProxyHandler>();

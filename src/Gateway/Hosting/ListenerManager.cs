@@ -79,7 +79,7 @@ internal sealed partial class ListenerManager : IServer
         try
         {
             // In parallel: each bind is a socket plus Kestrel's start-up, and they do not depend on each other.
-            await Task.WhenAll(servers.Select(s => _start(s, cancellationToken))).ConfigureAwait(false);
+            await Task.WhenAll(servers.Select(s => StartOrExplainAsync(s, cancellationToken))).ConfigureAwait(false);
         }
         catch
         {
@@ -90,6 +90,19 @@ internal sealed partial class ListenerManager : IServer
         foreach (var server in servers)
         {
             Log.Listening(_logger, server.Slot.IsAdmin ? "admin" : "listener", server.Slot.Name, server.Slot.ListenOptions?.IPEndPoint?.ToString() ?? "?");
+        }
+    }
+
+    /// <summary>Starts one server; a bind failure becomes a <see cref="ListenerBindException"/> naming the listener, address and fix.</summary>
+    private async Task StartOrExplainAsync(ListenerServer server, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _start!(server, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (ListenerBindException.SocketErrorOf(e) is { } error)
+        {
+            throw new ListenerBindException(server.Slot.Name, server.Slot.IsAdmin, server.Slot.ListenOptions?.IPEndPoint, error, e);
         }
     }
 

@@ -1,16 +1,13 @@
 using Gateway.Cli;
 using Serilog;
 using Serilog.Events;
-using Serilog.Formatting.Compact;
+using Serilog.Formatting;
 
 namespace Gateway.Logging;
 
 /// <summary>Builds the Serilog logger for the gateway's own logs in Envoy's shape (or JSON lines).</summary>
 public static class GatewayLogging
 {
-    /// <summary>Envoy's default: <c>[2026-11-23 21:07:07.123][12][info][main] message</c>.</summary>
-    public const string EnvoyTemplate = "[{Timestamp:yyyy-MM-dd HH:mm:ss.fff}][{ThreadId}][{EnvoyLevel}][{Component}] {Message:lj}{NewLine}{Exception}";
-
     /// <summary>Above Fatal: Serilog has no "off", and a level past its highest disables a category entirely.</summary>
     private const LogEventLevel Off = (LogEventLevel)((int)LogEventLevel.Fatal + 1);
 
@@ -39,10 +36,22 @@ public static class GatewayLogging
             configuration = configuration.MinimumLevel.Override(component, levelSwitch);
         }
 
-        configuration = options.JsonLogs
-            ? configuration.WriteTo.Console(new CompactJsonFormatter(), standardErrorFromLevel: null)
-            : configuration.WriteTo.Console(outputTemplate: EnvoyTemplate, standardErrorFromLevel: null,
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        // Envoy logs to stderr (or to --log-path); stdout stays for what a command prints (validate, --version).
+        var toFile = !string.IsNullOrEmpty(options.LogPath);
+        ITextFormatter formatter = options.JsonLogs
+            ? new JsonLogFormatter()
+            : new EnvoyLogFormatter(options.LogFormat ?? EnvoyLogFormatter.DefaultPattern, EnvoyLogFormatter.ShouldColour(toFile));
+        if (options.WriteLog)
+        {
+            configuration = toFile
+                ? configuration.WriteTo.File(formatter, options.LogPath!, shared: true)
+                : configuration.WriteTo.Console(formatter, standardErrorFromLevel: LogEventLevel.Verbose);
+        }
+
+        foreach (var sink in options.LogSinks)
+        {
+            configuration = configuration.WriteTo.Sink(sink);
+        }
         return configuration.CreateLogger();
     }
 }

@@ -54,7 +54,7 @@ internal sealed class TcpAccessLogFormat
             values[key] = value == "-" ? null : number && long.TryParse(value, CultureInfo.InvariantCulture, out var n) ? n : value;
         }
 
-        text.Append(System.Text.Json.JsonSerializer.Serialize(values)).Append('\n');
+        text.Append(AccessLog.UntypedJson.Serialize(values)).Append('\n');
     }
 
     private static bool IsNumber(string format) =>
