@@ -80,8 +80,19 @@ public static class LocalReplyWriter
             : http.Response.Body.WriteAsync(body, http.RequestAborted).AsTask();
     }
 
-    private static bool IsGrpc(HttpRequest request) =>
-        request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// Envoy's Grpc::Common::isGrpcRequestHeaders: content-type exactly application/grpc, or application/grpc+suffix
+    /// or with parameters. application/grpc-web is not gRPC: its local replies keep their HTTP status.
+    /// </summary>
+    private static bool IsGrpc(HttpRequest request)
+    {
+        if (request.ContentType is not { } type || !type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        return type.Length == "application/grpc".Length || type["application/grpc".Length] is '+' or ';';
+    }
 
     /// <summary>Envoy's Grpc::Utility::httpToGrpcStatus.</summary>
     public static int HttpToGrpcStatus(int status) => status switch

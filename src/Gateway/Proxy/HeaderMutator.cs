@@ -1,10 +1,10 @@
 using Gateway.Clusters.Model;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Primitives;
+using Gateway.Filters.Headers;
 
 namespace Gateway.Proxy;
 
-/// <summary>Applies Envoy's headers_to_add / headers_to_remove with its append actions.</summary>
+/// <summary>Applies Envoy's headers_to_remove, then headers_to_add with its append actions (the filters' writer, shared).</summary>
 public static class HeaderMutator
 {
     public static void Apply(IHeaderDictionary headers, IReadOnlyList<string> remove, IReadOnlyList<HeaderValueOptionConfig> add)
@@ -14,38 +14,6 @@ public static class HeaderMutator
             headers.Remove(remove[i]);
         }
 
-        for (var i = 0; i < add.Count; i++)
-        {
-            var option = add[i];
-            if (option.Value.Length == 0 && !option.KeepEmptyValue)
-            {
-                continue;
-            }
-
-            var exists = headers.TryGetValue(option.Key, out var current);
-            switch (option.Action)
-            {
-                case HeaderAppendAction.AppendIfExistsOrAdd:
-                    headers[option.Key] = exists ? StringValues.Concat(current, option.Value) : new StringValues(option.Value);
-                    break;
-                case HeaderAppendAction.AddIfAbsent:
-                    if (!exists)
-                    {
-                        headers[option.Key] = option.Value;
-                    }
-
-                    break;
-                case HeaderAppendAction.OverwriteIfExistsOrAdd:
-                    headers[option.Key] = option.Value;
-                    break;
-                case HeaderAppendAction.OverwriteIfExists:
-                    if (exists)
-                    {
-                        headers[option.Key] = option.Value;
-                    }
-
-                    break;
-            }
-        }
+        HeaderValueOptionWriter.Apply(headers, add);
     }
 }

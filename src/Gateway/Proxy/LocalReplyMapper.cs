@@ -57,7 +57,7 @@ public sealed class LocalReplyMapper : ILocalReplyMapper
                 modify = h =>
                 {
                     inner?.Invoke(h);
-                    HeaderMutator.Apply(h, [], headers);
+                    Filters.Headers.HeaderValueOptionWriter.Apply(h, headers);
                 };
             }
 
