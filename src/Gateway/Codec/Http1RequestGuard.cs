@@ -89,7 +89,8 @@ internal sealed class Http1RequestGuard : PipeReader, IValueTaskSource<ReadResul
 
         if (_limits.RequestHeadersTimeout is not null)
         {
-            return ReadSlowAsync(read, cancellationToken);
+            // A read already consumed above is handed on as its value, so no ValueTask is read twice.
+            return ReadSlowAsync(read.IsCompletedSuccessfully ? new ValueTask<ReadResult>(read.Result) : read, cancellationToken);
         }
 
         if (read.IsCompletedSuccessfully)
