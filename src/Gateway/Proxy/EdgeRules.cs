@@ -122,7 +122,7 @@ internal sealed class EdgeRules
         string requestId;
         if (_http.GenerateRequestId && (sentRequestId.Count == 0 || (edge && !_edge.PreserveExternalRequestId)))
         {
-            requestId = Guid.NewGuid().ToString();
+            requestId = RequestIdGenerator.NewId();
             headers[HeaderNames.XRequestId] = requestId;
         }
         else
