@@ -1,28 +1,43 @@
 # syntax=docker/dockerfile:1
-# Multi-stage: build with the SDK on the build machine's platform (cross-compiling per $TARGETARCH),
-# run on the ASP.NET runtime as a non-root user. Base images are pinned by tag; pin by digest in your
-# registry mirror with --build-arg SDK_IMAGE=...@sha256:... / RUNTIME_IMAGE=...
-ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
-ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0
+# The gateway as a Native AOT binary on runtime-deps (no .NET runtime in the image: starts in tens of ms,
+# about half the memory of the JIT build; figures in bench/RESULTS.md). Multi-arch:
+#   docker buildx build --platform linux/amd64,linux/arm64 --build-arg GIT_COMMIT=$(git rev-parse HEAD) -t gateway .
+# The build stage runs on the build machine's platform and cross-compiles per $TARGETARCH (Native AOT
+# links natively, so a cross linker is installed when the target differs). Base images are pinned by exact
+# version tag (the SDK and runtime this was tested with); pin by digest in your registry mirror with
+# --build-arg SDK_IMAGE=...@sha256:... / RUNTIME_IMAGE=...@sha256:...
+ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0.401-noble-aot
+ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0.12-noble
 FROM --platform=$BUILDPLATFORM ${SDK_IMAGE} AS build
 ARG TARGETARCH
-# The commit the image is built from: .git is not in the build context (.dockerignore), so it is passed in:
-#   docker build --build-arg GIT_COMMIT=$(git rev-parse HEAD) -t gateway .
-# and shows in `envoy --version` and /server_info as Envoy's do.
+ARG BUILDARCH
+# The commit the image is built from: .git is not in the build context (.dockerignore), so it is passed in
+# (see above) and shows in `envoy --version` and /server_info as Envoy's do.
 ARG GIT_COMMIT=
+# The -aot SDK image has clang and the linker for its own architecture; another target needs that
+# target's binutils and C library (zlib and brotli come with .NET's own static libraries).
+RUN if [ "$TARGETARCH" != "$BUILDARCH" ]; then \
+      case "$TARGETARCH" in \
+        arm64) cross=gcc-aarch64-linux-gnu ;; \
+        amd64) cross=gcc-x86-64-linux-gnu ;; \
+        *) echo "TARGETARCH $TARGETARCH: only amd64 and arm64 are built" >&2; exit 1 ;; \
+      esac; \
+      apt-get update && apt-get install -y --no-install-recommends "$cross" && rm -rf /var/lib/apt/lists/*; \
+    fi
 WORKDIR /src
-# Restore first, from the project files only, so a source edit does not re-download packages.
+# Restore first, from the project files only, so a source edit does not re-download packages (the AOT
+# compiler and the target's runtime pack included: restore with the same -a and PublishAot as the publish).
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/Gateway.Clusters/Gateway.Clusters.csproj src/Gateway.Clusters/
 COPY src/Gateway.Filters/Gateway.Filters.csproj src/Gateway.Filters/
 COPY src/Gateway/Gateway.csproj src/Gateway/
-RUN dotnet restore src/Gateway/Gateway.csproj -a "${TARGETARCH:-amd64}"
+RUN dotnet restore src/Gateway/Gateway.csproj -a "$TARGETARCH" -p:PublishAot=true
 COPY src/ src/
-# ReadyToRun: precompiled code for the image's architecture, so the gateway starts without JIT warm-up
-# (it is often started per CI job).
-RUN dotnet publish src/Gateway/Gateway.csproj -c Release -a "${TARGETARCH:-amd64}" --self-contained false --no-restore \
-      -p:PublishReadyToRun=true -p:SourceRevisionId="${GIT_COMMIT}" -p:EnableSourceControlManagerQueries=false \
-      -o /app --nologo
+# Any trim/AOT analysis warning fails this step (src/Gateway/Gateway.csproj); the .dbg symbols stay out of the image.
+RUN dotnet publish src/Gateway/Gateway.csproj -c Release -a "$TARGETARCH" --no-restore -p:PublishAot=true \
+      -p:SourceRevisionId="${GIT_COMMIT}" -p:EnableSourceControlManagerQueries=false \
+      -o /app --nologo \
+    && rm -f /app/*.dbg
 
 FROM ${RUNTIME_IMAGE}
 WORKDIR /app

@@ -13,6 +13,10 @@ from collections import defaultdict
 LABELS = {
     "gateway": "gateway pass-through",
     "httpcall": "gateway + http-call",
+    "base": "gateway at the base commit",
+    "gen0": "gateway, gen0 budget 64 MiB",
+    "server": "gateway, server GC",
+    "aot": "gateway Native AOT",
     "yarp": "plain YARP",
     "nginx": "nginx proxy",
     "haproxy": "HAProxy",
@@ -126,6 +130,13 @@ def full(work, dest):
             rss[p] = m(*rss_key, p, 5) / 1024
         for p, v in rss.items():
             md.append(f"| {LABELS.get(p, p)} | {v:.1f} | {ratio(v, rss.get('gateway', float('nan'))):.2f}x |")
+        md.append("")
+
+    # RSS once started (1 s after the first 200, no load yet).
+    rs0 = read_tsv(os.path.join(work, "rss_start.tsv"))
+    if rs0:
+        md += ["## RSS after start (1 s after the first 200, before load)", "", "| proxy | RSS MiB |", "|---|---|"]
+        md += [f"| {LABELS.get(p, p)} | {int(kb) / 1024:.1f} |" for p, kb in rs0]
         md.append("")
 
     # Start-up.

@@ -167,6 +167,18 @@ start_proxy() { # name
                 return 1
             fi
             spawn "$name" $(probe_env "$name") $(gateway_cmd "$WORK/$name.envoy.yaml" "$dll") ;;
+        gen0 | server)
+            # The JIT build with another GC setting, same config: gen0 = a 64 MiB gen0 budget
+            # (DOTNET_GCgen0size; runtimeconfig cannot carry it for the JIT runtime), server = server GC.
+            render "$BENCH_DIR/conf/passthrough.envoy.yaml.tmpl" "$WORK/$name.envoy.yaml" PORT="$port" ADMIN_PORT="$(free_port)" UPSTREAM_PORT="$up"
+            local gc=DOTNET_GCgen0size=0x4000000
+            [[ $name == server ]] && gc=DOTNET_gcServer=1
+            spawn "$name" env "$gc" $(probe_env "$name") $(gateway_cmd "$WORK/$name.envoy.yaml") ;;
+        aot)
+            # The Native AOT binary ($AOT_BIN, e.g. from bench/aot-publish.sh): no startup hooks, so no alloc figures.
+            [[ -n ${AOT_BIN:-} && -x ${AOT_BIN:-} ]] || die "proxy 'aot' needs AOT_BIN=path/to/published/Gateway (bench/aot-publish.sh prints one)"
+            render "$BENCH_DIR/conf/passthrough.envoy.yaml.tmpl" "$WORK/aot.envoy.yaml" PORT="$port" ADMIN_PORT="$(free_port)" UPSTREAM_PORT="$up"
+            spawn aot "$AOT_BIN" -c "$WORK/aot.envoy.yaml" --log-level warning ;;
         yarp) spawn yarp $(probe_env yarp) dotnet "$YARP_DLL" --urls "http://127.0.0.1:$port" --upstream "http://127.0.0.1:$up/" ;;
         nginx)
             render "$BENCH_DIR/conf/proxy.nginx.conf.tmpl" "$WORK/proxy.nginx.conf" PORT="$port" UPSTREAM_PORT="$up" WORKERS="$NPROC" DIR="$WORK"
@@ -180,7 +192,7 @@ start_proxy() { # name
         haproxy)
             render "$BENCH_DIR/conf/haproxy.cfg.tmpl" "$WORK/haproxy.cfg" PORT="$port" UPSTREAM_PORT="$up" WORKERS="$NPROC"
             spawn haproxy haproxy -db -f "$WORK/haproxy.cfg" ;;
-        *) die "unknown proxy '$name'; known: gateway httpcall filters base yarp nginx haproxy direct" ;;
+        *) die "unknown proxy '$name'; known: gateway httpcall filters base gen0 server aot yarp nginx haproxy direct" ;;
     esac
     if [[ $name == httpcall ]]; then
         local deadline=$((SECONDS + 60)) code=
@@ -199,6 +211,9 @@ start_proxy() { # name
         return 0
     fi
     wait_200 "$name" "http://127.0.0.1:$port/get" 60
+    # RSS once started: 1 s after the first 200, before any load.
+    sleep 1
+    echo -e "$name\t$(rss_kb "${PID[$name]}")" >>"$WORK/rss_start.tsv"
 }
 
 # Process tree of a pid (nginx master + workers), for RSS and CPU.
@@ -310,6 +325,10 @@ run_full() {
         echo -e "gateway\t$r\t$ms" >>"$WORK/startup.tsv"
         ms=$(python3 "$BENCH_DIR/startup.py" 60 "http://127.0.0.1:$yport/get" -- dotnet "$YARP_DLL" --urls "http://127.0.0.1:$yport" --upstream "http://127.0.0.1:${PORT[direct]}/") || die "PlainYarp start-up run failed"
         echo -e "yarp\t$r\t$ms" >>"$WORK/startup.tsv"
+        if [[ " $PROXIES " == *" aot "* ]]; then
+            ms=$(python3 "$BENCH_DIR/startup.py" 60 "http://127.0.0.1:$gport/get" -- "$AOT_BIN" -c "$WORK/startup.envoy.yaml" --log-level warning) || die "AOT start-up run failed"
+            echo -e "aot\t$r\t$ms" >>"$WORK/startup.tsv"
+        fi
     done
 
     log "routing cost: $ROUTE_COUNTS routes"

@@ -16,7 +16,7 @@ public static class CommandLineParser
         "--concurrency", "--base-id", "--drain-time-s", "--parent-shutdown-time-s", "--restart-epoch",
         "--service-cluster", "--service-node", "--service-zone", "--file-flush-interval-msec", "--drain-strategy",
         "--local-address-ip-version", "--socket-path", "--socket-mode", "--base-id-path", "--stats-tag",
-        "--disable-extensions", "--admin-address-path", "--bootstrap-version",
+        "--disable-extensions", "--bootstrap-version",
         "--hot-restart-version",
     };
 
@@ -185,6 +185,9 @@ public static class CommandLineParser
 
                 case "--log-json":
                     options = options with { JsonLogs = true };
+                    break;
+                case "--admin-address-path":
+                    options = options with { AdminAddressPath = Value() ?? "" };
                     break;
                 case "--config-yaml":
                     options = options with { ConfigYaml = Value() ?? "" };

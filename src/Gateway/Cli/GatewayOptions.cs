@@ -25,6 +25,9 @@ public sealed record GatewayOptions
     /// <summary>How often the config file is polled besides the watcher (tests set it long to see the watcher alone).</summary>
     public TimeSpan ConfigPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>--admin-address-path: once the admin listener is bound, its address (ip:port) is written there, as Envoy does.</summary>
+    public string? AdminAddressPath { get; init; }
+
     /// <summary>Gateway log lines as JSON instead of Envoy's text shape.</summary>
     public bool JsonLogs { get; init; }
 

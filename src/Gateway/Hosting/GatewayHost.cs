@@ -136,6 +136,15 @@ public sealed partial class GatewayHost : IAsyncDisposable
             }
         }
 
+        if (!string.IsNullOrEmpty(options.AdminAddressPath) && listeners.Slots.FirstOrDefault(s => s.IsAdmin) is { } adminSlot)
+        {
+            // Written beside and renamed, so a reader polling for the file never sees it half written.
+            var address = adminSlot.ListenOptions?.IPEndPoint?.Address.ToString() ?? "127.0.0.1";
+            var temp = options.AdminAddressPath + ".tmp";
+            await File.WriteAllTextAsync(temp, $"{address}:{adminSlot.BoundPort}", cancellationToken).ConfigureAwait(false);
+            File.Move(temp, options.AdminAddressPath, overwrite: true);
+        }
+
         Log.Started(host._logger, options.ConfigPath, config.Listeners.Count, config.Clusters.Count);
 
         // Live reload (issue 5): POST /reload always works; watching is off under --disable-hot-reload.

@@ -35,7 +35,7 @@ public sealed class AccessLogTests
 
         var lines = await TestGateway.WaitForLinesAsync(path, 6);
         Assert.Equal(6, lines.Length);
-        var port = gateway.Host.ListenerPorts["listener_0"];
+        var port = gateway.PortOf("listener_0");
         var success = new Regex(
             "^\\[\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\] \"GET /get HTTP/1\\.1\" 200 - 0 (\\d+) \\d+ \\d+ \"-\" \"-\" " +
             $"\"[0-9a-f-]{{36}}\" \"127\\.0\\.0\\.1:{port}\" \"127\\.0\\.0\\.1:{upstream.Port}\"$");
@@ -102,6 +102,7 @@ public sealed class AccessLogTests
         Assert.Equal("100000 200", (await TestGateway.WaitForLinesAsync(path, 1)).Single());
     }
 
+    [InProcessGateway("disposes the host directly to flush the access log")]
     [Fact]
     public async Task Lines_queued_at_shutdown_are_written()
     {

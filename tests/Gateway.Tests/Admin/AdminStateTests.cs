@@ -63,6 +63,7 @@ public sealed class AdminStateTests
         Assert.Equal(1, (await gateway.StatsAsync())["cluster.demo.upstream_rq_total"]);
     }
 
+    [InProcessGateway("logs through the host's logger factory / waits for its shutdown")]
     [Fact]
     public async Task Logging_changes_component_levels_at_run_time()
     {
@@ -93,6 +94,7 @@ public sealed class AdminStateTests
         Assert.StartsWith("error: unknown logger name\n\nusage: /logging?<name>=<level>", await bad.Content.ReadAsStringAsync());
     }
 
+    [InProcessGateway("logs through the host's logger factory / waits for its shutdown")]
     [Fact]
     public async Task Component_log_level_from_the_command_line_applies()
     {
@@ -105,6 +107,7 @@ public sealed class AdminStateTests
         Assert.Contains("  wasm: debug\n", await (await gateway.Admin.PostAsync("/logging", null)).Content.ReadAsStringAsync());
     }
 
+    [InProcessGateway("logs through the host's logger factory / waits for its shutdown")]
     [Fact]
     public async Task Quitquitquit_says_ok_and_stops_the_host()
     {

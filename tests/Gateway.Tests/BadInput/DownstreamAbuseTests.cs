@@ -60,7 +60,7 @@ public class DownstreamAbuseTests
     {
         await using var upstream = await DemoUpstreamServer.StartAsync();
         await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([upstream.Port]));
-        var port = gateway.Host.ListenerPorts["listener_0"];
+        var port = gateway.PortOf("listener_0");
         await AssertStillServingAsync(gateway);
 
         // Oversized headers (beyond max_request_headers_kb, 60 KiB by default): 431.

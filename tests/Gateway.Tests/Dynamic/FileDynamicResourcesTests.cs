@@ -89,6 +89,7 @@ public sealed class FileDynamicResourcesTests
         Assert.Empty(listeners.GetProperty("static_listeners").EnumerateArray());
     }
 
+    [InProcessGateway("counts reloads on the host's state")]
     [Fact]
     public async Task A_changed_cds_file_reloads_and_a_bad_one_keeps_the_last_good()
     {

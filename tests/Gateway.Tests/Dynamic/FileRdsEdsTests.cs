@@ -63,6 +63,7 @@ public sealed class FileRdsEdsTests
                   socket_address: { address: 127.0.0.1, port_value: {{port}} }
         """;
 
+    [InProcessGateway("counts reloads on the host's state")]
     [Fact]
     public async Task Routes_and_endpoints_come_from_files_and_follow_their_changes()
     {

@@ -201,6 +201,7 @@ public sealed class HealthCheckFilterTests
         Assert.Equal(1, upstream.Hits);
     }
 
+    [InProcessGateway("reads the cluster table of the running snapshot (Host.State)")]
     [Fact]
     public async Task Cluster_min_healthy_percentages_fail_the_check_for_an_unhealthy_or_missing_cluster()
     {

@@ -14,6 +14,7 @@ public sealed class NetworkReloadTests
         """,
         EnvoyYaml.StaticCluster("a", portA) + EnvoyYaml.StaticCluster("b", portB)).Replace("port_value: 0 }\n    filter_chains", $"port_value: {port} }}\n    filter_chains");
 
+    [InProcessGateway("calls the reloader directly (Host.Reloader)")]
     [Fact]
     public async Task A_reload_sends_new_connections_to_the_new_cluster_while_an_open_one_keeps_its_upstream()
     {

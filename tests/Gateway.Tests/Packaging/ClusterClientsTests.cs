@@ -15,6 +15,7 @@ public sealed class ClusterClientsTests
         """,
         EnvoyYaml.StaticCluster(Cluster, port));
 
+    [InProcessGateway("uses the host's IHttpClientFactory and reloader")]
     [Fact]
     public async Task A_named_client_sends_through_the_clusters_entry_counts_in_its_stats_and_follows_reloads()
     {
@@ -34,6 +35,7 @@ public sealed class ClusterClientsTests
         Assert.Contains($"127.0.0.1:{second.Port}", await client.GetStringAsync("/headers"));
     }
 
+    [InProcessGateway("uses the host's IHttpClientFactory and reloader")]
     [Fact]
     public async Task A_client_of_an_undefined_cluster_says_so()
     {

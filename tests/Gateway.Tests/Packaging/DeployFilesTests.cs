@@ -133,6 +133,61 @@ public sealed class DeployFilesTests : IDisposable
     }
 
     [Fact]
+    public void Dockerfile_ships_the_native_aot_binary_on_pinned_runtime_deps_cross_compiled_per_target()
+    {
+        var dockerfile = RepositoryFiles.Read("Dockerfile");
+        var lines = dockerfile.Split('\n').Select(l => l.TrimEnd()).ToList();
+        string Arg(string name) => lines.Single(l => l.StartsWith($"ARG {name}=", StringComparison.Ordinal))[$"ARG {name}=".Length..];
+
+        // Base images pinned by an exact version tag (major.minor.patch), the runtime one on runtime-deps.
+        var exactTag = new System.Text.RegularExpressions.Regex(@"^mcr\.microsoft\.com/dotnet/(sdk|runtime-deps):10\.0\.\d+(-[a-z0-9-]+)?$");
+        Assert.Matches(exactTag, Arg("SDK_IMAGE"));
+        Assert.StartsWith("mcr.microsoft.com/dotnet/runtime-deps:10.0.", Arg("RUNTIME_IMAGE"), StringComparison.Ordinal);
+        Assert.Matches(exactTag, Arg("RUNTIME_IMAGE"));
+
+        // Two stages: the build on the build machine's platform, the final one on the runtime image.
+        var froms = lines.Where(l => l.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, froms.Count);
+        Assert.Equal("FROM --platform=$BUILDPLATFORM ${SDK_IMAGE} AS build", froms[0]);
+        Assert.Equal("FROM ${RUNTIME_IMAGE}", froms[1]);
+        Assert.Contains("ARG TARGETARCH", lines);
+
+        // Restore from the project files only, before the source is copied, for the target and with AOT.
+        int Index(Func<string, bool> match) => lines.FindIndex(l => match(l));
+        var restore = Index(l => l.StartsWith("RUN dotnet restore ", StringComparison.Ordinal));
+        var sourceCopy = Index(l => l == "COPY src/ src/");
+        var publish = Index(l => l.StartsWith("RUN dotnet publish ", StringComparison.Ordinal));
+        Assert.True(restore > 0 && sourceCopy > restore && publish > sourceCopy, "restore, then COPY src/, then publish");
+        foreach (var copy in lines.Take(restore).Where(l => l.StartsWith("COPY ", StringComparison.Ordinal)))
+        {
+            var sources = copy.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Where(w => !w.StartsWith("--", StringComparison.Ordinal)).SkipLast(1);
+            Assert.All(sources, source => Assert.True(
+                source.EndsWith(".csproj", StringComparison.Ordinal) || source.EndsWith(".props", StringComparison.Ordinal) || source == "global.json",
+                $"{source} is copied before the restore: a source edit would invalidate the restore layer"));
+        }
+
+        Assert.Contains("-a \"$TARGETARCH\"", lines[restore]);
+        Assert.Contains("-p:PublishAot=true", lines[restore]);
+
+        // The publish is Native AOT for the target architecture (not ReadyToRun, not framework-dependent).
+        var publishCommand = lines[publish];
+        for (var i = publish; lines[i].EndsWith('\\'); i++)
+        {
+            publishCommand += " " + lines[i + 1];
+        }
+
+        Assert.Contains("-p:PublishAot=true", publishCommand);
+        Assert.Contains("-a \"$TARGETARCH\"", publishCommand);
+        Assert.DoesNotContain("PublishReadyToRun", dockerfile);
+        Assert.DoesNotContain("--self-contained false", dockerfile);
+
+        // A cross linker for each target the build machine is not, and the entrypoint runs the native binary.
+        Assert.Contains("gcc-aarch64-linux-gnu", dockerfile);
+        Assert.Contains("gcc-x86-64-linux-gnu", dockerfile);
+        Assert.Contains("exec ${GATEWAY_COMMAND:-/app/Gateway}", RepositoryFiles.Read("deploy/docker/envoy"));
+    }
+
+    [Fact]
     public async Task The_image_config_answers_a_page_and_the_admin_with_no_upstream()
     {
         var yaml = RepositoryFiles.Read("deploy/docker/envoy.yaml")

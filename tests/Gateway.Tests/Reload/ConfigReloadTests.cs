@@ -12,6 +12,7 @@ public class ConfigReloadTests
     private static extern int Rename(string from, string to);
 #pragma warning restore SYSLIB1054
 
+    [InProcessGateway("counts reloads and reads the cluster table on the host's state")]
     [Fact]
     public async Task ReloadUnderConcurrentLoadFailsNoRequest()
     {
@@ -55,6 +56,7 @@ public class ConfigReloadTests
         Assert.Equal(0, Interlocked.Read(ref gateway.Host.State.ConfigReloadFailures));
     }
 
+    [InProcessGateway("counts reloads and reads the cluster table on the host's state")]
     [Fact]
     public async Task BadEditKeepsTheLastGoodConfigAndCountsAFailure()
     {
@@ -84,6 +86,7 @@ public class ConfigReloadTests
         Assert.Equal("v2", after.Headers.GetValues("x-config-version").Single());
     }
 
+    [InProcessGateway("counts reloads and reads the cluster table on the host's state")]
     [Fact]
     public async Task DisabledHotReloadIgnoresEditsButPostReloadApplies()
     {
@@ -111,6 +114,7 @@ public class ConfigReloadTests
         Assert.Equal("v2", after.Headers.GetValues("x-config-version").Single());
     }
 
+    [InProcessGateway("counts reloads and reads the cluster table on the host's state")]
     [Fact]
     public async Task UnchangedClustersKeepTheirEntryAcrossReloads()
     {

@@ -8,6 +8,7 @@ namespace Gateway.Tests.Reload;
 /// <summary>Reloads that add, remove and move listeners: applied live, the unchanged listener serves throughout.</summary>
 public class ListenerReloadTests
 {
+    [InProcessGateway("reads the host's listener table and calls its reloader")]
     [Fact]
     public async Task AddedListenerServesAndRemovedListenerIsRefused()
     {
@@ -56,6 +57,7 @@ public class ListenerReloadTests
         await load.StopAndAssertNoFailureAsync(expectVersion: "v2");
     }
 
+    [InProcessGateway("reads the host's listener table and calls its reloader")]
     [Fact]
     public async Task CodecChangeOnTheSamePortRebindsIt()
     {
@@ -80,6 +82,7 @@ public class ListenerReloadTests
         Assert.Equal(HttpVersion.Version20, response.Version);
     }
 
+    [InProcessGateway("reads the host's listener table and calls its reloader")]
     [Fact]
     public async Task ListenerOnAPortInUseIsReportedAndTheRestApplies()
     {

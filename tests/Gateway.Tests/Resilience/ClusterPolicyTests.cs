@@ -7,6 +7,7 @@ namespace Gateway.Tests.Resilience;
 /// <summary>Each cluster and route policy of issue 5, observed over real sockets.</summary>
 public class ClusterPolicyTests
 {
+    [InProcessGateway("reads the cluster table of the running snapshot (Host.State)")]
     [Fact]
     public async Task MaxRequestsOverflowAnswers503Overloaded()
     {
@@ -32,6 +33,7 @@ public class ClusterPolicyTests
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
     }
 
+    [InProcessGateway("reads the cluster table of the running snapshot (Host.State)")]
     [Theory]
     [InlineData(null, false)]
     [InlineData(100, true)]
@@ -65,6 +67,7 @@ public class ClusterPolicyTests
         Assert.Equal(ejected, bad.Ejected);
     }
 
+    [InProcessGateway("reads the cluster table of the running snapshot (Host.State)")]
     [Fact]
     public async Task Consecutive5xxEjectsTheHostAndItComesBack()
     {
@@ -102,6 +105,7 @@ public class ClusterPolicyTests
         Assert.Contains(bad, cluster.Endpoints.BestPriorityHealthy);
     }
 
+    [InProcessGateway("reads the cluster table of the running snapshot (Host.State)")]
     [Fact]
     public async Task MaxEjectionPercentStillEjectsOneHostButNoMore()
     {
@@ -121,6 +125,7 @@ public class ClusterPolicyTests
         Assert.Equal(1, cluster.Endpoints.All.Count(e => e.Ejected));
     }
 
+    [InProcessGateway("reads the cluster table of the running snapshot (Host.State)")]
     [Fact]
     public async Task FailingHealthCheckLeavesNoHealthyUpstream()
     {
@@ -142,6 +147,7 @@ public class ClusterPolicyTests
         Assert.Equal("/failed_active_hc", cluster.Endpoints.All[0].HealthFlags);
     }
 
+    [InProcessGateway("reads the cluster table of the running snapshot (Host.State)")]
     [Fact]
     public async Task HealthCheckTakesADownHostOutAndBringsItBack()
     {
@@ -175,6 +181,7 @@ public class ClusterPolicyTests
         await TestGateway.WaitUntilAsync(() => !host.FailedActiveHealthCheck);
     }
 
+    [InProcessGateway("reads the cluster table of the running snapshot (Host.State)")]
     [Fact]
     public async Task RetryOn5xxMovesAConnectFailureToAnotherHost()
     {
@@ -194,6 +201,7 @@ public class ClusterPolicyTests
         Assert.True(Interlocked.Read(ref cluster.Stats.UpstreamRqRetry) >= 2);
     }
 
+    [InProcessGateway("reads the cluster table of the running snapshot (Host.State)")]
     [Fact]
     public async Task RetriableStatusCodesRetryNumRetriesTimesThenPassTheLastResponse()
     {
@@ -222,6 +230,7 @@ public class ClusterPolicyTests
         Assert.Equal(2, upstream.RequestCount - before);
     }
 
+    [InProcessGateway("reads the cluster table of the running snapshot (Host.State)")]
     [Fact]
     public async Task PerTryTimeoutAnswers504AfterRetries()
     {

@@ -18,21 +18,38 @@ namespace Gateway.Tests.Support;
 /// await using var gw = await TestGateway.StartAsync(EnvoyYaml.WithRoutes(..., EnvoyYaml.StaticCluster("demo", upstream.Port)));
 /// var response = await gw.Client.GetAsync("/get");
 /// </code>
+/// With GATEWAY_TEST_BINARY=/path/to/published/Gateway (e.g. the Native AOT build) the gateway is that
+/// binary, started as a process with the same config and options as flags, except for tests that need the
+/// host itself (<see cref="InProcessGatewayAttribute"/>, or options only an embedding host has).
 /// </summary>
 public sealed class TestGateway : IAsyncDisposable
 {
-    private TestGateway(GatewayHost host, string directory, string configPath)
+    private readonly GatewayHost? _host;
+    private readonly GatewayBinaryProcess? _process;
+    private readonly IReadOnlyDictionary<string, int> _listenerPorts;
+
+    private TestGateway(GatewayHost? host, GatewayBinaryProcess? process, string directory, string configPath)
     {
-        Host = host;
+        _host = host;
+        _process = process;
         Directory = directory;
         ConfigPath = configPath;
-        Port = host.ListenerPorts.Values.First();
-        AdminPort = host.AdminPort ?? 0;
+        _listenerPorts = host?.ListenerPorts ?? process!.ListenerPorts;
+        Port = _listenerPorts.Values.First();
+        AdminPort = host is not null ? host.AdminPort ?? 0 : process!.AdminPort;
         Client = CreateClient(Port);
         Admin = CreateClient(AdminPort);
     }
 
-    public GatewayHost Host { get; }
+    /// <summary>The in-process host; a test that uses it is marked <see cref="InProcessGatewayAttribute"/>, so it stays in-process under GATEWAY_TEST_BINARY.</summary>
+    public GatewayHost Host => _host ?? throw new InvalidOperationException(
+        "this test reaches into the in-process host but runs against GATEWAY_TEST_BINARY; mark the test (or its class) [InProcessGateway(\"why\")]");
+
+    /// <summary>True when this gateway is the published binary run as a process (GATEWAY_TEST_BINARY).</summary>
+    public bool IsProcess => _process is not null;
+
+    /// <summary>What the binary wrote to stdout and stderr so far (empty in-process).</summary>
+    public string ProcessOutput => _process?.Output ?? "";
 
     /// <summary>The temp directory holding the config (and files tests put there, such as access logs); deleted on dispose.</summary>
     public string Directory { get; }
@@ -52,7 +69,7 @@ public sealed class TestGateway : IAsyncDisposable
     public HttpClient Admin { get; }
 
     /// <summary>Bound port of the listener called <paramref name="name"/>.</summary>
-    public int PortOf(string name) => Host.ListenerPorts[name];
+    public int PortOf(string name) => _listenerPorts[name];
 
     /// <summary>
     /// Starts a gateway on <paramref name="yaml"/>. <paramref name="configure"/> may adjust the options
@@ -65,7 +82,6 @@ public sealed class TestGateway : IAsyncDisposable
         var ownsDirectory = directory is null;
         directory ??= NewDirectory();
         var path = Path.Combine(directory, "envoy.yaml");
-        await File.WriteAllTextAsync(path, yaml);
         var options = new GatewayOptions
         {
             ConfigPath = path,
@@ -74,10 +90,18 @@ public sealed class TestGateway : IAsyncDisposable
             LogLevel = LogEventLevel.Warning,
         };
         options = configure?.Invoke(options) ?? options;
+        // Decided before the first await, while the calling test's frames are still on the stack.
+        var binary = GatewayBinaryProcess.BinaryPath is { } b && GatewayBinaryProcess.InProcessReason(options, yaml) is null ? b : null;
+        await File.WriteAllTextAsync(path, yaml);
         try
         {
+            if (binary is not null)
+            {
+                return new TestGateway(null, await GatewayBinaryProcess.StartAsync(binary, options, directory), directory, path);
+            }
+
             var host = await GatewayHost.StartAsync(options);
-            return new TestGateway(host, directory, path);
+            return new TestGateway(host, null, directory, path);
         }
         catch
         {
@@ -218,7 +242,15 @@ public sealed class TestGateway : IAsyncDisposable
         Admin.Dispose();
         try
         {
-            await Host.DisposeAsync();
+            if (_host is not null)
+            {
+                await _host.DisposeAsync();
+            }
+
+            if (_process is not null)
+            {
+                await _process.DisposeAsync();
+            }
         }
         finally
         {

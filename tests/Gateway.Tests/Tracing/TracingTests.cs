@@ -256,6 +256,7 @@ public sealed class TracingTests
         Assert.EndsWith("-00", seen["traceparent"]);
     }
 
+    [InProcessGateway("reads the listener of the running snapshot (Host.State)")]
     [Fact]
     public async Task An_hcm_without_tracing_has_no_tracing_stage()
     {

@@ -7,6 +7,7 @@ namespace Gateway.Tests.Wire;
 /// <summary>The config watcher reacts to the config file, not to other files written beside it.</summary>
 public class ConfigWatcherTests
 {
+    [InProcessGateway("counts reloads on the host's state")]
     [Fact]
     public async Task EditsApplyWhileAnotherFileInTheDirectoryKeepsChanging()
     {
