@@ -17,6 +17,7 @@ LABELS = {
     "gen0": "gateway, gen0 budget 64 MiB",
     "server": "gateway, server GC",
     "aot": "gateway Native AOT",
+    "aotgen0": "gateway Native AOT, gen0 budget 64 MiB",
     "yarp": "plain YARP",
     "nginx": "nginx proxy",
     "haproxy": "HAProxy",

@@ -174,11 +174,14 @@ start_proxy() { # name
             local gc=DOTNET_GCgen0size=0x4000000
             [[ $name == server ]] && gc=DOTNET_gcServer=1
             spawn "$name" env "$gc" $(probe_env "$name") $(gateway_cmd "$WORK/$name.envoy.yaml") ;;
-        aot)
+        aot | aotgen0)
             # The Native AOT binary ($AOT_BIN, e.g. from bench/aot-publish.sh): no startup hooks, so no alloc figures.
-            [[ -n ${AOT_BIN:-} && -x ${AOT_BIN:-} ]] || die "proxy 'aot' needs AOT_BIN=path/to/published/Gateway (bench/aot-publish.sh prints one)"
-            render "$BENCH_DIR/conf/passthrough.envoy.yaml.tmpl" "$WORK/aot.envoy.yaml" PORT="$port" ADMIN_PORT="$(free_port)" UPSTREAM_PORT="$up"
-            spawn aot "$AOT_BIN" -c "$WORK/aot.envoy.yaml" --log-level warning ;;
+            # aotgen0: the same binary with a 64 MiB gen0 budget from the environment (whatever the binary has built in).
+            [[ -n ${AOT_BIN:-} && -x ${AOT_BIN:-} ]] || die "proxy '$name' needs AOT_BIN=path/to/published/Gateway (bench/aot-publish.sh prints one)"
+            render "$BENCH_DIR/conf/passthrough.envoy.yaml.tmpl" "$WORK/$name.envoy.yaml" PORT="$port" ADMIN_PORT="$(free_port)" UPSTREAM_PORT="$up"
+            local aotenv=AOT_BENCH=1
+            [[ $name == aotgen0 ]] && aotenv=DOTNET_GCgen0size=0x4000000
+            spawn "$name" env "$aotenv" "$AOT_BIN" -c "$WORK/$name.envoy.yaml" --log-level warning ;;
         yarp) spawn yarp $(probe_env yarp) dotnet "$YARP_DLL" --urls "http://127.0.0.1:$port" --upstream "http://127.0.0.1:$up/" ;;
         nginx)
             render "$BENCH_DIR/conf/proxy.nginx.conf.tmpl" "$WORK/proxy.nginx.conf" PORT="$port" UPSTREAM_PORT="$up" WORKERS="$NPROC" DIR="$WORK"
@@ -192,7 +195,7 @@ start_proxy() { # name
         haproxy)
             render "$BENCH_DIR/conf/haproxy.cfg.tmpl" "$WORK/haproxy.cfg" PORT="$port" UPSTREAM_PORT="$up" WORKERS="$NPROC"
             spawn haproxy haproxy -db -f "$WORK/haproxy.cfg" ;;
-        *) die "unknown proxy '$name'; known: gateway httpcall filters base gen0 server aot yarp nginx haproxy direct" ;;
+        *) die "unknown proxy '$name'; known: gateway httpcall filters base gen0 server aot aotgen0 yarp nginx haproxy direct" ;;
     esac
     if [[ $name == httpcall ]]; then
         local deadline=$((SECONDS + 60)) code=

@@ -30,6 +30,26 @@ internal sealed class GatewayBinaryProcess : IAsyncDisposable
         ListenerPorts = listenerPorts;
     }
 
+    private static readonly Lock TallyLock = new();
+
+    /// <summary>
+    /// With GATEWAY_TEST_BINARY_TALLY=file as well: one line per gateway started, "binary" or the reason it
+    /// stayed in-process, so a run can say how much of the suite ran against the binary.
+    /// </summary>
+    public static void Tally(string? inProcessReason)
+    {
+        if (BinaryPath is not null && Environment.GetEnvironmentVariable("GATEWAY_TEST_BINARY_TALLY") is { Length: > 0 } file)
+        {
+            lock (TallyLock)
+            {
+                File.AppendAllText(file, (inProcessReason is null ? "binary" : "in-process: " + inProcessReason) + "\n");
+            }
+        }
+    }
+
+    /// <summary>The binary exited (or never wrote its admin address) before it was serving.</summary>
+    public sealed class StartFailedException(string message) : Exception(message);
+
     public int AdminPort { get; }
 
     public IReadOnlyDictionary<string, int> ListenerPorts { get; }
@@ -145,7 +165,7 @@ internal sealed class GatewayBinaryProcess : IAsyncDisposable
                 if (process.HasExited || Environment.TickCount64 > deadline)
                 {
                     await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-                    throw new InvalidOperationException($"{binary} {string.Join(' ', start.ArgumentList)} did not start (exit code {(process.HasExited ? process.ExitCode : -1)}): {ReadLog(logPath)}");
+                    throw new StartFailedException($"{binary} {string.Join(' ', start.ArgumentList)} did not start (exit code {(process.HasExited ? process.ExitCode : -1)}): {ReadLog(logPath)}");
                 }
 
                 await Task.Delay(10).ConfigureAwait(false);
@@ -153,21 +173,29 @@ internal sealed class GatewayBinaryProcess : IAsyncDisposable
 
             var admin = (await File.ReadAllTextAsync(addressPath).ConfigureAwait(false)).Trim();
             var adminPort = int.Parse(admin[(admin.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
-            using var client = TestGateway.CreateClient(adminPort);
-            var listeners = await client.GetFromJsonAsync<JsonElement>("/listeners?format=json").ConfigureAwait(false);
-            var ports = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var status in listeners.GetProperty("listener_statuses").EnumerateArray())
-            {
-                ports[status.GetProperty("name").GetString()!] = status.GetProperty("local_address").GetProperty("socket_address").GetProperty("port_value").GetInt32();
-            }
-
-            return new GatewayBinaryProcess(process, logPath, adminPort, ports);
+            return new GatewayBinaryProcess(process, logPath, adminPort, await ReadListenerPortsAsync(adminPort).ConfigureAwait(false));
         }
         catch
         {
             Kill(process);
             throw;
         }
+    }
+
+    /// <summary>The listeners' bound ports now, from the admin's /listeners?format=json.</summary>
+    public Task<Dictionary<string, int>> ReadListenerPortsAsync() => ReadListenerPortsAsync(AdminPort);
+
+    private static async Task<Dictionary<string, int>> ReadListenerPortsAsync(int adminPort)
+    {
+        using var client = TestGateway.CreateClient(adminPort);
+        var listeners = await client.GetFromJsonAsync<JsonElement>("/listeners?format=json").ConfigureAwait(false);
+        var ports = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var status in listeners.GetProperty("listener_statuses").EnumerateArray())
+        {
+            ports[status.GetProperty("name").GetString()!] = status.GetProperty("local_address").GetProperty("socket_address").GetProperty("port_value").GetInt32();
+        }
+
+        return ports;
     }
 
     /// <summary>The command line for <paramref name="options"/> (only what <see cref="InProcessReason"/> let through).</summary>

@@ -26,7 +26,6 @@ public sealed class TestGateway : IAsyncDisposable
 {
     private readonly GatewayHost? _host;
     private readonly GatewayBinaryProcess? _process;
-    private readonly IReadOnlyDictionary<string, int> _listenerPorts;
 
     private TestGateway(GatewayHost? host, GatewayBinaryProcess? process, string directory, string configPath)
     {
@@ -34,8 +33,7 @@ public sealed class TestGateway : IAsyncDisposable
         _process = process;
         Directory = directory;
         ConfigPath = configPath;
-        _listenerPorts = host?.ListenerPorts ?? process!.ListenerPorts;
-        Port = _listenerPorts.Values.First();
+        Port = (host?.ListenerPorts ?? process!.ListenerPorts).Values.First();
         AdminPort = host is not null ? host.AdminPort ?? 0 : process!.AdminPort;
         Client = CreateClient(Port);
         Admin = CreateClient(AdminPort);
@@ -69,7 +67,8 @@ public sealed class TestGateway : IAsyncDisposable
     public HttpClient Admin { get; }
 
     /// <summary>Bound port of the listener called <paramref name="name"/>.</summary>
-    public int PortOf(string name) => _listenerPorts[name];
+    /// <remarks>Live, as the in-process host's table: the binary's is read from its admin each time (listeners come and go with reloads).</remarks>
+    public int PortOf(string name) => _process is null ? _host!.ListenerPorts[name] : _process.ReadListenerPortsAsync().GetAwaiter().GetResult()[name];
 
     /// <summary>
     /// Starts a gateway on <paramref name="yaml"/>. <paramref name="configure"/> may adjust the options
@@ -91,13 +90,32 @@ public sealed class TestGateway : IAsyncDisposable
         };
         options = configure?.Invoke(options) ?? options;
         // Decided before the first await, while the calling test's frames are still on the stack.
-        var binary = GatewayBinaryProcess.BinaryPath is { } b && GatewayBinaryProcess.InProcessReason(options, yaml) is null ? b : null;
+        var inProcessReason = GatewayBinaryProcess.BinaryPath is null ? null : GatewayBinaryProcess.InProcessReason(options, yaml);
+        var binary = inProcessReason is null ? GatewayBinaryProcess.BinaryPath : null;
+        GatewayBinaryProcess.Tally(inProcessReason);
         await File.WriteAllTextAsync(path, yaml);
         try
         {
             if (binary is not null)
             {
-                return new TestGateway(null, await GatewayBinaryProcess.StartAsync(binary, options, directory), directory, path);
+                GatewayBinaryProcess process;
+                try
+                {
+                    process = await GatewayBinaryProcess.StartAsync(binary, options, directory);
+                }
+                catch (GatewayBinaryProcess.StartFailedException failed)
+                {
+                    // The binary refused to start (exit 1, one line on stderr). Tests of a failed start assert
+                    // the host's exception (ConfigException with its diagnostics): the same start in-process
+                    // throws it. If in-process starts where the binary did not, that is a binary-only failure.
+                    await using (await GatewayHost.StartAsync(options))
+                    {
+                    }
+
+                    throw new InvalidOperationException("the binary failed to start where the in-process host starts: " + failed.Message, failed);
+                }
+
+                return new TestGateway(null, process, directory, path);
             }
 
             var host = await GatewayHost.StartAsync(options);

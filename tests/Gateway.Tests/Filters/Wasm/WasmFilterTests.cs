@@ -274,7 +274,6 @@ public sealed class WasmFilterTests : IAsyncLifetime
         Assert.Contains("is not a valid WebAssembly module", error.Message, StringComparison.Ordinal);
     }
 
-    [InProcessGateway("expects the host's ConfigException from a failed start")]
     [Fact]
     public async Task Remote_code_is_refused_by_name()
     {
