@@ -126,4 +126,36 @@ public sealed class HeaderFormatterTests
         Assert.Equal(301, moved.Status);
         Assert.Equal("there", moved.Header("x-echo"));
     }
+
+    [Fact]
+    public async Task Dynamic_metadata_a_filter_set_is_formatted_in_both_forms()
+    {
+        await using var upstream = await EchoUpstream.StartAsync();
+        var yaml = EnvoyYaml.WithRoutes(
+            """
+            - match: { prefix: "/" }
+              route: { cluster: echo }
+              request_headers_to_add:
+              - header: { key: x-user, value: "%DYNAMIC_METADATA(my.ns:user:name)%" }
+              - header: { key: x-legacy, value: "%DYNAMIC_METADATA([\"my.ns\", \"user\", \"name\"])%" }
+              - header: { key: x-roles, value: "%DYNAMIC_METADATA(my.ns:user:roles)%" }
+            """,
+            EnvoyYaml.StaticCluster("echo", upstream.Port),
+            httpFilters: """
+            - name: envoy.filters.http.lua
+              typed_config:
+                "@type": type.googleapis.com/envoy.extensions.filters.http.lua.v3.Lua
+                default_source_code:
+                  inline_string: |
+                    function envoy_on_request(h)
+                      h:streamInfo():dynamicMetadata():set("my.ns", "user", {name = "bob", roles = {"a", "b"}})
+                    end
+            """);
+        await using var gateway = await TestGateway.StartAsync(yaml);
+        var response = await RawHttpConnection.ExchangeAsync(gateway.Port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        Assert.True(response.Status == 200, response.ToString());
+        Assert.Equal("bob", EchoUpstream.SeenHeader(response, "x-user"));
+        Assert.Equal("bob", EchoUpstream.SeenHeader(response, "x-legacy"));
+        Assert.Equal("[\"a\",\"b\"]", EchoUpstream.SeenHeader(response, "x-roles"));
+    }
 }
