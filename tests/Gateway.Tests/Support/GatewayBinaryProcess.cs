@@ -135,7 +135,7 @@ internal sealed class GatewayBinaryProcess : IAsyncDisposable
 
     public static async Task<GatewayBinaryProcess> StartAsync(string binary, GatewayOptions options, string directory)
     {
-        var addressPath = Path.Combine(directory, ".admin-address");
+        var addressPath = options.AdminAddressPath ?? Path.Combine(directory, ".admin-address");
         var logPath = Path.Combine(directory, ".gateway-process.log");
         var start = new ProcessStartInfo(binary)
         {
