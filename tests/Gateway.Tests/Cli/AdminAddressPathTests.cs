@@ -1,7 +1,7 @@
 using Gateway.Cli;
 using Gateway.Tests.Support;
 
-namespace Gateway.Tests.Cli;
+namespace Gateway.Tests.Launch;
 
 /// <summary>Envoy's --admin-address-path: the bound admin address is written to the file once the admin listens.</summary>
 public sealed class AdminAddressPathTests

@@ -164,6 +164,12 @@ internal sealed class GatewayBinaryProcess : IAsyncDisposable
             {
                 if (process.HasExited || Environment.TickCount64 > deadline)
                 {
+                    if (!process.HasExited)
+                    {
+                        Kill(process);
+                    }
+
+                    // Let the output readers drain what the process wrote before it exited.
                     await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
                     throw new StartFailedException($"{binary} {string.Join(' ', start.ArgumentList)} did not start (exit code {(process.HasExited ? process.ExitCode : -1)}): {ReadLog(logPath)}");
                 }
