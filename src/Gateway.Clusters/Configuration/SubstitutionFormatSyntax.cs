@@ -133,6 +133,24 @@ public static partial class SubstitutionFormatSyntax
         return string.Concat(parts.Select(p => p.Text));
     }
 
+    /// <summary>A JSON list of strings (null: the JSON null), read without the reflection serializer so Native AOT keeps it.</summary>
+    private static string[]? ParseStringList(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        return root.ValueKind switch
+        {
+            JsonValueKind.Null => null,
+            JsonValueKind.Array => root.EnumerateArray().Select(e => e.ValueKind switch
+            {
+                JsonValueKind.String => e.GetString()!,
+                JsonValueKind.Null => null!,
+                _ => throw new JsonException($"expected a string, got {e.ValueKind}"),
+            }).ToArray(),
+            _ => throw new JsonException($"expected a list, got {root.ValueKind}"),
+        };
+    }
+
     /// <summary>
     /// Envoy's header_parser translation, on while <c>envoy.reloadable_features.remove_legacy_route_formatter</c>
     /// is false (its default): <c>%UPSTREAM_METADATA(["ns", "key"])%</c> and <c>%DYNAMIC_METADATA([...])%</c>
@@ -152,7 +170,7 @@ public static partial class SubstitutionFormatSyntax
             string[]? keys;
             try
             {
-                keys = JsonSerializer.Deserialize<string[]>(match.Groups[2].Value);
+                keys = ParseStringList(match.Groups[2].Value);
             }
             catch (JsonException)
             {
