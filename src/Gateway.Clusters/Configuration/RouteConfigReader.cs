@@ -180,7 +180,7 @@ internal static class RouteConfigReader
             kinds.Add((PathMatchKind.PathSeparatedPrefix, separated));
         }
 
-        var runtimeFraction = RuntimeConfigReader.ReadRuntimeFractionalPercent(match, "runtime_fraction");
+        var runtimeFraction = FractionalPercentReader.ReadRuntime(match, "runtime_fraction");
         var grpc = false;
         if (match.Message("grpc", "envoy.config.route.v3.RouteMatch.GrpcRouteMatchOptions") is { } grpcOptions)
         {
