@@ -15,6 +15,9 @@ public sealed class DownstreamConnection
 
     internal ListenerSlot Slot { get; }
 
+    /// <summary>The transport closed (set from ConnectionClosed): a request aborted now lost its connection, not just its stream.</summary>
+    public bool Closed { get; internal set; }
+
     /// <summary>Set by <see cref="Http1RequestGuard"/> when the request it passes on stands for a refused one.</summary>
     public CodecError? PendingError { get; internal set; }
 

@@ -12,6 +12,8 @@ public sealed class HttpConnectionManagerStats
     public long DownstreamRqActive;
     public long DownstreamRqCompleted;
     public long DownstreamRqRxReset;
+    public long DownstreamRqIdleTimeout;
+    public long DownstreamRqTimeout;
     public long DownstreamCxTotal;
     public long DownstreamCxActive;
     public long NoRoute;

@@ -155,6 +155,8 @@ public sealed class GatewayStatsSource
         Counter("downstream_rq_total", ref s.DownstreamRqTotal);
         Counter("downstream_rq_completed", ref s.DownstreamRqCompleted);
         Counter("downstream_rq_rx_reset", ref s.DownstreamRqRxReset);
+        Counter("downstream_rq_idle_timeout", ref s.DownstreamRqIdleTimeout);
+        Counter("downstream_rq_timeout", ref s.DownstreamRqTimeout);
         Counter("downstream_cx_total", ref s.DownstreamCxTotal);
         Counter("no_route", ref s.NoRoute);
         Counter("no_cluster", ref s.NoCluster);

@@ -1,0 +1,131 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+
+namespace Gateway.Tests.Wire;
+
+/// <summary>One HTTP/2 frame as read off the wire.</summary>
+public sealed record Http2Frame(byte Type, byte Flags, int StreamId, byte[] Payload)
+{
+    public const byte Data = 0x0, Headers = 0x1, RstStream = 0x3, Settings = 0x4, Ping = 0x6, GoAway = 0x7, WindowUpdate = 0x8;
+
+    /// <summary>The parameters of a SETTINGS frame, by identifier.</summary>
+    public Dictionary<int, uint> SettingsValues()
+    {
+        var values = new Dictionary<int, uint>();
+        for (var i = 0; i + 6 <= Payload.Length; i += 6)
+        {
+            values[BinaryPrimitives.ReadUInt16BigEndian(Payload.AsSpan(i))] = BinaryPrimitives.ReadUInt32BigEndian(Payload.AsSpan(i + 2));
+        }
+
+        return values;
+    }
+
+    /// <summary>A GOAWAY's or RST_STREAM's error code.</summary>
+    public uint ErrorCode => Type == GoAway ? BinaryPrimitives.ReadUInt32BigEndian(Payload.AsSpan(4)) : BinaryPrimitives.ReadUInt32BigEndian(Payload);
+}
+
+/// <summary>
+/// A cleartext HTTP/2 (prior knowledge) client speaking raw frames, for what HttpClient cannot do on
+/// purpose: floods, rapid resets, reading the server's SETTINGS.
+/// </summary>
+public sealed class RawHttp2Connection : IAsyncDisposable
+{
+    private static readonly byte[] Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
+
+    private readonly TcpClient _client;
+    private readonly NetworkStream _stream;
+
+    private RawHttp2Connection(TcpClient client)
+    {
+        _client = client;
+        _stream = client.GetStream();
+    }
+
+    /// <summary>Connects and sends the preface with an empty SETTINGS frame.</summary>
+    public static async Task<RawHttp2Connection> OpenAsync(int port)
+    {
+        var client = new TcpClient { NoDelay = true };
+        await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+        var connection = new RawHttp2Connection(client);
+        await connection._stream.WriteAsync(Preface);
+        await connection.WriteFrameAsync(Http2Frame.Settings, 0, 0, []);
+        return connection;
+    }
+
+    /// <summary>HPACK for GET or POST http://a/ from the static table (:method, :scheme http, :path /, :authority a).</summary>
+    public static byte[] RequestHeaders(bool post = false) => [post ? (byte)0x83 : (byte)0x82, 0x86, 0x84, 0x41, 0x01, (byte)'a'];
+
+    public Task WriteFrameAsync(byte type, byte flags, int streamId, byte[] payload) => WriteFramesAsync([(type, flags, streamId, payload)]);
+
+    /// <summary>Writes frames in one socket write; false when the server has closed the connection.</summary>
+    public async Task<bool> TryWriteFramesAsync(IEnumerable<(byte Type, byte Flags, int StreamId, byte[] Payload)> frames)
+    {
+        try
+        {
+            await WriteFramesAsync(frames);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    public async Task WriteFramesAsync(IEnumerable<(byte Type, byte Flags, int StreamId, byte[] Payload)> frames)
+    {
+        using var buffer = new MemoryStream();
+        foreach (var (type, flags, streamId, payload) in frames)
+        {
+            var header = new byte[9];
+            header[0] = (byte)(payload.Length >> 16);
+            header[1] = (byte)(payload.Length >> 8);
+            header[2] = (byte)payload.Length;
+            header[3] = type;
+            header[4] = flags;
+            BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(5), streamId & int.MaxValue);
+            buffer.Write(header);
+            buffer.Write(payload);
+        }
+
+        await _stream.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+    }
+
+    /// <summary>The next frame, or null when the connection closed (or nothing came within <paramref name="timeoutMs"/>).</summary>
+    public async Task<Http2Frame?> ReadFrameAsync(int timeoutMs = 10_000)
+    {
+        using var timeout = new CancellationTokenSource(timeoutMs);
+        try
+        {
+            var header = new byte[9];
+            await _stream.ReadExactlyAsync(header, timeout.Token);
+            var length = (header[0] << 16) | (header[1] << 8) | header[2];
+            var payload = new byte[length];
+            await _stream.ReadExactlyAsync(payload, timeout.Token);
+            return new Http2Frame(header[3], header[4], BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(5)) & int.MaxValue, payload);
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Reads until a frame of <paramref name="type"/> (returned) or the end (null).</summary>
+    public async Task<Http2Frame?> ReadUntilAsync(byte type, int timeoutMs = 10_000)
+    {
+        while (await ReadFrameAsync(timeoutMs) is { } frame)
+        {
+            if (frame.Type == type)
+            {
+                return frame;
+            }
+        }
+
+        return null;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
