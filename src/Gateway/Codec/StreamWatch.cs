@@ -88,8 +88,15 @@ internal sealed class StreamWatch : Stream, IHttpResponseBodyFeature
     /// The selected route's idle_timeout replaces the HCM's stream_idle_timeout (0s disables it);
     /// a route without one keeps it. The timer starts over, as Envoy's resetIdleTimer after decodeHeaders.
     /// </summary>
-    public void ApplyRoute(CompiledRoute? route)
+    /// <param name="upgrade">An upgrade (WebSocket): its bytes bypass the body streams, so the idle timer cannot see them and is off.</param>
+    public void ApplyRoute(CompiledRoute? route, bool upgrade)
     {
+        if (upgrade)
+        {
+            Volatile.Write(ref _idleMs, 0);
+            return;
+        }
+
         if (route?.Forward?.IdleTimeout is { } idle)
         {
             var ms = idle <= TimeSpan.Zero ? 0 : Math.Max(1, (long)idle.TotalMilliseconds);

@@ -65,7 +65,7 @@ internal sealed class ListenerServer : IDisposable
             };
             listen.Use(next => connection =>
             {
-                var downstream = new DownstreamConnection(slot);
+                var downstream = new DownstreamConnection(slot) { Transport = connection };
                 connection.Items[ListenerSlot.ItemKey] = downstream;
                 connection.ConnectionClosed.UnsafeRegister(static state => ((DownstreamConnection)state!).Closed = true, downstream);
                 if (maxDuration is { } duration)

@@ -14,6 +14,7 @@ public sealed class HttpConnectionManagerStats
     public long DownstreamRqRxReset;
     public long DownstreamRqIdleTimeout;
     public long DownstreamRqTimeout;
+    public long DownstreamRqTooManyPrematureResets;
     public long DownstreamCxTotal;
     public long DownstreamCxActive;
     public long NoRoute;

@@ -99,7 +99,7 @@ public sealed partial class ProxyHandler
             state.RawTarget = rawTarget;
             state.PathLength = pathLength;
             state.SelectRoute();
-            watch?.ApplyRoute(state.Route);
+            watch?.ApplyRoute(state.Route, state.UpgradeType is not null);
 
             // Envoy runs the decoder filters before the router acts, whatever the route turns out to be.
             filters = HttpFilterManager.Start(listener.Filters, state);
@@ -165,10 +165,7 @@ public sealed partial class ProxyHandler
             Interlocked.Decrement(ref stats.DownstreamRqActive);
             // Envoy counts a status class only for a response that was sent, and a client reset as rx_reset.
             var aborted = context.RequestAborted.IsCancellationRequested;
-            if (aborted)
-            {
-                Codec.DownstreamReset.Record(context, state, connection);
-            }
+            Codec.DownstreamReset.OnStreamEnd(context, state, connection, aborted, stats, watch);
 
             if (!aborted || context.Response.HasStarted)
             {

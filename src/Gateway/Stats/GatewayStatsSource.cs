@@ -157,6 +157,7 @@ public sealed class GatewayStatsSource
         Counter("downstream_rq_rx_reset", ref s.DownstreamRqRxReset);
         Counter("downstream_rq_idle_timeout", ref s.DownstreamRqIdleTimeout);
         Counter("downstream_rq_timeout", ref s.DownstreamRqTimeout);
+        Counter("downstream_rq_too_many_premature_resets", ref s.DownstreamRqTooManyPrematureResets);
         Counter("downstream_cx_total", ref s.DownstreamCxTotal);
         Counter("no_route", ref s.NoRoute);
         Counter("no_cluster", ref s.NoCluster);

@@ -121,11 +121,12 @@ public class Http2Tests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Rapid reset (CVE-2023-44487): streams opened and reset at once. Envoy counts premature resets
-    /// and closes the connection; this records what Kestrel does with Envoy's unlimited stream count.
+    /// Rapid reset (CVE-2023-44487): streams opened and reset at once. With Envoy's unlimited stream
+    /// count Kestrel's own guard (streams still being processed count against the limit) never trips;
+    /// Envoy's premature-reset guard aborts the connection once half of 500 streams were reset early.
     /// </summary>
     [Fact]
-    public async Task RapidResetFlood()
+    public async Task RapidResetAbortsTheConnectionAsEnvoysPrematureResetGuard()
     {
         await using var upstream = await EchoUpstream.StartAsync();
         await using var gateway = await TestGateway.StartAsync(Yaml(upstream.Port));
@@ -145,22 +146,18 @@ public class Http2Tests(ITestOutputHelper output)
             stillOpen = await connection.TryWriteFramesAsync(frames);
         }
 
-        Http2Frame? goAway = null;
-        var frameCount = 0;
-        while (await connection.ReadFrameAsync(3000) is { } frame)
+        // Whatever the server still sends, the connection ends.
+        while (await connection.ReadFrameAsync(10_000) is not null)
         {
-            frameCount++;
-            if (frame.Type == Http2Frame.GoAway)
-            {
-                goAway = frame;
-                break;
-            }
         }
 
-        output.WriteLine($"rapid reset: {sent} streams sent, writes ok={stillOpen}, frames back={frameCount}, GOAWAY={(goAway is null ? "none" : "error " + goAway.ErrorCode)}");
+        await TestGateway.WaitUntilAsync(() => gateway.StatsAsync().GetAwaiter().GetResult().GetValueOrDefault("http.ingress_http.downstream_rq_too_many_premature_resets") == 1);
         var stats = await gateway.StatsAsync();
-        output.WriteLine($"downstream_rq_total={stats.GetValueOrDefault("http.ingress_http.downstream_rq_total")} rx_reset={stats.GetValueOrDefault("http.ingress_http.downstream_rq_rx_reset")}");
-        // The gateway is still serving afterwards.
+        output.WriteLine($"rapid reset: {sent} streams sent, writes ok={stillOpen}, downstream_rq_total={stats["http.ingress_http.downstream_rq_total"]} rx_reset={stats["http.ingress_http.downstream_rq_rx_reset"]}");
+        // Kestrel dispatches streams asynchronously, so the whole flood may be accepted before the guard trips; the connection ends then.
+        Assert.True(connection.Closed);
+
+        // Other connections are served.
         using var client = new HttpClient(new SocketsHttpHandler()) { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"http://127.0.0.1:{gateway.Port}/a")).StatusCode);
     }

@@ -90,6 +90,9 @@ public sealed class RawHttp2Connection : IAsyncDisposable
         await _stream.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
     }
 
+    /// <summary>The server closed the connection (a read hit its end), as opposed to a read timing out.</summary>
+    public bool Closed { get; private set; }
+
     /// <summary>The next frame, or null when the connection closed (or nothing came within <paramref name="timeoutMs"/>).</summary>
     public async Task<Http2Frame?> ReadFrameAsync(int timeoutMs = 10_000)
     {
@@ -103,7 +106,12 @@ public sealed class RawHttp2Connection : IAsyncDisposable
             await _stream.ReadExactlyAsync(payload, timeout.Token);
             return new Http2Frame(header[3], header[4], BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(5)) & int.MaxValue, payload);
         }
-        catch (Exception e) when (e is EndOfStreamException or IOException or OperationCanceledException)
+        catch (Exception e) when (e is EndOfStreamException or IOException)
+        {
+            Closed = true;
+            return null;
+        }
+        catch (OperationCanceledException)
         {
             return null;
         }
