@@ -67,7 +67,8 @@ internal static class DownstreamProtocolReader
     /// <summary>
     /// http2_protocol_options of the HCM, onto Kestrel's HTTP/2 limits where Kestrel has a counterpart.
     /// Envoy's flood limits have none (Kestrel applies its own protections): their default values are
-    /// accepted, any other value is refused by name rather than ignored.
+    /// accepted, any other value is refused by name rather than ignored; the inbound empty-frame and
+    /// PRIORITY limits are enforced by the gateway's own frame guard.
     /// </summary>
     private static DownstreamHttp2Config ReadHttp2(MessageReader http2)
     {
@@ -78,6 +79,9 @@ internal static class DownstreamProtocolReader
             MaxConcurrentStreams = (int)(http2.Integer("max_concurrent_streams", 1, int.MaxValue) ?? config.MaxConcurrentStreams),
             InitialStreamWindowSize = (int)(http2.Integer("initial_stream_window_size", 65535, int.MaxValue) ?? config.InitialStreamWindowSize),
             InitialConnectionWindowSize = (int)(http2.Integer("initial_connection_window_size", 65535, int.MaxValue) ?? config.InitialConnectionWindowSize),
+            // The two inbound flood limits the gateway's own frame guard (Codec.Http2FloodGuard) enforces.
+            MaxConsecutiveInboundFramesWithEmptyPayload = http2.Integer("max_consecutive_inbound_frames_with_empty_payload", 0, uint.MaxValue) ?? config.MaxConsecutiveInboundFramesWithEmptyPayload,
+            MaxInboundPriorityFramesPerStream = http2.Integer("max_inbound_priority_frames_per_stream", 0, uint.MaxValue) ?? config.MaxInboundPriorityFramesPerStream,
         };
         foreach (var (field, envoyDefault) in FloodLimits)
         {
@@ -135,13 +139,11 @@ internal static class DownstreamProtocolReader
         return config;
     }
 
-    /// <summary>Envoy's HTTP/2 flood limits and their defaults (protocol_constraints / codec_impl).</summary>
+    /// <summary>Envoy's HTTP/2 flood limits the gateway cannot enforce, and their defaults (protocol_constraints / codec_impl).</summary>
     private static readonly (string Field, long Default)[] FloodLimits =
     [
         ("max_outbound_frames", 10000),
         ("max_outbound_control_frames", 1000),
-        ("max_consecutive_inbound_frames_with_empty_payload", 1),
-        ("max_inbound_priority_frames_per_stream", 100),
         ("max_inbound_window_update_frames_per_data_frame_sent", 10),
     ];
 

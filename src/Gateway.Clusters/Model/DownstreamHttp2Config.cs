@@ -20,6 +20,12 @@ public sealed record DownstreamHttp2Config
     /// <summary>initial_connection_window_size, Envoy's default 256 MiB.</summary>
     public int InitialConnectionWindowSize { get; init; } = 268435456;
 
+    /// <summary>max_consecutive_inbound_frames_with_empty_payload (Envoy's default 1), enforced by the gateway's HTTP/2 flood guard.</summary>
+    public long MaxConsecutiveInboundFramesWithEmptyPayload { get; init; } = 1;
+
+    /// <summary>max_inbound_priority_frames_per_stream (Envoy's default 100), enforced by the gateway's HTTP/2 flood guard.</summary>
+    public long MaxInboundPriorityFramesPerStream { get; init; } = 100;
+
     /// <summary>connection_keepalive.interval: PINGs are sent after this much silence; null = none (Envoy's default).</summary>
     public TimeSpan? KeepaliveInterval { get; init; }
 
@@ -27,5 +33,5 @@ public sealed record DownstreamHttp2Config
     public TimeSpan? KeepaliveTimeout { get; init; }
 
     public override string ToString() =>
-        $"{HpackTableSize}/{MaxConcurrentStreams}/{InitialStreamWindowSize}/{InitialConnectionWindowSize}/{KeepaliveInterval}/{KeepaliveTimeout}";
+        $"{HpackTableSize}/{MaxConcurrentStreams}/{InitialStreamWindowSize}/{InitialConnectionWindowSize}/{KeepaliveInterval}/{KeepaliveTimeout}/{MaxConsecutiveInboundFramesWithEmptyPayload}/{MaxInboundPriorityFramesPerStream}";
 }

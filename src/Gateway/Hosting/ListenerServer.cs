@@ -80,6 +80,24 @@ internal sealed class ListenerServer : IDisposable
                 listen.UseHttps(X509Certificate2.CreateFromPem(tls.CertificateChainPem, tls.PrivateKeyPem));
             }
 
+            if (listen.Protocols.HasFlag(HttpProtocols.Http2))
+            {
+                // After TLS: Envoy's inbound HTTP/2 flood limits, for connections that speak HTTP/2.
+                var http2 = http.Protocol.Http2;
+                var prior = listen.Protocols == HttpProtocols.Http2;
+                listen.Use(next => connection =>
+                {
+                    if (prior || connection.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.ITlsApplicationProtocolFeature>()?.ApplicationProtocol.Span.SequenceEqual("h2"u8) == true)
+                    {
+                        var transport = connection.Transport;
+                        connection.Transport = new GuardedPipe(
+                            new Http2FloodGuard(transport.Input, connection, http2.MaxConsecutiveInboundFramesWithEmptyPayload, http2.MaxInboundPriorityFramesPerStream), transport.Output);
+                    }
+
+                    return next(connection);
+                });
+            }
+
             if (listen.Protocols != HttpProtocols.Http2)
             {
                 // After TLS: Envoy's HTTP/1 codec rules on the plaintext, for connections that speak HTTP/1.

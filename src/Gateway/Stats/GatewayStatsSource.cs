@@ -106,6 +106,8 @@ public sealed class GatewayStatsSource
         writer.Gauge("server.memory_heap_size", GC.GetGCMemoryInfo().HeapSizeBytes);
         writer.Counter("server.config_reload_success", ref state.ConfigReloads);
         writer.Counter("server.config_reload_failure", ref state.ConfigReloadFailures);
+        writer.Counter("http2.inbound_empty_frames_flood", ref Codec.Http2FloodGuard.InboundEmptyFramesFlood);
+        writer.Counter("http2.inbound_priority_frames_flood", ref Codec.Http2FloodGuard.InboundPriorityFramesFlood);
         writer.Gauge("cluster_manager.active_clusters", snapshot.Clusters.Count);
         writer.Gauge("listener_manager.total_listeners_active", snapshot.Config.Listeners.Count);
     }
