@@ -294,6 +294,11 @@ public static partial class EnvoyFieldCatalog
           uri 1 string
           cluster 2 string
           timeout 3 google.protobuf.Duration
+        envoy.config.core.v3.KeepaliveSettings
+          interval 1 google.protobuf.Duration
+          timeout 2 google.protobuf.Duration
+          interval_jitter 3 envoy.type.v3.Percent
+          connection_idle_interval 4 google.protobuf.Duration
         envoy.config.core.v3.Node
           id 1 string inert
           cluster 2 string

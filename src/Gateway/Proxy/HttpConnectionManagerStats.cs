@@ -12,6 +12,9 @@ public sealed class HttpConnectionManagerStats
     public long DownstreamRqActive;
     public long DownstreamRqCompleted;
     public long DownstreamRqRxReset;
+    public long DownstreamRqIdleTimeout;
+    public long DownstreamRqTimeout;
+    public long DownstreamRqTooManyPrematureResets;
     public long DownstreamCxTotal;
     public long DownstreamCxActive;
     public long NoRoute;

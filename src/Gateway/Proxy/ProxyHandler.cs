@@ -42,6 +42,8 @@ public sealed partial class ProxyHandler
         context.Features.Set(state);
         var accessLog = listener.AccessLog;
         var byteCounter = accessLog?.Begin(context);
+        // stream_idle_timeout / request_timeout / route idle_timeout (null when none can fire).
+        var watch = listener.Timeouts?.Begin(context);
         HttpFilterManager? filters = null;
         // One async method for the whole request (not one per stage): each awaited async layer costs a
         // state-machine allocation per request.
@@ -97,6 +99,7 @@ public sealed partial class ProxyHandler
             state.RawTarget = rawTarget;
             state.PathLength = pathLength;
             state.SelectRoute();
+            watch?.ApplyRoute(state.Route, state.UpgradeType is not null);
 
             // Envoy runs the decoder filters before the router acts, whatever the route turns out to be.
             filters = HttpFilterManager.Start(listener.Filters, state);
@@ -147,12 +150,23 @@ public sealed partial class ProxyHandler
                 }
             }
         }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away or a stream timer fired: recorded below.
+        }
         finally
         {
+            if (watch is not null)
+            {
+                await watch.EndAsync(state).ConfigureAwait(false);
+            }
+
             filters?.Complete();
             Interlocked.Decrement(ref stats.DownstreamRqActive);
             // Envoy counts a status class only for a response that was sent, and a client reset as rx_reset.
             var aborted = context.RequestAborted.IsCancellationRequested;
+            Codec.DownstreamReset.OnStreamEnd(context, state, connection, aborted, stats, watch);
+
             if (!aborted || context.Response.HasStarted)
             {
                 stats.RecordResponse(context.Response.StatusCode);

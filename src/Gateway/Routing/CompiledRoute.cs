@@ -50,11 +50,8 @@ public sealed class CompiledRoute
             }
 
             TimeoutMs = expected > TimeSpan.Zero ? ((long)expected.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : null;
+            // The route's idle_timeout is the downstream stream's idle timer (Codec.StreamWatch), not the upstream's.
             var activity = forward.Timeout > TimeSpan.Zero ? forward.Timeout : TimeSpan.FromDays(1);
-            if (forward.IdleTimeout is { } idle && idle > TimeSpan.Zero && idle < activity)
-            {
-                activity = idle;
-            }
 
             RequestConfigs = new[]
             {

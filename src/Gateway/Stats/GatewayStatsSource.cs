@@ -106,6 +106,8 @@ public sealed class GatewayStatsSource
         writer.Gauge("server.memory_heap_size", GC.GetGCMemoryInfo().HeapSizeBytes);
         writer.Counter("server.config_reload_success", ref state.ConfigReloads);
         writer.Counter("server.config_reload_failure", ref state.ConfigReloadFailures);
+        writer.Counter("http2.inbound_empty_frames_flood", ref Codec.Http2FloodGuard.InboundEmptyFramesFlood);
+        writer.Counter("http2.inbound_priority_frames_flood", ref Codec.Http2FloodGuard.InboundPriorityFramesFlood);
         writer.Gauge("cluster_manager.active_clusters", snapshot.Clusters.Count);
         writer.Gauge("listener_manager.total_listeners_active", snapshot.Config.Listeners.Count);
     }
@@ -155,6 +157,9 @@ public sealed class GatewayStatsSource
         Counter("downstream_rq_total", ref s.DownstreamRqTotal);
         Counter("downstream_rq_completed", ref s.DownstreamRqCompleted);
         Counter("downstream_rq_rx_reset", ref s.DownstreamRqRxReset);
+        Counter("downstream_rq_idle_timeout", ref s.DownstreamRqIdleTimeout);
+        Counter("downstream_rq_timeout", ref s.DownstreamRqTimeout);
+        Counter("downstream_rq_too_many_premature_resets", ref s.DownstreamRqTooManyPrematureResets);
         Counter("downstream_cx_total", ref s.DownstreamCxTotal);
         Counter("no_route", ref s.NoRoute);
         Counter("no_cluster", ref s.NoCluster);
