@@ -66,6 +66,11 @@ internal sealed class RouterRequestBody : Stream
 
     public override int Read(Span<byte> buffer)
     {
+        if (buffer.Length == 0)
+        {
+            return _inner.Read(buffer);
+        }
+
         if (TryReplay(buffer, out var replayed))
         {
             return replayed;
@@ -80,6 +85,12 @@ internal sealed class RouterRequestBody : Stream
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (buffer.Length == 0)
+        {
+            // The forwarder's zero-byte read waits for data without a buffer: it says nothing about the end.
+            return _position < _buffered || _ended ? default : _inner.ReadAsync(buffer, cancellationToken);
+        }
+
         if (TryReplay(buffer.Span, out var replayed))
         {
             return new ValueTask<int>(replayed);
