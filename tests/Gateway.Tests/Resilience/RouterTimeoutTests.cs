@@ -90,6 +90,10 @@ public class RouterTimeoutTests
         var stats = await gateway.StatsAsync();
         Assert.Equal(1, stats["cluster.up.upstream_rq_timeout"]);
         Assert.Equal(1, stats["cluster.up.upstream_rq_504"]);
+        // The gateway reset the upstream request: a connection it closed itself.
+        Assert.True(gateway.Host.State.Current.Clusters.TryGet("up", out var cluster));
+        await TestGateway.WaitUntilAsync(() => Interlocked.Read(ref cluster.Stats.UpstreamCxDestroy) == 1);
+        Assert.Equal(1, Interlocked.Read(ref cluster.Stats.UpstreamCxDestroyLocal));
     }
 
     [Fact]
