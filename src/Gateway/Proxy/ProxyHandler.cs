@@ -294,7 +294,8 @@ public sealed partial class ProxyHandler
                 var aborted = context.RequestAborted.IsCancellationRequested;
                 if (deadline is { Fired: true } && !aborted && (error != ForwarderError.None || retry is { SwallowedStatus: > 0 }))
                 {
-                    await ReplyDeadlineAsync(context, listener, state, cluster, endpoint, deadline, body, error, inFlight: true, timeoutAlt).ConfigureAwait(false);
+                    // A swallowed (retried) response ended its attempt: then no upstream request is in flight.
+                    await ReplyDeadlineAsync(context, listener, state, cluster, endpoint, deadline, body, error, inFlight: error != ForwarderError.None, timeoutAlt).ConfigureAwait(false);
                     return;
                 }
 
@@ -335,11 +336,6 @@ public sealed partial class ProxyHandler
                     continue;
                 }
 
-                if (retry?.NotRetriedFlag is { } notRetried)
-                {
-                    state.ResponseFlags = state.ResponseFlags is null ? notRetried : state.ResponseFlags + "," + notRetried;
-                }
-
                 if (error != ForwarderError.None)
                 {
                     if (retry is { PerTryTimedOut: true } && !aborted)
@@ -350,6 +346,12 @@ public sealed partial class ProxyHandler
                     {
                         await ReplyToForwarderErrorAsync(context, state, cluster, endpoint, error).ConfigureAwait(false);
                     }
+                }
+
+                if (retry?.NotRetriedFlag is { } notRetried)
+                {
+                    // Envoy adds URX/UO to whatever else the request got (UF, UT, ...).
+                    state.ResponseFlags = state.ResponseFlags is null ? notRetried : state.ResponseFlags + "," + notRetried;
                 }
 
                 return;
@@ -526,7 +528,7 @@ public sealed partial class ProxyHandler
     {
         var status = timeoutAlt ? StatusCodes.Status204NoContent : StatusCodes.Status504GatewayTimeout;
         cluster.Stats.RecordStatus(status);
-        state.ResponseFlags = state.ResponseFlags is null ? "UT" : "UT," + state.ResponseFlags;
+        state.ResponseFlags = "UT";
         context.Response.Clear();
         if (state.Route is { VirtualHost.IncludeAttemptCountInResponse: true })
         {

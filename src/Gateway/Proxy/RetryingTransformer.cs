@@ -57,9 +57,6 @@ internal sealed class RetryingTransformer : HttpTransformer
     /// <summary>Envoy's flag when a retry was wanted but not made: URX (retries exhausted) or UO (circuit breaker), else null.</summary>
     public string? NotRetriedFlag { get; private set; }
 
-    /// <summary>Whether a request can be retried at all: not an upgrade (its bytes are not replayable).</summary>
-    public static bool CanRetry(HttpContext context) => context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest != true;
-
     /// <summary>The token for one attempt: the request's deadlines, plus per_try_timeout until headers arrive.</summary>
     public CancellationToken StartAttempt()
     {
