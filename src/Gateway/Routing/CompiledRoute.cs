@@ -44,8 +44,10 @@ public sealed class CompiledRoute
             // x-envoy-expected-rq-timeout-ms: the per-try timeout when it is the shorter one (Envoy's setTimeoutHeaders).
             TimeoutMs = ExpectedTimeoutText(GlobalTimeout, retryPolicy?.PerTryTimeout ?? TimeSpan.Zero);
             // The route timeout is a deadline (armed by the router); what the forwarder watches is inactivity:
-            // the route idle_timeout, else the connection manager's stream idle timeout (5 minutes).
-            var activity = forward.IdleTimeout is { } idle && idle > TimeSpan.Zero ? idle : TimeSpan.FromMinutes(5);
+            // the route idle_timeout, else Envoy's default stream idle timeout (5 minutes) while a route timeout
+            // bounds the request, and none for a route without one (stream_idle_timeout is not enforced here).
+            var activity = forward.IdleTimeout is { } idle && idle > TimeSpan.Zero ? idle
+                : GlobalTimeout > TimeSpan.Zero ? TimeSpan.FromMinutes(5) : TimeSpan.FromDays(1);
             BufferLimitBytes = (int)Math.Min(config.PerRequestBufferLimitBytes ?? virtualHost.PerRequestBufferLimitBytes ?? int.MaxValue, int.MaxValue);
 
             RequestConfigs = new[]
