@@ -192,7 +192,7 @@ internal static class ClusterConfigReader
             foreach (var lbEndpoint in lbEndpoints)
             {
                 var weight = (int)(lbEndpoint.Integer("load_balancing_weight", 1, 128 * 1024) ?? 1);
-                lbEndpoint.Accept("metadata");
+                var metadata = EndpointMetadataReader.Read(lbEndpoint);
                 if (lbEndpoint.String("health_status") is { } healthStatus &&
                     !healthStatus.Equals("HEALTHY", StringComparison.OrdinalIgnoreCase) && !healthStatus.Equals("UNKNOWN", StringComparison.OrdinalIgnoreCase))
                 {
@@ -228,7 +228,7 @@ internal static class ClusterConfigReader
                         $"malformed IP address: {address.Address}; a STATIC cluster needs IP addresses, use type STRICT_DNS or LOGICAL_DNS for host names");
                 }
 
-                result.Add(new EndpointConfig(address.Address, address.Port, weight, priority, string.IsNullOrEmpty(hostname) ? null : hostname));
+                result.Add(new EndpointConfig(address.Address, address.Port, weight, priority, string.IsNullOrEmpty(hostname) ? null : hostname) { Metadata = metadata });
             }
         }
 

@@ -369,7 +369,7 @@ public static partial class EnvoyFieldCatalog
           endpoint 1 envoy.config.endpoint.v3.Endpoint
           endpoint_name 5 string
           health_status 2 enum:envoy.config.core.v3.HealthStatus
-          metadata 3 envoy.config.core.v3.Metadata inert
+          metadata 3 envoy.config.core.v3.Metadata
           load_balancing_weight 4 google.protobuf.UInt32Value
         envoy.config.endpoint.v3.LocalityLbEndpoints
           locality 1 envoy.config.core.v3.Locality
@@ -617,6 +617,7 @@ public static partial class EnvoyFieldCatalog
           tls_context 11 envoy.config.route.v3.RouteMatch.TlsContextMatchOptions
           dynamic_metadata 13 envoy.type.matcher.v3.MetadataMatcher repeated
           filter_state 16 envoy.type.matcher.v3.FilterStateMatcher repeated newer
+        envoy.config.route.v3.RouteMatch.GrpcRouteMatchOptions
         envoy.config.route.v3.VirtualHost
           name 1 string
           domains 2 string repeated

@@ -185,7 +185,15 @@ internal static class RouteConfigReader
         }
 
         var runtimeFraction = RuntimeConfigReader.ReadRuntimeFractionalPercent(match, "runtime_fraction");
-        foreach (var field in new[] { "connect_matcher", "path_match_policy", "grpc", "tls_context", "dynamic_metadata", "filter_state", "cel_expression" })
+        var grpc = false;
+        if (match.Message("grpc", "envoy.config.route.v3.RouteMatch.GrpcRouteMatchOptions") is { } grpcOptions)
+        {
+            // GrpcRouteMatchOptions has no fields: its presence is the condition.
+            grpcOptions.Finish();
+            grpc = true;
+        }
+
+        foreach (var field in new[] { "connect_matcher", "path_match_policy", "tls_context", "dynamic_metadata", "filter_state", "cel_expression" })
         {
             if (match.Has(field))
             {
@@ -203,7 +211,7 @@ internal static class RouteConfigReader
         var query = match.Messages("query_parameters", "envoy.config.route.v3.QueryParameterMatcher").Select(ReadQueryMatcher).ToArray();
         match.Finish();
         var (kind, value) = kinds.Count > 0 ? kinds[0] : (PathMatchKind.Prefix, "/");
-        return new RouteMatchConfig(kind, value, caseSensitive, headers, query) { RuntimeFraction = runtimeFraction };
+        return new RouteMatchConfig(kind, value, caseSensitive, headers, query) { RuntimeFraction = runtimeFraction, Grpc = grpc };
     }
 
     internal static HeaderMatcherConfig ReadHeaderMatcher(MessageReader header)
@@ -397,6 +405,10 @@ internal static class RouteConfigReader
         var regexRewrite = ReadRegexRewrite(action.Message("regex_rewrite", "envoy.type.matcher.v3.RegexMatchAndSubstitute"));
         var hostLiteral = action.String("host_rewrite_literal");
         var autoHost = action.Bool("auto_host_rewrite");
+        var hostHeader = action.String("host_rewrite_header");
+        var hostRegex = ReadRegexRewrite(action.Message("host_rewrite_path_regex", "envoy.type.matcher.v3.RegexMatchAndSubstitute"));
+        var appendXfh = action.Bool("append_x_forwarded_host");
+        CheckHostRewriteOneof(action);
         var timeout = action.Duration("timeout") ?? TimeSpan.FromSeconds(15);
         var idle = action.Duration("idle_timeout");
         var retry = ReadRetryPolicy(action.Message("retry_policy", "envoy.config.route.v3.RetryPolicy"));
@@ -438,7 +450,22 @@ internal static class RouteConfigReader
             RateLimits = rateLimits,
             IncludeVirtualHostRateLimits = includeVhRateLimits,
             MaxStreamDuration = maxStreamDuration,
+            HostRewriteHeader = string.IsNullOrEmpty(hostHeader) ? null : hostHeader.ToLowerInvariant(),
+            HostRewritePathRegex = hostRegex,
+            AppendXForwardedHost = appendXfh,
         };
+    }
+
+    /// <summary>host_rewrite_literal, auto_host_rewrite, host_rewrite_header and host_rewrite_path_regex are one proto oneof.</summary>
+    private static void CheckHostRewriteOneof(MessageReader action)
+    {
+        string[] oneof = ["host_rewrite_literal", "auto_host_rewrite", "host_rewrite_header", "host_rewrite_path_regex"];
+        var set = oneof.Where(action.Has).ToArray();
+        if (set.Length > 1)
+        {
+            action.Context.Error(action.Join(set[1]), action.MarkOf(set[1]),
+                $"oneof field 'host_rewrite_specifier' is already set. Cannot set '{set[1]}' (already set: '{set[0]}'); keep one host rewrite");
+        }
     }
 
     private enum ClusterNotFoundCode
@@ -596,8 +623,8 @@ internal static class RouteConfigReader
 
     internal static HeaderMutationConfig ReadHeaderMutation(MessageReader owner)
     {
-        var requestAdd = ReadHeaderValues(owner.Messages("request_headers_to_add", "envoy.config.core.v3.HeaderValueOption"));
-        var responseAdd = ReadHeaderValues(owner.Messages("response_headers_to_add", "envoy.config.core.v3.HeaderValueOption"));
+        var requestAdd = ReadHeaderValues(owner.Messages("request_headers_to_add", "envoy.config.core.v3.HeaderValueOption"), formatters: true);
+        var responseAdd = ReadHeaderValues(owner.Messages("response_headers_to_add", "envoy.config.core.v3.HeaderValueOption"), formatters: true);
         var requestRemove = owner.Strings("request_headers_to_remove");
         var responseRemove = owner.Strings("response_headers_to_remove");
         if (requestAdd.Count == 0 && responseAdd.Count == 0 && requestRemove.Count == 0 && responseRemove.Count == 0)
@@ -608,7 +635,11 @@ internal static class RouteConfigReader
         return new HeaderMutationConfig(requestAdd, requestRemove.Select(h => h.ToLowerInvariant()).ToArray(), responseAdd, responseRemove.Select(h => h.ToLowerInvariant()).ToArray());
     }
 
-    internal static IReadOnlyList<HeaderValueOptionConfig> ReadHeaderValues(IReadOnlyList<MessageReader> options)
+    /// <param name="formatters">
+    /// True for the route table's header edits, which expand %...% command operators (Envoy's HeaderParser);
+    /// filters that reuse this reader write values as they are, so their command operators are refused.
+    /// </param>
+    internal static IReadOnlyList<HeaderValueOptionConfig> ReadHeaderValues(IReadOnlyList<MessageReader> options, bool formatters = false)
     {
         var result = new List<HeaderValueOptionConfig>(options.Count);
         foreach (var option in options)
@@ -623,7 +654,16 @@ internal static class RouteConfigReader
 
             if (option.Has("append_action"))
             {
-                action = option.Enum("append_action", HeaderAppendAction.AppendIfExistsOrAdd, "envoy.config.core.v3.HeaderValueOption.HeaderAppendAction");
+                var appendAction = option.Enum("append_action", HeaderAppendAction.AppendIfExistsOrAdd, "envoy.config.core.v3.HeaderValueOption.HeaderAppendAction");
+                if (option.Has("append") && appendAction != HeaderAppendAction.AppendIfExistsOrAdd)
+                {
+                    option.Context.Error(option.Join("append_action"), option.MarkOf("append_action"),
+                        "Both append and append_action are set and it's not allowed; remove the deprecated append");
+                }
+                else
+                {
+                    action = appendAction;
+                }
             }
 
             var keepEmpty = option.Bool("keep_empty_value");
@@ -642,13 +682,40 @@ internal static class RouteConfigReader
             }
 
             header.Finish();
-            if (value.Contains('%'))
+            if (formatters && key.Length > 0 && (key[0] == ':' || key.Equals("host", StringComparison.OrdinalIgnoreCase)))
             {
-                header.Context.Unsupported(header.Join("value"), header.MarkOf("value"),
-                    $"header value '{value}' uses %...% command operators, which header mutations here do not expand yet");
+                header.Context.Error(header.Join("key"), header.MarkOf("key"),
+                    ":-prefixed or host headers may not be modified; use the route's host_rewrite_* or prefix_rewrite instead");
+                continue;
             }
 
-            result.Add(new HeaderValueOptionConfig(key.ToLowerInvariant(), value, action, keepEmpty));
+            IReadOnlyList<SubstitutionFormatPart>? format = null;
+            if (SubstitutionFormatSyntax.MayHoldCommands(value))
+            {
+                try
+                {
+                    var parts = SubstitutionFormatSyntax.Parse(formatters ? SubstitutionFormatSyntax.TranslateLegacyHeaderFormat(value) : value);
+                    if (SubstitutionFormatSyntax.AsLiteral(parts) is { } literal)
+                    {
+                        value = literal;
+                    }
+                    else if (formatters)
+                    {
+                        format = parts;
+                    }
+                    else
+                    {
+                        header.Context.Unsupported(header.Join("value"), header.MarkOf("value"),
+                            $"header value '{value}' uses %...% command operators, which this filter does not expand; write a literal '%' as '%%'");
+                    }
+                }
+                catch (SubstitutionFormatException e)
+                {
+                    header.Context.Error(header.Join("value"), header.MarkOf("value"), e.Message + "; write a literal '%' as '%%'");
+                }
+            }
+
+            result.Add(new HeaderValueOptionConfig(key.ToLowerInvariant(), value, action, keepEmpty) { Format = format });
         }
 
         return result;

@@ -21,6 +21,15 @@ public sealed record RouteActionConfig(
     /// <summary>include_vh_rate_limits: the virtual host's rate_limits apply too.</summary>
     public bool IncludeVirtualHostRateLimits { get; init; }
 
+    /// <summary>host_rewrite_header: the Host is replaced by the first value of this request header (when present and not empty).</summary>
+    public string? HostRewriteHeader { get; init; }
+
+    /// <summary>host_rewrite_path_regex: the Host is the path (without query) with every match replaced by the substitution.</summary>
+    public RegexRewriteConfig? HostRewritePathRegex { get; init; }
+
+    /// <summary>append_x_forwarded_host: on a host rewrite, the original Host is appended to x-forwarded-host.</summary>
+    public bool AppendXForwardedHost { get; init; }
+
     /// <summary>The legacy <c>cors</c> policy (read by the CORS filter when no typed_per_filter_config policy applies).</summary>
     public CorsPolicyConfig? Cors { get; init; }
 

@@ -10,4 +10,7 @@ public sealed record RouteMatchConfig(
 {
     /// <summary>runtime_fraction: the route matches only this fraction of requests (runtime key may override), or null.</summary>
     public RuntimeFractionalPercentConfig? RuntimeFraction { get; init; }
+
+    /// <summary>grpc: the route matches only gRPC requests (content-type application/grpc or application/grpc+...).</summary>
+    public bool Grpc { get; init; }
 }

@@ -32,6 +32,9 @@ public sealed class UpstreamEndpoint
     /// <summary>Envoy's host "hostname": the configured DNS name, without port; what auto_host_rewrite sends as Host.</summary>
     public string? Hostname { get; }
 
+    /// <summary>The lb_endpoint's metadata.filter_metadata by namespace, for %UPSTREAM_METADATA%; null when none.</summary>
+    public IReadOnlyDictionary<string, object?>? Metadata { get; init; }
+
     /// <summary><c>ip:port</c> as Envoy prints it in /clusters and %UPSTREAM_HOST%.</summary>
     public string Address { get; }
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Filters.Headers;
 
-/// <summary>Applies a filter's HeaderValueOption list (response_headers_to_add, ...) with Envoy's append actions.</summary>
+/// <summary>Applies a HeaderValueOption list (response_headers_to_add, ...) with Envoy's append actions.</summary>
 public static class HeaderValueOptionWriter
 {
     public static void Apply(IHeaderDictionary headers, IReadOnlyList<HeaderValueOptionConfig> options)
@@ -12,23 +12,39 @@ public static class HeaderValueOptionWriter
         for (var i = 0; i < options.Count; i++)
         {
             var option = options[i];
-            if (option.Value.Length == 0 && !option.KeepEmptyValue)
-            {
-                continue;
-            }
+            Write(headers, option.Key, option.Value, option.Action, option.KeepEmptyValue);
+        }
+    }
 
-            var exists = headers.TryGetValue(option.Key, out var current);
-            switch (option.Action)
-            {
-                case HeaderAppendAction.AppendIfExistsOrAdd:
-                    headers[option.Key] = exists ? StringValues.Concat(current, option.Value) : new StringValues(option.Value);
-                    break;
-                case HeaderAppendAction.AddIfAbsent when !exists:
-                case HeaderAppendAction.OverwriteIfExistsOrAdd:
-                case HeaderAppendAction.OverwriteIfExists when exists:
-                    headers[option.Key] = option.Value;
-                    break;
-            }
+    /// <summary>Applies options whose values may be formatted per request (route header edits).</summary>
+    public static void Apply(IHeaderDictionary headers, IReadOnlyList<HeaderValueOption> options, HttpFilterContext context)
+    {
+        for (var i = 0; i < options.Count; i++)
+        {
+            var (option, formatter) = options[i];
+            Write(headers, option.Key, formatter is null ? option.Value : formatter.Format(context), option.Action, option.KeepEmptyValue);
+        }
+    }
+
+    /// <summary>Envoy's HeaderParser: an empty value is skipped unless keep_empty_value; then the append action.</summary>
+    private static void Write(IHeaderDictionary headers, string key, string value, HeaderAppendAction action, bool keepEmptyValue)
+    {
+        if (value.Length == 0 && !keepEmptyValue)
+        {
+            return;
+        }
+
+        var exists = headers.TryGetValue(key, out var current);
+        switch (action)
+        {
+            case HeaderAppendAction.AppendIfExistsOrAdd:
+                headers[key] = exists ? StringValues.Concat(current, value) : new StringValues(value);
+                break;
+            case HeaderAppendAction.AddIfAbsent when !exists:
+            case HeaderAppendAction.OverwriteIfExistsOrAdd:
+            case HeaderAppendAction.OverwriteIfExists when exists:
+                headers[key] = value;
+                break;
         }
     }
 }

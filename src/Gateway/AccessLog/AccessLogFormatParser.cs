@@ -1,11 +1,11 @@
-using System.Text;
+using Gateway.Clusters.Configuration;
 
 namespace Gateway.AccessLog;
 
 /// <summary>
 /// Compiles an Envoy format string (<c>[%START_TIME%] "%REQ(:METHOD)% ..."</c>) into segments once
-/// per config load. Operators are <c>%NAME%</c>, <c>%NAME(args)%</c> or <c>%NAME(args):N%</c>;
-/// anything Envoy would reject is rejected here with the operator and its position.
+/// per config load. The syntax (<c>%NAME(args):N%</c>, <c>%%</c>, which names exist) is
+/// <see cref="SubstitutionFormatSyntax"/>'s, shared with header values; this builds the segments.
 /// </summary>
 public static class AccessLogFormatParser
 {
@@ -38,101 +38,43 @@ public static class AccessLogFormatParser
         ["REQUESTED_SERVER_NAME"] = AccessLogField.RequestedServerName,
     };
 
-    /// <summary>The operators this gateway implements, for error messages.</summary>
-    public static string Supported { get; } = string.Join(", ",
-        new[] { "START_TIME", "REQ(X?Y):N", "RESP(X?Y):N", "DYNAMIC_METADATA(NS:KEY)", "FILTER_STATE(KEY)", "LOCAL_REPLY_BODY", "HOSTNAME", "ENVIRONMENT(X)" }.Concat(Fields.Keys).Order(StringComparer.Ordinal));
-
+    /// <summary>Compiles <paramref name="format"/>; a format Envoy would refuse throws <see cref="AccessLogFormatException"/> with Envoy's message.</summary>
     public static AccessLogSegment[] Parse(string format)
     {
-        var segments = new List<AccessLogSegment>();
-        var literal = new StringBuilder();
-        var i = 0;
-        while (i < format.Length)
+        IReadOnlyList<SubstitutionFormatPart> parts;
+        try
         {
-            var c = format[i];
-            if (c != '%')
+            parts = SubstitutionFormatSyntax.Parse(format);
+        }
+        catch (SubstitutionFormatException e)
+        {
+            throw new AccessLogFormatException($"access log format \"{Escape(format)}\": {e.Message}");
+        }
+
+        return FromParts(parts);
+    }
+
+    /// <summary>Builds the segments of a format the shared syntax already parsed and checked (header values are parsed by the config reader).</summary>
+    public static AccessLogSegment[] FromParts(IReadOnlyList<SubstitutionFormatPart> parts)
+    {
+        var segments = new AccessLogSegment[parts.Count];
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var part = parts[i];
+            if (!part.IsCommand)
             {
-                literal.Append(c);
-                i++;
+                segments[i] = new LiteralSegment(part.Text);
                 continue;
             }
 
-            var start = i;
-            var end = ParseOperator(format, i + 1, out var name, out var args, out var maxLength);
-            if (end < 0)
-            {
-                throw new AccessLogFormatException($"access log format \"{Escape(format)}\": no valid command operator at position {start}; operators look like %NAME%, %NAME(args)% or %NAME(args):N%");
-            }
-
-            if (literal.Length > 0)
-            {
-                segments.Add(new LiteralSegment(literal.ToString()));
-                literal.Clear();
-            }
-
-            var segment = Create(format, name, args);
-            segments.Add(maxLength is { } n ? new TruncatingSegment(segment, n) : segment);
-            i = end;
+            var segment = Create(part.Text, part.Args);
+            segments[i] = part.MaxLength is { } n ? new TruncatingSegment(segment, n) : segment;
         }
 
-        if (literal.Length > 0)
-        {
-            segments.Add(new LiteralSegment(literal.ToString()));
-        }
-
-        return segments.ToArray();
+        return segments;
     }
 
-    /// <summary>Parses <c>NAME(args):N%</c> from <paramref name="i"/>; returns the index after the closing %, or -1.</summary>
-    private static int ParseOperator(string format, int i, out string name, out string? args, out int? maxLength)
-    {
-        name = "";
-        args = null;
-        maxLength = null;
-        var nameStart = i;
-        while (i < format.Length && (char.IsAsciiLetterUpper(format[i]) || char.IsAsciiDigit(format[i]) || format[i] == '_'))
-        {
-            i++;
-        }
-
-        if (i == nameStart || i >= format.Length)
-        {
-            return -1;
-        }
-
-        name = format[nameStart..i];
-        if (format[i] == '(')
-        {
-            var close = format.IndexOf(')', i);
-            if (close < 0)
-            {
-                return -1;
-            }
-
-            args = format[(i + 1)..close];
-            i = close + 1;
-        }
-
-        if (i < format.Length && format[i] == ':')
-        {
-            var digitsStart = ++i;
-            while (i < format.Length && char.IsAsciiDigit(format[i]))
-            {
-                i++;
-            }
-
-            if (i == digitsStart || !int.TryParse(format.AsSpan(digitsStart, i - digitsStart), out var n))
-            {
-                return -1;
-            }
-
-            maxLength = n;
-        }
-
-        return i < format.Length && format[i] == '%' ? i + 1 : -1;
-    }
-
-    private static AccessLogSegment Create(string format, string name, string? args)
+    private static AccessLogSegment Create(string name, string? args)
     {
         switch (name)
         {
@@ -140,56 +82,40 @@ public static class AccessLogFormatParser
                 return new StartTimeSegment(args);
             case "REQ" or "RESP":
             {
-                if (string.IsNullOrEmpty(args))
-                {
-                    throw new AccessLogFormatException($"access log format \"{Escape(format)}\": %{name}(...)% needs a header name, e.g. %{name}(X-REQUEST-ID)%");
-                }
-
-                var alternatives = args.Split('?');
-                if (alternatives.Length > 2 || alternatives.Any(a => a.Length == 0))
-                {
-                    throw new AccessLogFormatException($"access log format \"{Escape(format)}\": %{name}({args})% must name one header or two as X?Y");
-                }
-
+                var alternatives = args!.Split('?');
                 return new HeaderSegment(name == "RESP", alternatives[0], alternatives.Length > 1 ? alternatives[1] : null);
             }
 
             case "DYNAMIC_METADATA":
             {
-                var parts = (args ?? "").Split(':');
-                if (parts[0].Length == 0)
-                {
-                    throw new AccessLogFormatException($"access log format \"{Escape(format)}\": %DYNAMIC_METADATA(...)% needs a namespace, e.g. %DYNAMIC_METADATA(envoy.filters.http.jwt_authn:payload)%");
-                }
-
+                var parts = args!.Split(':');
                 return new DynamicMetadataSegment(parts[0], parts[1..]);
+            }
+
+            case "UPSTREAM_METADATA":
+            {
+                var parts = args!.Split(':');
+                return new UpstreamMetadataSegment(parts[0], parts[1..]);
             }
 
             case "FILTER_STATE":
             {
-                var parts = (args ?? "").Split(':');
-                if (parts[0].Length == 0 || parts.Length > 2 || (parts.Length == 2 && parts[1] is not ("PLAIN" or "TYPED")))
-                {
-                    throw new AccessLogFormatException($"access log format \"{Escape(format)}\": %FILTER_STATE(KEY)% or %FILTER_STATE(KEY:PLAIN)% expected");
-                }
-
+                var parts = args!.Split(':');
                 return new FilterStateSegment(parts[0], parts.Length == 2 && parts[1] == "PLAIN");
             }
 
-            case "LOCAL_REPLY_BODY" when args is null:
+            case "LOCAL_REPLY_BODY":
                 return new LocalReplyBodySegment();
             case "HOSTNAME":
                 return new ConstantSegment(Environment.MachineName);
             case "ENVIRONMENT":
-                return new ConstantSegment(string.IsNullOrEmpty(args) ? null : Environment.GetEnvironmentVariable(args));
+                return new ConstantSegment(Environment.GetEnvironmentVariable(args!));
         }
 
-        if (Fields.TryGetValue(name, out var field) && args is null)
-        {
-            return new FieldSegment(field);
-        }
-
-        throw new AccessLogFormatException($"access log format \"{Escape(format)}\": unknown command operator %{name}{(args is null ? "" : $"({args})")}%; supported here: {Supported}");
+        // The shared syntax admits only names the gateway implements; a name missing here is a bug in this table.
+        return Fields.TryGetValue(name, out var field)
+            ? new FieldSegment(field)
+            : throw new InvalidOperationException($"command operator {name} is admitted by SubstitutionFormatSyntax but has no segment");
     }
 
     private static string Escape(string format) => format.Replace("\n", "\\n", StringComparison.Ordinal);

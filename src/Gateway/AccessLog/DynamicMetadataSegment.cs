@@ -22,13 +22,14 @@ public sealed class DynamicMetadataSegment : AccessLogSegment
     public override bool Append(StringBuilder text, in AccessLogEntry entry)
     {
         var metadata = entry.State.DynamicMetadataOrNull?.Get(_namespace);
-        if (metadata is null)
-        {
-            return false;
-        }
+        return metadata is not null && AppendPath(text, metadata, _path);
+    }
 
-        object? value = metadata;
-        foreach (var key in _path)
+    /// <summary>Walks <paramref name="path"/> down nested maps from <paramref name="root"/> and appends what it reaches.</summary>
+    internal static bool AppendPath(StringBuilder text, object root, string[] path)
+    {
+        object? value = root;
+        foreach (var key in path)
         {
             if (value is IReadOnlyDictionary<string, object?> map && map.TryGetValue(key, out var next))
             {

@@ -48,7 +48,8 @@ public sealed class FieldSegment : AccessLogSegment
             case AccessLogField.UpstreamHost:
                 return AppendString(text, state.UpstreamHost);
             case AccessLogField.UpstreamCluster:
-                return AppendString(text, state.UpstreamCluster);
+                // Envoy knows the cluster once the router found it, before a host is picked (request headers see it).
+                return AppendString(text, state.UpstreamCluster ?? (state.RouteClusterName is { } name && state.Clusters.TryGet(name, out _) ? name : null));
             case AccessLogField.DownstreamRemoteAddress:
                 return state.DownstreamRemoteAddress is { } fromXff
                     ? AppendEndpoint(text, fromXff, 0, withPort: true)

@@ -82,23 +82,28 @@ internal sealed class Http1RequestGuard : PipeReader, IValueTaskSource<ReadResul
             return read.IsCompletedSuccessfully ? new ValueTask<ReadResult>(Remember(read.Result)) : PassThroughAsync(read);
         }
 
-        if (read.IsCompletedSuccessfully && Frame(read.Result, out var framed))
-        {
-            return new ValueTask<ReadResult>(framed);
-        }
-
-        if (_limits.RequestHeadersTimeout is not null)
-        {
-            // A read already consumed above is handed on as its value, so no ValueTask is read twice.
-            return ReadSlowAsync(read.IsCompletedSuccessfully ? new ValueTask<ReadResult>(read.Result) : read, cancellationToken);
-        }
-
+        // Whether the read has completed is asked once: the socket can complete it at any moment, and a
+        // buffer taken as "already seen" without being framed would be held back forever.
         if (read.IsCompletedSuccessfully)
         {
+            var result = read.Result;
+            if (Frame(result, out var framed))
+            {
+                return new ValueTask<ReadResult>(framed);
+            }
+
+            if (_limits.RequestHeadersTimeout is not null)
+            {
+                return ReadSlowAsync(new ValueTask<ReadResult>(result), cancellationToken);
+            }
+
             // A head has begun but is not complete: hold it back and wait for more.
-            var held = read.Result.Buffer;
-            _inner.AdvanceTo(held.Start, held.End);
+            _inner.AdvanceTo(result.Buffer.Start, result.Buffer.End);
             read = _inner.ReadAsync(cancellationToken);
+        }
+        else if (_limits.RequestHeadersTimeout is not null)
+        {
+            return ReadSlowAsync(read, cancellationToken);
         }
 
         _source.Reset();

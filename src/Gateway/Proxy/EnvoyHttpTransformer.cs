@@ -31,6 +31,17 @@ public sealed class EnvoyHttpTransformer : HttpTransformer
         var state = httpContext.Features.GetRequiredFeature<RequestState>();
         var route = state.Route!;
         var target = httpContext.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+        string? rewrittenHost = null;
+        if (route.HasHostRewrite)
+        {
+            // Envoy rewrites the Host before the path, from the path as received.
+            rewrittenHost = route.Forward!.AutoHostRewrite ? state.UpstreamHostname : route.RewriteHost(httpContext.Request, target, PathLength(target));
+            if (rewrittenHost is not null)
+            {
+                RecordOriginalHost(httpContext.Request, route.Forward!.AppendXForwardedHost);
+            }
+        }
+
         if (route.HasRewrite)
         {
             target = route.RewriteTarget(target, PathLength(target));
@@ -61,21 +72,9 @@ public sealed class EnvoyHttpTransformer : HttpTransformer
             proxyRequest.Headers.TryAddWithoutValidation("TE", "trailers");
         }
 
-        var forward = route.Forward!;
-        if (forward.HostRewriteLiteral is { } literal)
-        {
-            proxyRequest.Headers.Host = literal;
-        }
-        else if (forward.AutoHostRewrite && state.UpstreamHostname is { } hostname)
-        {
-            // Envoy sends the DNS cluster host's name without its port; STATIC hosts have no name,
-            // so the client's Host is kept for them.
-            proxyRequest.Headers.Host = hostname;
-        }
-        else
-        {
-            proxyRequest.Headers.Host = httpContext.Request.Host.Value;
-        }
+        // auto_host_rewrite sends the DNS cluster host's name without its port; STATIC hosts have no name,
+        // so the client's Host is kept for them.
+        proxyRequest.Headers.Host = rewrittenHost ?? httpContext.Request.Host.Value;
 
         state.UpstreamStartTimestamp = Stopwatch.GetTimestamp();
     }
@@ -118,7 +117,7 @@ public sealed class EnvoyHttpTransformer : HttpTransformer
 
         if (route.ResponseHeadersToAdd.Count > 0 || route.ResponseHeadersToRemove.Count > 0)
         {
-            HeaderMutator.Apply(headers, route.ResponseHeadersToRemove, route.ResponseHeadersToAdd);
+            HeaderMutator.Apply(headers, route.ResponseHeadersToRemove, route.ResponseHeadersToAdd, state);
         }
 
         // The encoder filters see the response as the router passes it on (Envoy's router is the first encoder).
@@ -138,6 +137,40 @@ public sealed class EnvoyHttpTransformer : HttpTransformer
             // The body is complete before the trailers: data hooks see their end of stream first.
             await filters.EndResponseDataAsync().ConfigureAwait(false);
             await filters.EncodeTrailersAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// On a host rewrite Envoy keeps the Host it replaces: in <c>x-envoy-original-host</c> (since 1.35, unless
+    /// suppress_envoy_headers) and, with append_x_forwarded_host, appended to <c>x-forwarded-host</c> unless it
+    /// is already the last value there (envoy.reloadable_features.append_xfh_idempotent). Set on the downstream
+    /// headers, as Envoy mutates them, so the access log sees them too.
+    /// </summary>
+    private void RecordOriginalHost(HttpRequest request, bool appendXForwardedHost)
+    {
+        var original = request.Host.Value;
+        if (string.IsNullOrEmpty(original))
+        {
+            return;
+        }
+
+        var headers = request.Headers;
+        if (!_listener.Router.SuppressEnvoyHeaders)
+        {
+            headers[HeaderNames.XEnvoyOriginalHost] = original;
+        }
+
+        if (appendXForwardedHost)
+        {
+            var forwarded = headers[HeaderNames.XForwardedHost].ToString();
+            if (forwarded.Length == 0)
+            {
+                headers[HeaderNames.XForwardedHost] = original;
+            }
+            else if (!forwarded[(forwarded.LastIndexOf(',') + 1)..].Trim().Equals(original, StringComparison.Ordinal))
+            {
+                headers[HeaderNames.XForwardedHost] = forwarded + "," + original;
+            }
         }
     }
 

@@ -121,19 +121,19 @@ public sealed partial class ProxyHandler
 
             if (route.RequestHeadersToAdd.Count > 0 || route.RequestHeadersToRemove.Count > 0)
             {
-                HeaderMutator.Apply(headers, route.RequestHeadersToRemove, route.RequestHeadersToAdd);
+                HeaderMutator.Apply(headers, route.RequestHeadersToRemove, route.RequestHeadersToAdd, state);
             }
 
             switch (route.Kind)
             {
                 case RouteActionKind.DirectResponse:
                     Interlocked.Increment(ref listener.Stats.RqDirectResponse);
-                    ApplyResponseHeaders(context, route);
+                    ApplyResponseHeaders(state, route);
                     await state.SendLocalReplyAsync(new LocalReplyData(route.DirectStatus, route.DirectBody, "direct_response")).ConfigureAwait(false);
                     return;
                 case RouteActionKind.Redirect:
                     Interlocked.Increment(ref listener.Stats.RqRedirect);
-                    ApplyResponseHeaders(context, route);
+                    ApplyResponseHeaders(state, route);
                     context.Response.Headers.Location = RedirectLocation.Build(route, request, rawTarget, pathLength);
                     await state.SendLocalReplyAsync(new LocalReplyData(route.Redirect!.ResponseCode, default, "direct_response")).ConfigureAwait(false);
                     return;
@@ -271,6 +271,7 @@ public sealed partial class ProxyHandler
             {
                 // The attempt is awaited here rather than in a helper async method: one state machine less per request.
                 state.UpstreamHost = endpoint.Address;
+                state.UpstreamMetadata = endpoint.Metadata;
                 state.UpstreamHostname = endpoint.Hostname;
                 state.AttemptCount++;
                 ForwarderError error;
@@ -687,11 +688,11 @@ public sealed partial class ProxyHandler
         route.Forward!.UpgradeTypes.Contains(type, StringComparer.OrdinalIgnoreCase) ||
         listener.Http.UpgradeTypes.Contains(type, StringComparer.OrdinalIgnoreCase);
 
-    private static void ApplyResponseHeaders(HttpContext context, CompiledRoute route)
+    private static void ApplyResponseHeaders(RequestState state, CompiledRoute route)
     {
         if (route.ResponseHeadersToAdd.Count > 0 || route.ResponseHeadersToRemove.Count > 0)
         {
-            HeaderMutator.Apply(context.Response.Headers, route.ResponseHeadersToRemove, route.ResponseHeadersToAdd);
+            HeaderMutator.Apply(state.HttpContext.Response.Headers, route.ResponseHeadersToRemove, route.ResponseHeadersToAdd, state);
         }
     }
 

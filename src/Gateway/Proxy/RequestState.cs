@@ -52,6 +52,9 @@ public sealed class RequestState : HttpFilterContext
     /// <summary>ip:port of the upstream host, for %UPSTREAM_HOST%.</summary>
     public string? UpstreamHost { get; set; }
 
+    /// <summary>The upstream host's lb_endpoint metadata (filter_metadata by namespace), for %UPSTREAM_METADATA%; null when none.</summary>
+    public IReadOnlyDictionary<string, object?>? UpstreamMetadata { get; set; }
+
     /// <summary>DNS name of the upstream host (DNS clusters only), for auto_host_rewrite.</summary>
     public string? UpstreamHostname { get; set; }
 

@@ -23,9 +23,9 @@ public sealed class CompiledRoute
         TypedPerFilterConfig = MergePerFilterConfigs(table.TypedPerFilterConfig, virtualHost.TypedPerFilterConfig, config.TypedPerFilterConfig);
         Name = config.Name ?? "";
         Matcher = new RouteMatcher(config.Match, runtime);
-        RequestHeadersToAdd = config.Headers.RequestAdd.Concat(virtualHost.Headers.RequestAdd).Concat(table.Headers.RequestAdd).ToArray();
+        RequestHeadersToAdd = config.Headers.RequestAdd.Concat(virtualHost.Headers.RequestAdd).Concat(table.Headers.RequestAdd).Select(AccessLog.FormattedHeaderValue.Compile).ToArray();
         RequestHeadersToRemove = config.Headers.RequestRemove.Concat(virtualHost.Headers.RequestRemove).Concat(table.Headers.RequestRemove).Distinct().ToArray();
-        ResponseHeadersToAdd = config.Headers.ResponseAdd.Concat(virtualHost.Headers.ResponseAdd).Concat(table.Headers.ResponseAdd).ToArray();
+        ResponseHeadersToAdd = config.Headers.ResponseAdd.Concat(virtualHost.Headers.ResponseAdd).Concat(table.Headers.ResponseAdd).Select(AccessLog.FormattedHeaderValue.Compile).ToArray();
         ResponseHeadersToRemove = config.Headers.ResponseRemove.Concat(virtualHost.Headers.ResponseRemove).Concat(table.Headers.ResponseRemove).Distinct().ToArray();
 
         if (config.Forward is { } forward)
@@ -38,6 +38,9 @@ public sealed class CompiledRoute
             RegexRewrite = forward.RegexRewrite is { } rewrite ? RegexCache.Search(rewrite.Pattern) : null;
             RegexSubstitution = forward.RegexRewrite is { } r ? ToDotNetSubstitution(r.Substitution) : null;
             HasRewrite = forward.PrefixRewrite is not null || RegexRewrite is not null;
+            HostRegex = forward.HostRewritePathRegex is { } hostRewrite ? RegexCache.Search(hostRewrite.Pattern) : null;
+            HostRegexSubstitution = forward.HostRewritePathRegex is { } h ? ToDotNetSubstitution(h.Substitution) : null;
+            HasHostRewrite = forward.HostRewriteLiteral is not null || forward.AutoHostRewrite || forward.HostRewriteHeader is not null || HostRegex is not null;
             // Envoy's "new timeouts": with max_stream_duration on the route its timeout no longer applies.
             GlobalTimeout = forward.MaxStreamDuration is null && forward.Timeout > TimeSpan.Zero ? forward.Timeout : TimeSpan.Zero;
             var retryPolicy = forward.RetryPolicy ?? virtualHost.RetryPolicy;
@@ -104,6 +107,43 @@ public sealed class CompiledRoute
 
     public bool HasRewrite { get; }
 
+    /// <summary>host_rewrite_path_regex compiled, with its substitution in .NET syntax.</summary>
+    internal Regex? HostRegex { get; }
+
+    internal string? HostRegexSubstitution { get; }
+
+    /// <summary>True when the route rewrites the Host in any of Envoy's four ways.</summary>
+    public bool HasHostRewrite { get; }
+
+    /// <summary>
+    /// The Host the route's host rewrite gives this request, or null to keep the client's: host_rewrite_literal,
+    /// the first value of host_rewrite_header when not empty, or the path (no query) through host_rewrite_path_regex.
+    /// auto_host_rewrite is decided by the caller (it needs the chosen upstream host).
+    /// </summary>
+    public string? RewriteHost(Microsoft.AspNetCore.Http.HttpRequest request, string rawTarget, int pathLength)
+    {
+        var forward = Forward!;
+        if (forward.HostRewriteLiteral is { } literal)
+        {
+            return literal;
+        }
+
+        if (forward.HostRewriteHeader is { } header)
+        {
+            // An untrusted header: only its first value is used, as Envoy does.
+            var values = request.Headers[header];
+            return values.Count > 0 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
+        }
+
+        if (HostRegex is { } regex)
+        {
+            var host = regex.Replace(rawTarget[..pathLength], HostRegexSubstitution!);
+            return host.Length > 0 ? host : null;
+        }
+
+        return null;
+    }
+
     /// <summary>x-envoy-expected-rq-timeout-ms, or null when the route has no timeout.</summary>
     public string? TimeoutMs { get; }
 
@@ -145,11 +185,12 @@ public sealed class CompiledRoute
     /// <summary>The redirect's regex_rewrite substitution in .NET syntax, converted once.</summary>
     internal string? RedirectSubstitution { get; }
 
-    public IReadOnlyList<HeaderValueOptionConfig> RequestHeadersToAdd { get; }
+    /// <summary>request_headers_to_add of route, virtual host and route table, in that order; values with command operators compiled.</summary>
+    public IReadOnlyList<Filters.Headers.HeaderValueOption> RequestHeadersToAdd { get; }
 
     public IReadOnlyList<string> RequestHeadersToRemove { get; }
 
-    public IReadOnlyList<HeaderValueOptionConfig> ResponseHeadersToAdd { get; }
+    public IReadOnlyList<Filters.Headers.HeaderValueOption> ResponseHeadersToAdd { get; }
 
     public IReadOnlyList<string> ResponseHeadersToRemove { get; }
 

@@ -21,10 +21,12 @@ internal sealed class RouteMatcher
     private readonly QueryParameterMatcher[] _query;
     private readonly RuntimeFractionalPercentConfig? _runtimeFraction;
     private readonly IRuntime? _runtime;
+    private readonly bool _grpc;
 
     public RouteMatcher(RouteMatchConfig config, IRuntime? runtime = null)
     {
         _runtimeFraction = config.RuntimeFraction;
+        _grpc = config.Grpc;
         _runtime = runtime;
         _kind = config.Kind;
         _value = config.Value;
@@ -45,13 +47,18 @@ internal sealed class RouteMatcher
     public bool CaseSensitive => _comparison == StringComparison.Ordinal;
 
     /// <summary>True when only the path decides (no header or query conditions).</summary>
-    public bool PathOnly => _headers.Length == 0 && _query.Length == 0 && _runtimeFraction is null;
+    public bool PathOnly => _headers.Length == 0 && _query.Length == 0 && _runtimeFraction is null && !_grpc;
 
     /// <param name="rawTarget">The request target as sent, query included.</param>
     /// <param name="pathLength">Length of the path part of <paramref name="rawTarget"/> (before '?').</param>
     public bool Matches(HttpRequest request, string rawTarget, int pathLength)
     {
         if (!MatchesPath(rawTarget, pathLength))
+        {
+            return false;
+        }
+
+        if (_grpc && !IsGrpc(request))
         {
             return false;
         }
@@ -73,6 +80,23 @@ internal sealed class RouteMatcher
         }
 
         return _runtimeFraction is null || FractionMatches(_runtimeFraction);
+    }
+
+    /// <summary>
+    /// Envoy's Grpc::Common::hasGrpcContentType: content-type is exactly <c>application/grpc</c> or starts with
+    /// <c>application/grpc+</c> (case-sensitive; <c>application/grpc-web</c> and parameters do not count).
+    /// </summary>
+    internal static bool IsGrpc(HttpRequest request)
+    {
+        const string Grpc = "application/grpc";
+        var contentType = request.Headers.ContentType;
+        if (contentType.Count == 0)
+        {
+            return false;
+        }
+
+        var value = contentType[0] ?? "";
+        return value.StartsWith(Grpc, StringComparison.Ordinal) && (value.Length == Grpc.Length || value[Grpc.Length] == '+');
     }
 
     /// <summary>runtime_fraction: Envoy draws a random value per request (its stream id) against the runtime's fraction.</summary>

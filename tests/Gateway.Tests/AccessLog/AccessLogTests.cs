@@ -126,12 +126,12 @@ public sealed class AccessLogTests
         await using var upstream = await DemoUpstreamServer.StartAsync();
         var error = await Assert.ThrowsAsync<ConfigException>(() => StartAsync(upstream, logs, directory));
         Assert.Contains("%START_TIME% %NOPE%", error.Message);
-        Assert.Contains("unknown command operator %NOPE%", error.Message);
+        Assert.Contains("Not supported field in StreamInfo: NOPE", error.Message);
         Assert.Contains("access_log[0]", error.Message);
 
         // The same check without starting anything, for --mode validate.
         var loaded = BootstrapLoader.LoadFile(Path.Combine(directory, "envoy.yaml"), new BootstrapLoadOptions(false, Hosting.FilterFactories.Create(new Cli.GatewayOptions())));
         var validation = Assert.Throws<ConfigException>(() => Gateway.AccessLog.AccessLogService.Validate(loaded.Config));
-        Assert.Contains("unknown command operator %NOPE%", validation.Message);
+        Assert.Contains("Not supported field in StreamInfo: NOPE", validation.Message);
     }
 }
