@@ -36,6 +36,7 @@ internal static class DownstreamProtocolReader
                 IdleTimeout = idle is { } i ? (i == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : i) : config.IdleTimeout,
                 MaxConnectionDuration = common.Duration("max_connection_duration") is { } d && d > TimeSpan.Zero ? d : null,
                 MaxHeadersCount = (int)(common.Integer("max_headers_count", 1, int.MaxValue) ?? 100),
+                MaxStreamDuration = common.Duration("max_stream_duration") is { } msd && msd > TimeSpan.Zero ? msd : null,
             };
             var underscores = common.String("headers_with_underscores_action");
             if (underscores is not null && !underscores.Equals("ALLOW", StringComparison.OrdinalIgnoreCase))

@@ -26,6 +26,9 @@ public sealed record DownstreamProtocolConfig
     /// <summary>common_http_protocol_options.max_connection_duration; null when unlimited.</summary>
     public TimeSpan? MaxConnectionDuration { get; init; }
 
+    /// <summary>common_http_protocol_options.max_stream_duration: the longest a stream may live; null when unlimited.</summary>
+    public TimeSpan? MaxStreamDuration { get; init; }
+
     /// <summary>request_headers_timeout; null when disabled (Envoy's default).</summary>
     public TimeSpan? RequestHeadersTimeout { get; init; }
 

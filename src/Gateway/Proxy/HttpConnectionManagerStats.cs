@@ -21,6 +21,7 @@ public sealed class HttpConnectionManagerStats
     public long NoCluster;
     public long RqDirectResponse;
     public long RqRedirect;
+    public long DownstreamRqMaxDurationReached;
 
     public void RecordResponse(int status)
     {
