@@ -36,6 +36,7 @@ internal static class DownstreamProtocolReader
                 IdleTimeout = idle is { } i ? (i == TimeSpan.Zero ? Timeout.InfiniteTimeSpan : i) : config.IdleTimeout,
                 MaxConnectionDuration = common.Duration("max_connection_duration") is { } d && d > TimeSpan.Zero ? d : null,
                 MaxHeadersCount = (int)(common.Integer("max_headers_count", 1, int.MaxValue) ?? 100),
+                MaxStreamDuration = common.Duration("max_stream_duration") is { } msd && msd > TimeSpan.Zero ? msd : null,
             };
             var underscores = common.String("headers_with_underscores_action");
             if (underscores is not null && !underscores.Equals("ALLOW", StringComparison.OrdinalIgnoreCase))
@@ -47,28 +48,105 @@ internal static class DownstreamProtocolReader
         }
 
         var headersTimeout = hcm.Duration("request_headers_timeout");
-        // stream_idle_timeout is not enforced (Kestrel has no per-stream idle timer): 0s (off) is what
-        // this gateway does, any other value is refused by name rather than ignored.
-        TimeSpan? streamIdle = null;
-        if (hcm.Has("stream_idle_timeout"))
+        // stream_idle_timeout: absent = Envoy's 5 minutes, 0s disables it.
+        var streamIdle = hcm.Has("stream_idle_timeout") ? hcm.Duration("stream_idle_timeout") : config.StreamIdleTimeout;
+        if (hcm.Message("http2_protocol_options", "envoy.config.core.v3.Http2ProtocolOptions") is { } http2)
         {
-            if (hcm.Duration("stream_idle_timeout") is { } idle && idle > TimeSpan.Zero)
-            {
-                hcm.Context.Unsupported(hcm.Join("stream_idle_timeout"), hcm.MarkOf("stream_idle_timeout"),
-                    "'stream_idle_timeout' of the HCM is not enforced by this gateway; set it to 0s (disabled) or remove it");
-            }
-
-            streamIdle = TimeSpan.Zero;
+            config = config with { Http2 = ReadHttp2(http2) };
         }
+
         // Read so they are not reported: draining and delayed close are the server's own business here.
         hcm.Duration("drain_timeout");
         hcm.Duration("delayed_close_timeout");
         return config with
         {
             RequestHeadersTimeout = headersTimeout is { } h && h > TimeSpan.Zero ? h : null,
-            StreamIdleTimeout = streamIdle is null ? config.StreamIdleTimeout : null,
+            StreamIdleTimeout = streamIdle is { } s && s > TimeSpan.Zero ? s : null,
         };
     }
+
+    /// <summary>
+    /// http2_protocol_options of the HCM, onto Kestrel's HTTP/2 limits where Kestrel has a counterpart.
+    /// Envoy's flood limits have none (Kestrel applies its own protections): their default values are
+    /// accepted, any other value is refused by name rather than ignored; the inbound empty-frame and
+    /// PRIORITY limits are enforced by the gateway's own frame guard.
+    /// </summary>
+    private static DownstreamHttp2Config ReadHttp2(MessageReader http2)
+    {
+        var config = DownstreamHttp2Config.Default;
+        config = config with
+        {
+            HpackTableSize = (int)(http2.Integer("hpack_table_size", 0, int.MaxValue) ?? config.HpackTableSize),
+            MaxConcurrentStreams = (int)(http2.Integer("max_concurrent_streams", 1, int.MaxValue) ?? config.MaxConcurrentStreams),
+            InitialStreamWindowSize = (int)(http2.Integer("initial_stream_window_size", 65535, int.MaxValue) ?? config.InitialStreamWindowSize),
+            InitialConnectionWindowSize = (int)(http2.Integer("initial_connection_window_size", 65535, int.MaxValue) ?? config.InitialConnectionWindowSize),
+            // The two inbound flood limits the gateway's own frame guard (Codec.Http2FloodGuard) enforces.
+            MaxConsecutiveInboundFramesWithEmptyPayload = http2.Integer("max_consecutive_inbound_frames_with_empty_payload", 0, uint.MaxValue) ?? config.MaxConsecutiveInboundFramesWithEmptyPayload,
+            MaxInboundPriorityFramesPerStream = http2.Integer("max_inbound_priority_frames_per_stream", 0, uint.MaxValue) ?? config.MaxInboundPriorityFramesPerStream,
+        };
+        foreach (var (field, envoyDefault) in FloodLimits)
+        {
+            var mark = http2.MarkOf(field);
+            if (http2.Integer(field, 0, uint.MaxValue) is { } value && value != envoyDefault)
+            {
+                http2.Context.Unsupported(http2.Join(field), mark,
+                    $"'{field}' of envoy.config.core.v3.Http2ProtocolOptions can only be Envoy's default {envoyDefault} here: Kestrel's HTTP/2 server has no such limit " +
+                    "(it applies its own flood and rapid-reset protections); remove the field");
+            }
+        }
+
+        foreach (var field in new[] { "allow_connect", "allow_metadata" })
+        {
+            var mark = http2.MarkOf(field);
+            if (http2.Bool(field))
+            {
+                http2.Context.Unsupported(http2.Join(field), mark,
+                    $"'{field}: true' of envoy.config.core.v3.Http2ProtocolOptions is not supported (no {(field == "allow_connect" ? "extended CONNECT" : "METADATA frames")}); remove it");
+            }
+        }
+
+        // Invalid messages: Kestrel resets the stream (RFC 9113's stream error) in either case.
+        http2.Bool("stream_error_on_invalid_http_messaging");
+        http2.Bool("override_stream_error_on_invalid_http_message");
+        // Codec implementation and encoding choices, invisible to a client.
+        http2.Bool("use_oghttp2_codec");
+        http2.Bool("enable_huffman_encoding", true);
+        http2.Integer("max_metadata_size", 0, long.MaxValue);
+        if (http2.Has("custom_settings_parameters"))
+        {
+            http2.Unsupported("custom_settings_parameters", "Kestrel sends only the settings it implements; remove it");
+        }
+
+        if (http2.Message("connection_keepalive", "envoy.config.core.v3.KeepaliveSettings") is { } keepalive)
+        {
+            var interval = keepalive.Duration("interval");
+            var timeout = keepalive.Duration("timeout");
+            // Kestrel pings after a fixed silence: no jitter to apply.
+            keepalive.Accept("interval_jitter");
+            if (keepalive.Has("connection_idle_interval"))
+            {
+                keepalive.Unsupported("connection_idle_interval", "Kestrel pings only on the interval; use interval instead");
+            }
+
+            keepalive.Finish();
+            config = config with
+            {
+                KeepaliveInterval = interval is { } i && i > TimeSpan.Zero ? i : null,
+                KeepaliveTimeout = timeout is { } t && t > TimeSpan.Zero ? t : null,
+            };
+        }
+
+        http2.Finish();
+        return config;
+    }
+
+    /// <summary>Envoy's HTTP/2 flood limits the gateway cannot enforce, and their defaults (protocol_constraints / codec_impl).</summary>
+    private static readonly (string Field, long Default)[] FloodLimits =
+    [
+        ("max_outbound_frames", 10000),
+        ("max_outbound_control_frames", 1000),
+        ("max_inbound_window_update_frames_per_data_frame_sent", 10),
+    ];
 
     public static EdgeAddressConfig ReadEdge(MessageReader hcm)
     {
@@ -102,16 +180,7 @@ internal static class DownstreamProtocolReader
         return new EdgeAddressConfig { XffNumTrustedHops = hops, PreserveExternalRequestId = preserve, InternalCidrs = cidrs, UnixSocketsInternal = unix };
     }
 
-    /// <summary>request_timeout: 0s (Envoy's default, disabled) is accepted; a whole-request timeout is not enforced, so any other value is refused by name.</summary>
-    public static TimeSpan? ReadRequestTimeout(MessageReader hcm)
-    {
-        var mark = hcm.MarkOf("request_timeout");
-        if (hcm.Duration("request_timeout") is { } t && t > TimeSpan.Zero)
-        {
-            hcm.Context.Unsupported(hcm.Join("request_timeout"), mark,
-                "'request_timeout' of the HCM is not enforced by this gateway (the whole-request timeout); set it to 0s or remove it");
-        }
-
-        return null;
-    }
+    /// <summary>request_timeout: the whole request (headers and body) must arrive within it; 0s (Envoy's default) disables it.</summary>
+    public static TimeSpan? ReadRequestTimeout(MessageReader hcm) =>
+        hcm.Duration("request_timeout") is { } t && t > TimeSpan.Zero ? t : null;
 }

@@ -294,6 +294,11 @@ public static partial class EnvoyFieldCatalog
           uri 1 string
           cluster 2 string
           timeout 3 google.protobuf.Duration
+        envoy.config.core.v3.KeepaliveSettings
+          interval 1 google.protobuf.Duration
+          timeout 2 google.protobuf.Duration
+          interval_jitter 3 envoy.type.v3.Percent
+          connection_idle_interval 4 google.protobuf.Duration
         envoy.config.core.v3.Node
           id 1 string inert
           cluster 2 string
@@ -500,6 +505,12 @@ public static partial class EnvoyFieldCatalog
           rate_limited_retry_back_off 11 envoy.config.route.v3.RetryPolicy.RateLimitedRetryBackOff
           retriable_headers 9 envoy.config.route.v3.HeaderMatcher repeated
           retriable_request_headers 10 envoy.config.route.v3.HeaderMatcher repeated
+        envoy.config.route.v3.RetryPolicy.RateLimitedRetryBackOff
+          reset_headers 1 envoy.config.route.v3.RetryPolicy.ResetHeader repeated
+          max_interval 2 google.protobuf.Duration
+        envoy.config.route.v3.RetryPolicy.ResetHeader
+          name 1 string
+          format 2 enum:envoy.config.route.v3.RetryPolicy.ResetHeaderFormat
         envoy.config.route.v3.RetryPolicy.RetryBackOff
           base_interval 1 google.protobuf.Duration
           max_interval 2 google.protobuf.Duration
@@ -560,6 +571,10 @@ public static partial class EnvoyFieldCatalog
           max_internal_redirects 31 google.protobuf.UInt32Value
           hedge_policy 27 envoy.config.route.v3.HedgePolicy
           max_stream_duration 36 envoy.config.route.v3.RouteAction.MaxStreamDuration
+        envoy.config.route.v3.RouteAction.MaxStreamDuration
+          max_stream_duration 1 google.protobuf.Duration
+          grpc_timeout_header_max 2 google.protobuf.Duration
+          grpc_timeout_header_offset 3 google.protobuf.Duration
         envoy.config.route.v3.RouteAction.RequestMirrorPolicy
           cluster 1 string
           cluster_header 5 string

@@ -29,10 +29,10 @@ public static class FractionalPercentReader
     }
 
     /// <summary>
-    /// A RuntimeFractionalPercent field; null when absent. runtime_key is read and has no effect: with no
-    /// runtime layer the default_value applies, exactly as in Envoy when the key is not overridden.
+    /// A RuntimeFractionalPercent field (default_value, required as in Envoy, and runtime_key); null when
+    /// absent. Evaluated with <see cref="Runtime.RuntimeFeatures.IsEnabled(Runtime.IRuntime?, RuntimeFractionalPercentConfig)"/>.
     /// </summary>
-    public static FractionalPercentConfig? ReadRuntime(MessageReader owner, string field)
+    public static RuntimeFractionalPercentConfig? ReadRuntime(MessageReader owner, string field)
     {
         var runtime = owner.Message(field, RuntimeFractionalPercentType);
         if (runtime is null)
@@ -40,7 +40,7 @@ public static class FractionalPercentReader
             return null;
         }
 
-        runtime.String("runtime_key");
+        var key = runtime.String("runtime_key");
         var value = runtime.Message("default_value", FractionalPercentType);
         if (value is null)
         {
@@ -49,7 +49,7 @@ public static class FractionalPercentReader
         }
 
         runtime.Finish();
-        return value is null ? FractionalPercentConfig.Zero : Read(value);
+        return new RuntimeFractionalPercentConfig(value is null ? FractionalPercentConfig.Zero : Read(value), string.IsNullOrEmpty(key) ? null : key);
     }
 
     private enum Denominator

@@ -68,6 +68,7 @@ internal static class RouteConfigReader
         var includeResponseAttempts = host.Bool("include_attempt_count_in_response");
         var cors = host.Message("cors", CorsPolicyReader.RouteMessageType) is { } corsReader ? CorsPolicyReader.Read(corsReader) : null;
         var rateLimits = RateLimitPolicyReader.Read(host);
+        var vhostBufferLimit = host.Integer("per_request_buffer_limit_bytes", 0, uint.MaxValue);
         host.Finish();
         return new VirtualHostConfig(name, domains, routes, headers, host.Path)
         {
@@ -77,6 +78,7 @@ internal static class RouteConfigReader
             RetryPolicy = vhostRetry,
             IncludeRequestAttemptCount = includeRequestAttempts,
             IncludeAttemptCountInResponse = includeResponseAttempts,
+            PerRequestBufferLimitBytes = vhostBufferLimit,
         };
     }
 
@@ -143,9 +145,11 @@ internal static class RouteConfigReader
             decorator.Finish();
         }
 
+        var bufferLimit = route.Integer("per_request_buffer_limit_bytes", 0, uint.MaxValue);
         route.Finish();
         return match is null || actions != 1 ? null : new RouteConfig(name, match, forward, direct, redirect, headers, route.Path)
         {
+            PerRequestBufferLimitBytes = bufferLimit,
             TypedPerFilterConfig = perFilter,
             DecoratorOperation = operation,
         };
@@ -180,7 +184,7 @@ internal static class RouteConfigReader
             kinds.Add((PathMatchKind.PathSeparatedPrefix, separated));
         }
 
-        var runtimeFraction = RuntimeConfigReader.ReadRuntimeFractionalPercent(match, "runtime_fraction");
+        var runtimeFraction = FractionalPercentReader.ReadRuntime(match, "runtime_fraction");
         var grpc = false;
         if (match.Message("grpc", "envoy.config.route.v3.RouteMatch.GrpcRouteMatchOptions") is { } grpcOptions)
         {
@@ -408,6 +412,9 @@ internal static class RouteConfigReader
         var timeout = action.Duration("timeout") ?? TimeSpan.FromSeconds(15);
         var idle = action.Duration("idle_timeout");
         var retry = ReadRetryPolicy(action.Message("retry_policy", "envoy.config.route.v3.RetryPolicy"));
+        var maxStreamDuration = action.Message("max_stream_duration", "envoy.config.route.v3.RouteAction.MaxStreamDuration") is { } msd
+            ? ReadMaxStreamDuration(msd)
+            : null;
         var upgrades = new List<string>();
         foreach (var upgrade in action.Messages("upgrade_configs", "envoy.config.route.v3.RouteAction.UpgradeConfig"))
         {
@@ -442,6 +449,7 @@ internal static class RouteConfigReader
             Cors = cors,
             RateLimits = rateLimits,
             IncludeVirtualHostRateLimits = includeVhRateLimits,
+            MaxStreamDuration = maxStreamDuration,
             HostRewriteHeader = string.IsNullOrEmpty(hostHeader) ? null : hostHeader.ToLowerInvariant(),
             HostRewritePathRegex = hostRegex,
             AppendXForwardedHost = appendXfh,
@@ -506,13 +514,79 @@ internal static class RouteConfigReader
         var maxInterval = TimeSpan.FromMilliseconds(250);
         if (retry.Message("retry_back_off", "envoy.config.route.v3.RetryPolicy.RetryBackOff") is { } backOff)
         {
-            baseInterval = backOff.Duration("base_interval") ?? baseInterval;
-            maxInterval = backOff.Duration("max_interval") ?? baseInterval * 10;
+            // Envoy: base_interval is required and > 0; both are rounded up to 1ms; max below base is refused.
+            if (backOff.Duration("base_interval") is { } b && b > TimeSpan.Zero)
+            {
+                baseInterval = Max1Ms(b);
+            }
+            else
+            {
+                backOff.Context.Error(backOff.Join("base_interval"), backOff.MarkOf("base_interval"),
+                    "retry_back_off.base_interval is required and must be greater than 0s (e.g. base_interval: 0.025s)");
+            }
+
+            maxInterval = baseInterval * 10;
+            if (backOff.Duration("max_interval") is { } m)
+            {
+                maxInterval = Max1Ms(m);
+                if (maxInterval < baseInterval)
+                {
+                    backOff.Context.Error(backOff.Join("max_interval"), backOff.MarkOf("max_interval"),
+                        "retry_policy.max_interval must greater than or equal to the base_interval");
+                }
+            }
+
             backOff.Finish();
         }
 
+        var resetHeaders = new List<RetryResetHeaderConfig>();
+        var resetMax = TimeSpan.FromSeconds(300);
+        if (retry.Message("rate_limited_retry_back_off", "envoy.config.route.v3.RetryPolicy.RateLimitedRetryBackOff") is { } limited)
+        {
+            foreach (var header in limited.Messages("reset_headers", "envoy.config.route.v3.RetryPolicy.ResetHeader"))
+            {
+                var headerName = header.RequiredString("name");
+                var unix = header.Enum("format", ResetHeaderFormat.Seconds, "envoy.config.route.v3.RetryPolicy.ResetHeaderFormat") == ResetHeaderFormat.UnixTimestamp;
+                header.Finish();
+                resetHeaders.Add(new RetryResetHeaderConfig(headerName.ToLowerInvariant(), unix));
+            }
+
+            if (resetHeaders.Count == 0)
+            {
+                limited.Context.Error(limited.Join("reset_headers"), limited.Mark,
+                    "rate_limited_retry_back_off.reset_headers needs at least one entry (e.g. {name: Retry-After, format: SECONDS})");
+            }
+
+            if (limited.Duration("max_interval") is { } rm)
+            {
+                resetMax = Max1Ms(rm);
+            }
+
+            limited.Finish();
+        }
+
         retry.Finish();
-        return new RetryPolicyConfig(retryOn, numRetries, perTry, codes, baseInterval, maxInterval);
+        return new RetryPolicyConfig(retryOn, numRetries, perTry, codes, baseInterval, maxInterval)
+        {
+            ResetHeaders = resetHeaders,
+            ResetMaxInterval = resetMax,
+        };
+    }
+
+    private static TimeSpan Max1Ms(TimeSpan value) => TimeSpan.FromMilliseconds(Math.Max(1, (long)value.TotalMilliseconds));
+
+    private enum ResetHeaderFormat
+    {
+        Seconds,
+        UnixTimestamp,
+    }
+
+    private static MaxStreamDurationConfig ReadMaxStreamDuration(MessageReader reader)
+    {
+        var config = new MaxStreamDurationConfig(reader.Duration("max_stream_duration"), reader.Duration("grpc_timeout_header_max"),
+            reader.Duration("grpc_timeout_header_offset"));
+        reader.Finish();
+        return config;
     }
 
     private static RedirectConfig ReadRedirect(MessageReader redirect)

@@ -87,20 +87,6 @@ public static class RuntimeConfigReader
         }
     }
 
-    /// <summary>envoy.config.core.v3.RuntimeFractionalPercent in <paramref name="field"/>, or null when absent.</summary>
-    public static RuntimeFractionalPercentConfig? ReadRuntimeFractionalPercent(MessageReader owner, string field)
-    {
-        if (owner.Message(field, "envoy.config.core.v3.RuntimeFractionalPercent") is not { } runtime)
-        {
-            return null;
-        }
-
-        var fraction = FractionalPercentReader.Read(runtime, "default_value") ?? FractionalPercentConfig.Zero;
-        var key = runtime.String("runtime_key");
-        runtime.Finish();
-        return new RuntimeFractionalPercentConfig(fraction, string.IsNullOrEmpty(key) ? null : key);
-    }
-
     /// <summary>envoy.config.core.v3.RuntimeFeatureFlag in <paramref name="field"/>, or null when absent.</summary>
     public static RuntimeFeatureFlagConfig? ReadRuntimeFeatureFlag(MessageReader owner, string field)
     {

@@ -5,8 +5,8 @@ namespace Gateway.Clusters.Model;
 /// legacy envoy.config.route.v3.CorsPolicy (<c>cors</c> on a virtual host or route action). Unset fields
 /// fall back to the next less specific policy, as in Envoy, so they stay null/empty here.
 /// </summary>
-/// <param name="FilterEnabled">filter_enabled's default_value; null means enabled for every request.</param>
-/// <param name="ShadowEnabled">shadow_enabled's default_value; null means no shadow evaluation.</param>
+/// <param name="FilterEnabled">filter_enabled (default_value and runtime_key); null means enabled for every request.</param>
+/// <param name="ShadowEnabled">shadow_enabled (default_value and runtime_key); null means no shadow evaluation.</param>
 public sealed record CorsPolicyConfig(
     IReadOnlyList<StringMatcherConfig> AllowOrigins,
     string AllowMethods,
@@ -16,5 +16,5 @@ public sealed record CorsPolicyConfig(
     bool? AllowCredentials,
     bool? AllowPrivateNetworkAccess,
     bool? ForwardNotMatchingPreflights,
-    FractionalPercentConfig? FilterEnabled,
-    FractionalPercentConfig? ShadowEnabled);
+    RuntimeFractionalPercentConfig? FilterEnabled,
+    RuntimeFractionalPercentConfig? ShadowEnabled);

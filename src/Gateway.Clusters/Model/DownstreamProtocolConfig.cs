@@ -26,13 +26,19 @@ public sealed record DownstreamProtocolConfig
     /// <summary>common_http_protocol_options.max_connection_duration; null when unlimited.</summary>
     public TimeSpan? MaxConnectionDuration { get; init; }
 
+    /// <summary>common_http_protocol_options.max_stream_duration: the longest a stream may live; null when unlimited.</summary>
+    public TimeSpan? MaxStreamDuration { get; init; }
+
     /// <summary>request_headers_timeout; null when disabled (Envoy's default).</summary>
     public TimeSpan? RequestHeadersTimeout { get; init; }
 
-    /// <summary>stream_idle_timeout as configured (Envoy: 5 minutes); null when disabled (0s). Not enforced: the reader refuses other values.</summary>
+    /// <summary>stream_idle_timeout (Envoy: 5 minutes); null when disabled (0s). A route's idle_timeout overrides it.</summary>
     public TimeSpan? StreamIdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>http2_protocol_options as Kestrel applies them.</summary>
+    public DownstreamHttp2Config Http2 { get; init; } = DownstreamHttp2Config.Default;
 
     /// <summary>The facts the bound socket depends on, for the listener's rebind key.</summary>
     public override string ToString() =>
-        $"{AcceptHttp10}/{DefaultHostForHttp10}/{AllowChunkedLength}/{MaxHeadersCount}/{IdleTimeout}/{MaxConnectionDuration}/{RequestHeadersTimeout}";
+        $"{AcceptHttp10}/{DefaultHostForHttp10}/{AllowChunkedLength}/{MaxHeadersCount}/{IdleTimeout}/{MaxConnectionDuration}/{RequestHeadersTimeout}/{Http2}";
 }

@@ -32,4 +32,7 @@ public sealed record RouteActionConfig(
 
     /// <summary>The legacy <c>cors</c> policy (read by the CORS filter when no typed_per_filter_config policy applies).</summary>
     public CorsPolicyConfig? Cors { get; init; }
+
+    /// <summary>max_stream_duration; null when the route has none (the route timeout applies).</summary>
+    public MaxStreamDurationConfig? MaxStreamDuration { get; init; }
 }

@@ -15,4 +15,7 @@ public sealed record RouteConfig(
 
     /// <summary>decorator.operation: the name of the request's span when the HCM traces; null: Envoy's default name.</summary>
     public string? DecoratorOperation { get; init; }
+
+    /// <summary>per_request_buffer_limit_bytes of the route (else the virtual host's): how much request body a retry may buffer; null = the connection limit.</summary>
+    public long? PerRequestBufferLimitBytes { get; init; }
 }

@@ -24,4 +24,7 @@ public sealed record VirtualHostConfig(
 
     /// <summary>The legacy <c>cors</c> policy (read by the CORS filter when no typed_per_filter_config policy applies).</summary>
     public CorsPolicyConfig? Cors { get; init; }
+
+    /// <summary>per_request_buffer_limit_bytes of the virtual host; null when unset.</summary>
+    public long? PerRequestBufferLimitBytes { get; init; }
 }

@@ -28,8 +28,33 @@ public sealed class OutlierDetector : IDisposable
         _sweep = new Timer(static s => ((OutlierDetector)s!).Sweep(), this, interval, interval);
     }
 
-    /// <summary>ejections_total across hosts, for stats.</summary>
+    /// <summary>Envoy's <c>outlier_detection.*</c> counters (ejections_total and ejections_consecutive_5xx are its deprecated ones).</summary>
     public long EjectionsTotal;
+    public long EjectionsEnforcedTotal;
+    public long EjectionsOverflow;
+    public long EjectionsConsecutive5xx;
+    public long EjectionsDetectedConsecutive5xx;
+    public long EjectionsEnforcedConsecutive5xx;
+    public long EjectionsDetectedConsecutiveGatewayFailure;
+    public long EjectionsEnforcedConsecutiveGatewayFailure;
+
+    /// <summary>ejections_active: hosts ejected now.</summary>
+    public int EjectionsActive
+    {
+        get
+        {
+            var active = 0;
+            foreach (var endpoint in _cluster.Endpoints.All)
+            {
+                if (endpoint.Ejected)
+                {
+                    active++;
+                }
+            }
+
+            return active;
+        }
+    }
 
     public void Report(UpstreamEndpoint endpoint, UpstreamOutcome outcome, int status)
     {
@@ -51,20 +76,25 @@ public sealed class OutlierDetector : IDisposable
             return;
         }
 
-        var fivexx = Interlocked.Increment(ref state.Consecutive5xx);
+        // As Envoy's host monitor: a gateway failure counts toward both, another 5xx breaks the gateway run.
         var gateway = gatewayFailure ? Interlocked.Increment(ref state.ConsecutiveGatewayFailure) : Interlocked.Exchange(ref state.ConsecutiveGatewayFailure, 0);
-        if ((_config.Consecutive5xx > 0 && fivexx >= _config.Consecutive5xx && Enforced(_config.EnforcingConsecutive5xx)) ||
-            (gatewayFailure && _config.ConsecutiveGatewayFailure > 0 && gateway >= _config.ConsecutiveGatewayFailure &&
-             Enforced(_config.EnforcingConsecutiveGatewayFailure)))
+        if (gatewayFailure && _config.ConsecutiveGatewayFailure > 0 && gateway == _config.ConsecutiveGatewayFailure)
         {
-            TryEject(endpoint);
+            OnConsecutive(endpoint, fiveXx: false);
+        }
+
+        var fivexx = Interlocked.Increment(ref state.Consecutive5xx);
+        if (_config.Consecutive5xx > 0 && fivexx == _config.Consecutive5xx)
+        {
+            OnConsecutive(endpoint, fiveXx: true);
         }
     }
 
     /// <summary>Envoy's enforcing_* percentage: the chance a detected outlier is really ejected.</summary>
     private static bool Enforced(int percent) => percent >= 100 || (percent > 0 && Random.Shared.Next(100) < percent);
 
-    private void TryEject(UpstreamEndpoint endpoint)
+    /// <summary>Envoy's onConsecutiveErrorWorker and ejectHost: detected, then ejected when enforced and max_ejection_percent allows.</summary>
+    private void OnConsecutive(UpstreamEndpoint endpoint, bool fiveXx)
     {
         lock (_ejectionLock)
         {
@@ -73,21 +103,46 @@ public sealed class OutlierDetector : IDisposable
                 return;
             }
 
+            var state = endpoint.Outlier;
+            if (fiveXx)
+            {
+                Interlocked.Increment(ref EjectionsDetectedConsecutive5xx);
+                Interlocked.Increment(ref EjectionsConsecutive5xx);
+                Volatile.Write(ref state.Consecutive5xx, 0);
+            }
+            else
+            {
+                Interlocked.Increment(ref EjectionsDetectedConsecutiveGatewayFailure);
+                Volatile.Write(ref state.ConsecutiveGatewayFailure, 0);
+            }
+
             var all = _cluster.Endpoints.All;
             var ejected = all.Count(e => e.Ejected);
+            // As Envoy documents, the first ejection always happens; later ones only within max_ejection_percent.
             if (ejected > 0 && 100.0 * (ejected + 1) / all.Length > _config.MaxEjectionPercent)
+            {
+                Interlocked.Increment(ref EjectionsOverflow);
+                return;
+            }
+
+            if (fiveXx)
+            {
+                Interlocked.Increment(ref EjectionsTotal);
+            }
+
+            if (!Enforced(fiveXx ? _config.EnforcingConsecutive5xx : _config.EnforcingConsecutiveGatewayFailure))
             {
                 return;
             }
 
-            var state = endpoint.Outlier;
+            Interlocked.Increment(ref EjectionsEnforcedTotal);
+            Interlocked.Increment(ref fiveXx ? ref EjectionsEnforcedConsecutive5xx : ref EjectionsEnforcedConsecutiveGatewayFailure);
             state.TimesEjected++;
             var duration = Math.Min(_maxEjectionMs, (long)_config.BaseEjectionTime.TotalMilliseconds * state.TimesEjected);
             Volatile.Write(ref state.EjectedUntil, Environment.TickCount64 + duration);
             Volatile.Write(ref state.Consecutive5xx, 0);
             Volatile.Write(ref state.ConsecutiveGatewayFailure, 0);
             state.EjectionsTotal++;
-            Interlocked.Increment(ref EjectionsTotal);
             endpoint.Ejected = true;
             _cluster.RefreshHealth();
         }

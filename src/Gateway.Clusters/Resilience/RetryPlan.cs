@@ -1,87 +1,260 @@
+using System.Globalization;
 using Gateway.Clusters.Model;
 
 namespace Gateway.Clusters.Resilience;
 
 /// <summary>
-/// A route's retry_policy compiled once per config load: which statuses and failures retry, how many
-/// times, the per-try timeout and Envoy's backoff (fully jittered exponential: a random delay in
-/// [0, base × 2^(n-1)], capped at max_interval; base 25ms and max 10 × base by default).
-/// retry_on: <c>5xx</c> (any 5xx, resets, connect failures, per-try timeouts), <c>gateway-error</c>
-/// (502/503/504, resets, connect failures, per-try timeouts), <c>connect-failure</c>, <c>reset</c> (no
-/// response at all: connect failure, reset, per-try timeout),
-/// <c>retriable-4xx</c> (409), <c>retriable-status-codes</c> (the listed codes). Others are ignored.
+/// A retry_policy compiled once per config load (or, for a request carrying x-envoy-retry-on and its
+/// siblings, once for that request): which responses and failures retry, how many times, the per-try
+/// timeout and Envoy's back-off. As Envoy's RetryStateImpl: <c>5xx</c> (any 5xx, resets, connect
+/// failures, per-try timeouts), <c>gateway-error</c> (502/503/504 and the same failures),
+/// <c>connect-failure</c>, <c>reset</c> (no response at all), <c>reset-before-request</c> (a failure
+/// before anything was sent), <c>retriable-4xx</c> (409), <c>retriable-status-codes</c>,
+/// <c>envoy-ratelimited</c> (a response with x-envoy-ratelimited, which no other condition retries), and
+/// the gRPC conditions (<c>cancelled</c>, <c>deadline-exceeded</c>, <c>internal</c>,
+/// <c>resource-exhausted</c>, <c>unavailable</c>) on a response's grpc-status. Unknown words are ignored.
+/// Back-off: fully jittered exponential (a random delay below base × 2^(n-1), capped at max_interval);
+/// with rate_limited_retry_back_off, a reset header's interval (at most its max_interval) gives a delay
+/// between the interval and 1.5 × it.
 /// </summary>
 public sealed class RetryPlan
 {
-    private readonly bool[] _retriableStatus = new bool[600];
-    private readonly bool _onConnectFailure;
-    private readonly bool _onReset;
-    private readonly bool _onTimeout;
+    private readonly bool[] _retriableStatus;
+    private readonly RetryConditions _on;
     private readonly double _baseMs;
     private readonly double _maxMs;
+    private readonly IReadOnlyList<RetryResetHeaderConfig> _resetHeaders;
+    private readonly long _resetMaxMs;
+    private readonly IReadOnlyList<int> _codes;
 
-    private RetryPlan(RetryPolicyConfig config)
+    private RetryPlan(RetryConditions on, IReadOnlyList<int> codes, int numRetries, TimeSpan? perTry, double baseMs, double maxMs,
+        IReadOnlyList<RetryResetHeaderConfig> resetHeaders, long resetMaxMs)
     {
-        NumRetries = Math.Max(0, config.NumRetries);
-        PerTryTimeout = config.PerTryTimeout is { } t && t > TimeSpan.Zero ? t : null;
-        foreach (var condition in config.RetryOn)
+        _on = on;
+        _codes = codes;
+        NumRetries = Math.Max(0, numRetries);
+        PerTryTimeout = perTry is { } t && t > TimeSpan.Zero ? t : null;
+        _baseMs = baseMs > 0 ? baseMs : 25;
+        _maxMs = maxMs > 0 ? maxMs : 10 * _baseMs;
+        _resetHeaders = resetHeaders;
+        _resetMaxMs = resetMaxMs;
+        _retriableStatus = new bool[600];
+        if ((on & RetryConditions.FiveXx) != 0)
         {
-            switch (condition.Trim().ToLowerInvariant())
-            {
-                case "5xx":
-                    MarkRange(500, 600);
-                    _onConnectFailure = _onReset = _onTimeout = true;
-                    break;
-                case "gateway-error":
-                    MarkRange(502, 505);
-                    _onConnectFailure = _onReset = _onTimeout = true;
-                    break;
-                case "connect-failure":
-                    _onConnectFailure = true;
-                    break;
-                case "reset":
-                    _onReset = _onTimeout = true;
-                    break;
-                case "retriable-4xx":
-                    _retriableStatus[409] = true;
-                    break;
-                case "retriable-status-codes":
-                    foreach (var code in config.RetriableStatusCodes)
-                    {
-                        if ((uint)code < (uint)_retriableStatus.Length)
-                        {
-                            _retriableStatus[code] = true;
-                        }
-                    }
-
-                    break;
-            }
+            MarkRange(500, 600);
         }
 
-        _baseMs = config.BaseInterval > TimeSpan.Zero ? config.BaseInterval.TotalMilliseconds : 25;
-        _maxMs = config.MaxInterval > TimeSpan.Zero ? config.MaxInterval.TotalMilliseconds : 10 * _baseMs;
+        if ((on & RetryConditions.GatewayError) != 0)
+        {
+            MarkRange(502, 505);
+        }
+
+        if ((on & RetryConditions.Retriable4xx) != 0)
+        {
+            _retriableStatus[409] = true;
+        }
+
+        if ((on & RetryConditions.RetriableStatusCodes) != 0)
+        {
+            foreach (var code in codes)
+            {
+                if ((uint)code < (uint)_retriableStatus.Length)
+                {
+                    _retriableStatus[code] = true;
+                }
+            }
+        }
     }
 
-    public static RetryPlan? Create(RetryPolicyConfig? config) => config is null ? null : new RetryPlan(config);
+    /// <summary>The route's plan; null when the route has no retry_policy.</summary>
+    public static RetryPlan? Create(RetryPolicyConfig? config) => config is null
+        ? null
+        : new RetryPlan(Parse(config.RetryOn), config.RetriableStatusCodes, config.NumRetries, config.PerTryTimeout,
+            config.BaseInterval.TotalMilliseconds, config.MaxInterval.TotalMilliseconds, config.ResetHeaders, (long)config.ResetMaxInterval.TotalMilliseconds);
+
+    /// <summary>
+    /// The plan for a request carrying Envoy's retry headers (kept only on internal requests): x-envoy-retry-on
+    /// and x-envoy-retry-grpc-on add conditions, x-envoy-max-retries replaces num_retries when any condition
+    /// applies, x-envoy-retriable-status-codes adds codes. Null when nothing would ever retry.
+    /// </summary>
+    public static RetryPlan? WithRequestHeaders(RetryPlan? route, string? retryOn, string? retryGrpcOn, string? maxRetries, string? statusCodes)
+    {
+        var on = route?._on ?? RetryConditions.None;
+        if (retryOn is not null)
+        {
+            on |= Parse(retryOn.Split(','));
+        }
+
+        if (retryGrpcOn is not null)
+        {
+            on |= Parse(retryGrpcOn.Split(','));
+        }
+
+        if (on == RetryConditions.None)
+        {
+            return route;
+        }
+
+        var retries = route?.NumRetries ?? 1;
+        if (maxRetries is not null && uint.TryParse(maxRetries, NumberStyles.None, CultureInfo.InvariantCulture, out var max))
+        {
+            retries = (int)Math.Min(max, int.MaxValue);
+        }
+
+        IReadOnlyList<int> codes = route?._codes ?? [];
+        if (statusCodes is not null)
+        {
+            var merged = new List<int>(codes);
+            foreach (var part in statusCodes.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var code))
+                {
+                    merged.Add(code);
+                }
+            }
+
+            codes = merged;
+        }
+
+        return new RetryPlan(on, codes, retries, route?.PerTryTimeout, route?._baseMs ?? 25, route?._maxMs ?? 250,
+            route?._resetHeaders ?? [], route?._resetMaxMs ?? 300_000);
+    }
 
     public int NumRetries { get; }
 
     public TimeSpan? PerTryTimeout { get; }
 
-    public bool RetriesStatus(int status) => (uint)status < (uint)_retriableStatus.Length && _retriableStatus[status];
+    /// <summary>True when some condition is set (Envoy creates no retry state otherwise).</summary>
+    public bool Enabled => _on != RetryConditions.None;
 
-    public bool RetriesFailure(LocalFailureKind kind) => kind switch
+    /// <summary>Whether response headers ask for a retry (Envoy's wouldRetryFromHeaders).</summary>
+    public bool RetriesResponse(int status, HttpResponseMessage response)
     {
-        LocalFailureKind.ConnectFailure => _onConnectFailure || _onReset,
-        LocalFailureKind.Reset => _onReset,
-        _ => _onTimeout,
-    };
+        if (response.Headers.Contains("x-envoy-ratelimited"))
+        {
+            return (_on & RetryConditions.EnvoyRateLimited) != 0;
+        }
 
-    /// <summary>The delay before retry number <paramref name="retry"/> (1-based).</summary>
+        if ((uint)status < (uint)_retriableStatus.Length && _retriableStatus[status])
+        {
+            return true;
+        }
+
+        if ((_on & RetryConditions.AnyGrpc) != 0 && response.Headers.TryGetValues("grpc-status", out var values))
+        {
+            var condition = values.FirstOrDefault() switch
+            {
+                "1" => RetryConditions.GrpcCancelled,
+                "4" => RetryConditions.GrpcDeadlineExceeded,
+                "8" => RetryConditions.GrpcResourceExhausted,
+                "13" => RetryConditions.GrpcInternal,
+                "14" => RetryConditions.GrpcUnavailable,
+                _ => RetryConditions.None,
+            };
+            return (_on & condition) != 0;
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a failure before response headers asks for a retry (Envoy's wouldRetryFromReset).</summary>
+    public bool RetriesFailure(LocalFailureKind kind)
+    {
+        if (kind == LocalFailureKind.ConnectFailure && (_on & (RetryConditions.ConnectFailure | RetryConditions.ResetBeforeRequest)) != 0)
+        {
+            return true;
+        }
+
+        return (_on & (RetryConditions.Reset | RetryConditions.FiveXx | RetryConditions.GatewayError)) != 0;
+    }
+
+    /// <summary>The exponential back-off before retry number <paramref name="retry"/> (1-based).</summary>
     public TimeSpan Backoff(int retry)
     {
         var ceiling = Math.Min(_maxMs, _baseMs * Math.Pow(2, Math.Min(30, Math.Max(0, retry - 1))));
-        return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling);
+        return TimeSpan.FromMilliseconds(Math.Floor(Random.Shared.NextDouble() * ceiling));
+    }
+
+    /// <summary>True when rate_limited_retry_back_off names reset headers.</summary>
+    public bool HasResetHeaders => _resetHeaders.Count > 0;
+
+    /// <summary>
+    /// The rate-limited back-off a retried response asks for: the first reset header whose interval parses and
+    /// is within max_interval, jittered to [interval, 1.5 × interval); null when none applies (the exponential
+    /// back-off is used).
+    /// </summary>
+    public TimeSpan? RateLimitedBackoff(HttpResponseMessage response, DateTimeOffset now)
+    {
+        foreach (var header in _resetHeaders)
+        {
+            if (!response.Headers.TryGetValues(header.Name, out var values) &&
+                !(response.Content?.Headers.TryGetValues(header.Name, out values) ?? false))
+            {
+                continue;
+            }
+
+            if (!ulong.TryParse(values.First(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+            {
+                continue;
+            }
+
+            ulong intervalMs;
+            if (header.UnixTimestamp)
+            {
+                var nowSeconds = (ulong)now.ToUnixTimeSeconds();
+                if (seconds < nowSeconds)
+                {
+                    continue;
+                }
+
+                intervalMs = (seconds - nowSeconds) * 1000;
+            }
+            else
+            {
+                intervalMs = seconds * 1000;
+            }
+
+            if (intervalMs > (ulong)_resetMaxMs)
+            {
+                continue;
+            }
+
+            if (intervalMs <= 1)
+            {
+                return null;
+            }
+
+            return TimeSpan.FromMilliseconds(intervalMs + (ulong)Random.Shared.NextInt64((long)(intervalMs >> 1)));
+        }
+
+        return null;
+    }
+
+    private static RetryConditions Parse(IEnumerable<string> words)
+    {
+        var on = RetryConditions.None;
+        foreach (var word in words)
+        {
+            on |= word.Trim() switch
+            {
+                "5xx" => RetryConditions.FiveXx,
+                "gateway-error" => RetryConditions.GatewayError,
+                "connect-failure" => RetryConditions.ConnectFailure,
+                "reset" => RetryConditions.Reset,
+                "reset-before-request" => RetryConditions.ResetBeforeRequest,
+                "retriable-4xx" => RetryConditions.Retriable4xx,
+                "retriable-status-codes" => RetryConditions.RetriableStatusCodes,
+                "envoy-ratelimited" => RetryConditions.EnvoyRateLimited,
+                "cancelled" => RetryConditions.GrpcCancelled,
+                "deadline-exceeded" => RetryConditions.GrpcDeadlineExceeded,
+                "internal" => RetryConditions.GrpcInternal,
+                "resource-exhausted" => RetryConditions.GrpcResourceExhausted,
+                "unavailable" => RetryConditions.GrpcUnavailable,
+                _ => RetryConditions.None,
+            };
+        }
+
+        return on;
     }
 
     private void MarkRange(int start, int end)
@@ -90,5 +263,25 @@ public sealed class RetryPlan
         {
             _retriableStatus[s] = true;
         }
+    }
+
+    [Flags]
+    private enum RetryConditions
+    {
+        None = 0,
+        FiveXx = 1,
+        GatewayError = 1 << 1,
+        ConnectFailure = 1 << 2,
+        Reset = 1 << 3,
+        ResetBeforeRequest = 1 << 4,
+        Retriable4xx = 1 << 5,
+        RetriableStatusCodes = 1 << 6,
+        EnvoyRateLimited = 1 << 7,
+        GrpcCancelled = 1 << 8,
+        GrpcDeadlineExceeded = 1 << 9,
+        GrpcInternal = 1 << 10,
+        GrpcResourceExhausted = 1 << 11,
+        GrpcUnavailable = 1 << 12,
+        AnyGrpc = GrpcCancelled | GrpcDeadlineExceeded | GrpcInternal | GrpcResourceExhausted | GrpcUnavailable,
     }
 }

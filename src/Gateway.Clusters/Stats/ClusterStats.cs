@@ -20,6 +20,15 @@ public sealed class ClusterStats
     public long UpstreamRqPendingOverflow;
     public long UpstreamRqRetry;
     public long UpstreamRqRetryOverflow;
+    public long UpstreamRqRetrySuccess;
+    public long UpstreamRqRetryLimitExceeded;
+    public long UpstreamRqRetryBackoffExponential;
+    public long UpstreamRqRetryBackoffRatelimited;
+    public long UpstreamRqPerTryTimeout;
+    public long RetryOrShadowAbandoned;
+    public long UpstreamCxDestroy;
+    public long UpstreamCxDestroyLocal;
+    public long UpstreamCxDestroyRemote;
     public long UpstreamCxTotal;
     public long UpstreamCxActive;
     public long UpstreamCxConnectFail;

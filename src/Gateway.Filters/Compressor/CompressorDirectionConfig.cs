@@ -1,11 +1,17 @@
+using Gateway.Clusters.Model;
+
 namespace Gateway.Filters.Compressor;
 
 /// <summary>Compressor.CommonDirectionConfig, validated (Envoy's DirectionConfig).</summary>
+/// <param name="Enabled">common_config.enabled (a RuntimeFeatureFlag; on, with no runtime key, when absent).</param>
 /// <param name="MinContentLength">A body with a smaller content-length is not compressed (Envoy's default 30).</param>
 /// <param name="ContentTypes">Lower-cased media types compressed; Envoy's default list when none is configured.</param>
-public sealed record CompressorDirectionConfig(bool Enabled, long MinContentLength, IReadOnlySet<string> ContentTypes)
+public sealed record CompressorDirectionConfig(RuntimeFeatureFlagConfig Enabled, long MinContentLength, IReadOnlySet<string> ContentTypes)
 {
     public const long DefaultMinContentLength = 30;
+
+    /// <summary>A direction with no common_config: always on.</summary>
+    public static readonly RuntimeFeatureFlagConfig AlwaysEnabled = new(true, "");
 
     /// <summary>Envoy's default content types (compressor_filter.cc defaultContentEncoding()).</summary>
     public static readonly IReadOnlySet<string> DefaultContentTypes = new HashSet<string>(StringComparer.OrdinalIgnoreCase)

@@ -1,3 +1,4 @@
+using Gateway.Clusters.Runtime;
 using Gateway.Clusters.Stats;
 using Gateway.Filters.Compression;
 using Microsoft.AspNetCore.Http;
@@ -24,8 +25,11 @@ public sealed class CompressorFilter : IHttpFilter, IReportsStats
     private readonly string _statScope;
     private readonly HttpStatPrefix _statPrefix;
 
-    public CompressorFilter(CompressorSettings settings, string statPrefix)
+    private readonly IRuntime? _runtime;
+
+    public CompressorFilter(CompressorSettings settings, string statPrefix, IRuntime? runtime = null)
     {
+        _runtime = runtime;
         _statPrefix = new HttpStatPrefix(statPrefix);
         Settings = settings;
         Name = settings.FilterName;
@@ -62,7 +66,7 @@ public sealed class CompressorFilter : IHttpFilter, IReportsStats
     }
 
     private bool ResponseCompressionEnabled(CompressorPerRouteSettings? perRoute) =>
-        perRoute?.ResponseCompressionEnabled ?? Settings.Response.Enabled;
+        perRoute?.ResponseCompressionEnabled ?? _runtime.IsEnabled(Settings.Response.Enabled);
 
     private bool RemoveAcceptEncoding(CompressorPerRouteSettings? perRoute) =>
         perRoute?.RemoveAcceptEncodingHeader ?? Settings.RemoveAcceptEncodingHeader;
@@ -152,7 +156,7 @@ public sealed class CompressorFilter : IHttpFilter, IReportsStats
             return false;
         }
 
-        if (!endOfStream && request.Enabled && !IsUpgrade(headers) && IsMinimumLength(request, _requestStats, headers) &&
+        if (!endOfStream && _runtime.IsEnabled(request.Enabled) && !IsUpgrade(headers) && IsMinimumLength(request, _requestStats, headers) &&
             IsContentTypeAllowed(request, headers) && !headers.ContainsKey("content-encoding") && IsTransferEncodingAllowed(headers))
         {
             headers.ContentLength = null;

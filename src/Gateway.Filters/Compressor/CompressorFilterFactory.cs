@@ -1,3 +1,4 @@
+using Gateway.Clusters.Runtime;
 using Gateway.Clusters.Configuration;
 using Gateway.Clusters.Model;
 using Gateway.Filters.Compression;
@@ -30,7 +31,7 @@ public sealed class CompressorFilterFactory : IHttpFilterFactory
         var legacyTypes = reader.Strings("content_type");
         var legacyEtag = reader.Bool("disable_on_etag_header");
         var legacyRemove = reader.Bool("remove_accept_encoding_header");
-        var legacyEnabled = RuntimeFlagReader.Read(reader, "runtime_enabled");
+        var legacyEnabled = RuntimeConfigReader.ReadRuntimeFeatureFlag(reader, "runtime_enabled") ?? CompressorDirectionConfig.AlwaysEnabled;
 
         CompressorDirectionConfig? request = null;
         if (reader.Message("request_direction_config", TypeName + ".RequestDirectionConfig") is { } requestConfig)
@@ -70,10 +71,10 @@ public sealed class CompressorFilterFactory : IHttpFilterFactory
         var common = direction.Message("common_config", CommonDirectionType);
         if (common is null)
         {
-            return new CompressorDirectionConfig(true, CompressorDirectionConfig.DefaultMinContentLength, CompressorDirectionConfig.DefaultContentTypes);
+            return new CompressorDirectionConfig(CompressorDirectionConfig.AlwaysEnabled, CompressorDirectionConfig.DefaultMinContentLength, CompressorDirectionConfig.DefaultContentTypes);
         }
 
-        var enabled = RuntimeFlagReader.Read(common, "enabled");
+        var enabled = RuntimeConfigReader.ReadRuntimeFeatureFlag(common, "enabled") ?? CompressorDirectionConfig.AlwaysEnabled;
         var length = common.Integer("min_content_length", 0, uint.MaxValue);
         var types = common.Strings("content_type");
         common.Finish();
@@ -131,6 +132,6 @@ public sealed class CompressorFilterFactory : IHttpFilterFactory
 
     public IHttpFilter? Create(HttpFilterConfig config, IServiceProvider services) =>
         config.Settings is CompressorSettings settings
-            ? new CompressorFilter(settings, config.StatPrefix)
+            ? new CompressorFilter(settings, config.StatPrefix, services.GetService(typeof(IRuntime)) as IRuntime)
             : throw new InvalidOperationException($"http filter '{config.Name}' was not parsed by {nameof(CompressorFilterFactory)}.");
 }

@@ -1,3 +1,4 @@
+using Gateway.Clusters.Runtime;
 using System.Runtime.CompilerServices;
 using Gateway.Clusters.Model;
 using Gateway.Clusters.Stats;
@@ -39,9 +40,12 @@ public sealed class CorsFilter : IHttpFilter, IReportsStats
     private long _originValid;
     private long _originInvalid;
 
-    public CorsFilter(string name, string statPrefix)
+    private readonly IRuntime? _runtime;
+
+    public CorsFilter(string name, string statPrefix, IRuntime? runtime = null)
     {
         Name = name;
+        _runtime = runtime;
         _stats = new HttpStatPrefix(statPrefix);
     }
 
@@ -118,8 +122,8 @@ public sealed class CorsFilter : IHttpFilter, IReportsStats
             }
 
             _count = _filter.CollectPolicies(context, _policies);
-            var enabled = _count > 0 && _policies[0]!.Enabled();
-            var shadow = _count > 0 && _policies[0]!.ShadowEnabled();
+            var enabled = _count > 0 && _policies[0]!.Enabled(_filter._runtime);
+            var shadow = _count > 0 && _policies[0]!.ShadowEnabled(_filter._runtime);
             if (!enabled && !shadow)
             {
                 return Continue;

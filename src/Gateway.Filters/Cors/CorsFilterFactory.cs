@@ -26,5 +26,5 @@ public sealed class CorsFilterFactory : IHttpFilterFactory
     }
 
     public IHttpFilter? Create(HttpFilterConfig config, IServiceProvider services) =>
-        new CorsFilter(config.Name, config.StatPrefix);
+        new CorsFilter(config.Name, config.StatPrefix, services.GetService(typeof(Clusters.Runtime.IRuntime)) as Clusters.Runtime.IRuntime);
 }

@@ -1,6 +1,6 @@
 using Gateway.Clusters.Model;
 using Gateway.Filters.Matching;
-using Gateway.Filters.Runtime;
+using Gateway.Clusters.Runtime;
 
 namespace Gateway.Filters.Cors;
 
@@ -18,8 +18,8 @@ public sealed class CorsPolicy
     public StringMatcher[] AllowOrigins { get; }
 
     /// <summary>filter_enabled; enabled for every request when unset.</summary>
-    public bool Enabled() => Config.FilterEnabled is not { } percent || FractionalPercentSampler.Sample(percent);
+    public bool Enabled(IRuntime? runtime) => Config.FilterEnabled is not { } percent || runtime.IsEnabled(percent);
 
     /// <summary>shadow_enabled; off when unset.</summary>
-    public bool ShadowEnabled() => Config.ShadowEnabled is { } percent && FractionalPercentSampler.Sample(percent);
+    public bool ShadowEnabled(IRuntime? runtime) => Config.ShadowEnabled is { } percent && runtime.IsEnabled(percent);
 }

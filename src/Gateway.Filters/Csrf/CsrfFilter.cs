@@ -1,3 +1,4 @@
+using Gateway.Clusters.Runtime;
 using System.Runtime.CompilerServices;
 using Gateway.Clusters.Stats;
 using Gateway.Filters.Matching;
@@ -19,8 +20,11 @@ public sealed class CsrfFilter : IHttpFilter, IReportsStats
     private readonly Stream _stream;
     private readonly HttpStatPrefix _statPrefix;
 
-    public CsrfFilter(string name, CsrfPolicySettings settings, string statPrefix)
+    private readonly IRuntime? _runtime;
+
+    public CsrfFilter(string name, CsrfPolicySettings settings, string statPrefix, IRuntime? runtime = null)
     {
+        _runtime = runtime;
         _statPrefix = new HttpStatPrefix(statPrefix);
         Name = name;
         _policy = new CompiledPolicy(settings);
@@ -47,8 +51,8 @@ public sealed class CsrfFilter : IHttpFilter, IReportsStats
         var policy = context.HasPerFilterConfigs && context.PerRouteSettings<CsrfPolicySettings>(Name) is { } route
             ? PerRoute.GetValue(route, static s => new CompiledPolicy(s))
             : _policy;
-        var enabled = policy.Settings.FilterEnabled.Sample();
-        var shadow = policy.Settings.ShadowEnabled.Sample();
+        var enabled = _runtime.IsEnabled(policy.Settings.FilterEnabled);
+        var shadow = _runtime.IsEnabled(policy.Settings.ShadowEnabled);
         var request = context.HttpContext.Request;
         if ((!enabled && !shadow) || !IsModifyMethod(request.Method))
         {

@@ -1,6 +1,5 @@
 using Gateway.Clusters.Configuration;
 using Gateway.Clusters.Model;
-using Gateway.Filters.Runtime;
 
 namespace Gateway.Filters.Csrf;
 
@@ -27,14 +26,14 @@ public sealed class CsrfFilterFactory : IHttpFilterFactory
                 $"csrf filter '{filterName}': filter_enabled is required (Envoy: \"FilterEnabled: value is required\"), e.g. filter_enabled: {{ default_value: {{ numerator: 100, denominator: HUNDRED }} }}");
         }
 
-        var enabled = FractionalPercent.Of(FractionalPercentReader.ReadRuntime(reader, "filter_enabled"));
-        var shadow = FractionalPercent.Of(FractionalPercentReader.ReadRuntime(reader, "shadow_enabled"));
+        var enabled = FractionalPercentReader.ReadRuntime(reader, "filter_enabled") ?? CsrfPolicySettings.Never;
+        var shadow = FractionalPercentReader.ReadRuntime(reader, "shadow_enabled") ?? CsrfPolicySettings.Never;
         var origins = reader.Messages("additional_origins", StringMatcherReader.MessageType).Select(StringMatcherReader.Read).ToArray();
         return new CsrfPolicySettings(enabled, shadow, origins);
     }
 
     public IHttpFilter? Create(HttpFilterConfig config, IServiceProvider services) =>
         config.Settings is CsrfPolicySettings settings
-            ? new CsrfFilter(config.Name, settings, config.StatPrefix)
+            ? new CsrfFilter(config.Name, settings, config.StatPrefix, services.GetService(typeof(Clusters.Runtime.IRuntime)) as Clusters.Runtime.IRuntime)
             : throw new InvalidOperationException($"http filter '{config.Name}' was not parsed by {nameof(CsrfFilterFactory)}.");
 }

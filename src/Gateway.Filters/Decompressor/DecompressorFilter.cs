@@ -1,3 +1,4 @@
+using Gateway.Clusters.Runtime;
 using System.IO.Compression;
 using Gateway.Clusters.Stats;
 using Gateway.Filters.Compression;
@@ -20,8 +21,11 @@ public sealed class DecompressorFilter : IHttpFilter, IReportsStats
     private readonly string _statScope;
     private readonly HttpStatPrefix _statPrefix;
 
-    public DecompressorFilter(DecompressorSettings settings, string statPrefix)
+    private readonly IRuntime? _runtime;
+
+    public DecompressorFilter(DecompressorSettings settings, string statPrefix, IRuntime? runtime = null)
     {
+        _runtime = runtime;
         _statPrefix = new HttpStatPrefix(statPrefix);
         _settings = settings;
         Name = settings.FilterName;
@@ -31,8 +35,8 @@ public sealed class DecompressorFilter : IHttpFilter, IReportsStats
     public string Name { get; }
 
     public HttpFilterPhases Phases =>
-        (_settings.Request.Enabled ? HttpFilterPhases.RequestHeaders | HttpFilterPhases.RequestData : HttpFilterPhases.RequestHeaders) |
-        (_settings.Response.Enabled ? HttpFilterPhases.ResponseHeaders | HttpFilterPhases.ResponseData : HttpFilterPhases.None);
+        (_settings.Request.MayBeEnabled ? HttpFilterPhases.RequestHeaders | HttpFilterPhases.RequestData : HttpFilterPhases.RequestHeaders) |
+        (_settings.Response.MayBeEnabled ? HttpFilterPhases.ResponseHeaders | HttpFilterPhases.ResponseData : HttpFilterPhases.None);
 
     public HttpStreamFilter CreateStreamFilter(HttpFilterContext context) => new Stream(this);
 
@@ -46,7 +50,7 @@ public sealed class DecompressorFilter : IHttpFilter, IReportsStats
     /// <summary>Envoy's maybeInitDecompress; returns the body's decompressor, or null.</summary>
     private BodyDecompressor? MaybeInit(DecompressorDirectionConfig direction, DecompressorStats stats, IHeaderDictionary headers)
     {
-        if (direction.Enabled && (direction.IgnoreNoTransformHeader || !HasNoTransform(headers.CacheControl)) && FirstCodingMatches(headers))
+        if (_runtime.IsEnabled(direction.Enabled) && (direction.IgnoreNoTransformHeader || !HasNoTransform(headers.CacheControl)) && FirstCodingMatches(headers))
         {
             Interlocked.Increment(ref stats.Decompressed);
             RemoveFirstCoding(headers);
@@ -143,7 +147,7 @@ public sealed class DecompressorFilter : IHttpFilter, IReportsStats
 
             var settings = _filter._settings;
             var headers = context.HttpContext.Request.Headers;
-            if (settings.Response.Enabled && settings.AdvertiseAcceptEncoding)
+            if (settings.AdvertiseAcceptEncoding && _filter._runtime.IsEnabled(settings.Response.Enabled))
             {
                 var accept = headers["accept-encoding"].ToString();
                 headers["accept-encoding"] = accept.Length == 0 ? settings.Library.ContentEncoding : accept + "," + settings.Library.ContentEncoding;

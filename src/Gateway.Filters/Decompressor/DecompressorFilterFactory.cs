@@ -1,3 +1,4 @@
+using Gateway.Clusters.Runtime;
 using Gateway.Clusters.Configuration;
 using Gateway.Clusters.Model;
 using Gateway.Filters.Compression;
@@ -15,7 +16,7 @@ public sealed class DecompressorFilterFactory : IHttpFilterFactory
     {
         var reader = config.Reader;
         var library = CompressionLibraryReader.Read(reader, "decompressor_library", filterName, compressor: false);
-        var request = new DecompressorDirectionConfig(true, false);
+        var request = new DecompressorDirectionConfig(DecompressorDirectionConfig.AlwaysEnabled, false);
         var advertise = true;
         if (reader.Message("request_direction_config", TypeName + ".RequestDirectionConfig") is { } requestConfig)
         {
@@ -24,7 +25,7 @@ public sealed class DecompressorFilterFactory : IHttpFilterFactory
             requestConfig.Finish();
         }
 
-        var response = new DecompressorDirectionConfig(true, false);
+        var response = new DecompressorDirectionConfig(DecompressorDirectionConfig.AlwaysEnabled, false);
         if (reader.Message("response_direction_config", TypeName + ".ResponseDirectionConfig") is { } responseConfig)
         {
             response = ReadCommon(responseConfig);
@@ -39,10 +40,10 @@ public sealed class DecompressorFilterFactory : IHttpFilterFactory
         var common = direction.Message("common_config", TypeName + ".CommonDirectionConfig");
         if (common is null)
         {
-            return new DecompressorDirectionConfig(true, false);
+            return new DecompressorDirectionConfig(DecompressorDirectionConfig.AlwaysEnabled, false);
         }
 
-        var enabled = RuntimeFlagReader.Read(common, "enabled");
+        var enabled = RuntimeConfigReader.ReadRuntimeFeatureFlag(common, "enabled") ?? DecompressorDirectionConfig.AlwaysEnabled;
         var ignoreNoTransform = common.Bool("ignore_no_transform_header");
         common.Finish();
         return new DecompressorDirectionConfig(enabled, ignoreNoTransform);
@@ -50,6 +51,6 @@ public sealed class DecompressorFilterFactory : IHttpFilterFactory
 
     public IHttpFilter? Create(HttpFilterConfig config, IServiceProvider services) =>
         config.Settings is DecompressorSettings settings
-            ? new DecompressorFilter(settings, config.StatPrefix)
+            ? new DecompressorFilter(settings, config.StatPrefix, services.GetService(typeof(IRuntime)) as IRuntime)
             : throw new InvalidOperationException($"http filter '{config.Name}' was not parsed by {nameof(DecompressorFilterFactory)}.");
 }

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Gateway.Clusters.Model;
 using Gateway.Clusters.Stats;
-using Gateway.Filters.Runtime;
+using Gateway.Clusters.Runtime;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -272,9 +272,7 @@ public sealed class FaultFilter : IHttpFilter, IReportsStats
 
     /// <summary>The fault's percentage drawn against the runtime's value of <paramref name="runtimeKey"/> when it has one.</summary>
     private bool Sample(string runtimeKey, FractionalPercentConfig percentage) =>
-        _runtime is null
-            ? FractionalPercentSampler.Sample(percentage)
-            : _runtime.FractionEnabled(new RuntimeFractionalPercentConfig(percentage, runtimeKey), (ulong)Random.Shared.NextInt64(long.MaxValue));
+        _runtime.IsEnabled(new RuntimeFractionalPercentConfig(percentage, runtimeKey));
 
     /// <summary>Envoy's tryIncActiveFaults: one active fault per request at most; refused (faults_overflow) at max_active_faults (runtime may override).</summary>
     private bool TryStartFault(FaultSettings settings)

@@ -1,3 +1,4 @@
+using Gateway.Clusters.Runtime;
 using System.Collections.Concurrent;
 using Gateway.Clusters.Stats;
 using Gateway.Filters.Headers;
@@ -23,9 +24,12 @@ public sealed class LocalRateLimitFilter : IHttpFilter, IReportsStats
     private readonly ConcurrentDictionary<string, LocalRateLimitStats> _stats = new(StringComparer.Ordinal);
     private readonly LocalRateLimitStats _ownStats;
 
-    public LocalRateLimitFilter(string name, LocalRateLimitPolicy policy)
+    private readonly IRuntime? _runtime;
+
+    public LocalRateLimitFilter(string name, LocalRateLimitPolicy policy, IRuntime? runtime = null)
     {
         Name = name;
+        _runtime = runtime;
         _policy = policy;
         _ownStats = new LocalRateLimitStats(policy.Settings.StatPrefix);
         _stats[policy.Settings.StatPrefix] = _ownStats;
@@ -51,7 +55,7 @@ public sealed class LocalRateLimitFilter : IHttpFilter, IReportsStats
     private FilterStatus OnRequestHeaders(HttpFilterContext context, Stream stream)
     {
         var policy = context.PerRouteSettings<LocalRateLimitPolicy>(Name) ?? _policy;
-        if (!policy.Enabled())
+        if (!policy.Enabled(_runtime))
         {
             return FilterStatus.Continue;
         }
@@ -71,7 +75,7 @@ public sealed class LocalRateLimitFilter : IHttpFilter, IReportsStats
         }
 
         Interlocked.Increment(ref stats.RateLimited);
-        if (!policy.Enforced())
+        if (!policy.Enforced(_runtime))
         {
             HeaderValueOptionWriter.Apply(context.HttpContext.Request.Headers, policy.Settings.RequestHeadersToAddWhenNotEnforced);
             return FilterStatus.Continue;

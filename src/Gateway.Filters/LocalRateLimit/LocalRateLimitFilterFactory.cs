@@ -32,6 +32,6 @@ public sealed class LocalRateLimitFilterFactory : IHttpFilterFactory
             throw new InvalidOperationException($"http filter '{config.Name}' was not parsed by {nameof(LocalRateLimitFilterFactory)}.");
         }
 
-        return new LocalRateLimitFilter(config.Name, new LocalRateLimitPolicy(settings, _time));
+        return new LocalRateLimitFilter(config.Name, new LocalRateLimitPolicy(settings, _time), services.GetService(typeof(Clusters.Runtime.IRuntime)) as Clusters.Runtime.IRuntime);
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Gateway.Filters.Headers;
-using Gateway.Filters.Runtime;
+using Gateway.Clusters.Runtime;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Filters.LocalRateLimit;
@@ -40,9 +40,9 @@ public sealed class LocalRateLimitPolicy
     /// <summary>response_headers_to_add (and the gRPC status) for the local reply; built once.</summary>
     public Action<IHeaderDictionary>? ModifyReplyHeaders { get; }
 
-    public bool Enabled() => Settings.FilterEnabled is { } percent && FractionalPercentSampler.Sample(percent);
+    public bool Enabled(IRuntime? runtime) => Settings.FilterEnabled is { } percent && runtime.IsEnabled(percent);
 
-    public bool Enforced() => Settings.FilterEnforced is { } percent && FractionalPercentSampler.Sample(percent);
+    public bool Enforced(IRuntime? runtime) => Settings.FilterEnforced is { } percent && runtime.IsEnabled(percent);
 
     /// <summary>Adds the DRAFT_VERSION_03 headers from the bucket's state (Envoy adds, never replaces, them).</summary>
     public static void AddXRateLimitHeaders(IHeaderDictionary headers, TokenBucket bucket)

@@ -8,4 +8,7 @@ public sealed record RouterFilterConfig(bool SuppressEnvoyHeaders)
 
     /// <summary>start_child_span: the router opens a child span per upstream request when the HCM traces.</summary>
     public bool StartChildSpan { get; init; }
+
+    /// <summary>respect_expected_rq_timeout: an incoming x-envoy-expected-rq-timeout-ms (set by an egress Envoy) is the route timeout.</summary>
+    public bool RespectExpectedRqTimeout { get; init; }
 }

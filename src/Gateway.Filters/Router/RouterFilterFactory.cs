@@ -23,7 +23,8 @@ public sealed class RouterFilterFactory : IHttpFilterFactory
         reader.Accept("dynamic_stats");
         // start_child_span: a span per upstream request when the HCM traces (and spawn_upstream_span is unset).
         var childSpan = reader.Bool("start_child_span");
-        return new RouterFilterConfig(suppress) { StartChildSpan = childSpan };
+        var respectExpected = reader.Bool("respect_expected_rq_timeout");
+        return new RouterFilterConfig(suppress) { StartChildSpan = childSpan, RespectExpectedRqTimeout = respectExpected };
     }
 
     public IHttpFilter? Create(HttpFilterConfig config, IServiceProvider services) => null;

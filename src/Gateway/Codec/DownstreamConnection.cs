@@ -15,6 +15,30 @@ public sealed class DownstreamConnection
 
     internal ListenerSlot Slot { get; }
 
+    /// <summary>The Kestrel connection, for aborting it (too many premature resets).</summary>
+    internal Microsoft.AspNetCore.Connections.ConnectionContext? Transport { get; set; }
+
+    private long _closedStreams;
+    private long _prematureResets;
+    private int _abortedForResets;
+
+    /// <summary>
+    /// Envoy's rapid-reset guard (conn_manager_impl, overload.premature_reset_total_stream_count 500):
+    /// counts a closed HTTP/2 stream; true once, when premature resets are half of 500 streams, or
+    /// half of all closed streams past 500: the connection is then aborted.
+    /// </summary>
+    internal bool CountClosedStream(bool premature)
+    {
+        const long Total = 500;
+        var closed = Interlocked.Increment(ref _closedStreams);
+        var resets = premature ? Interlocked.Increment(ref _prematureResets) : Volatile.Read(ref _prematureResets);
+        var tooMany = closed < Total ? resets * 2 >= Total : resets * 2 >= closed;
+        return tooMany && Interlocked.Exchange(ref _abortedForResets, 1) == 0;
+    }
+
+    /// <summary>The transport closed (set from ConnectionClosed): a request aborted now lost its connection, not just its stream.</summary>
+    public bool Closed { get; internal set; }
+
     /// <summary>Set by <see cref="Http1RequestGuard"/> when the request it passes on stands for a refused one.</summary>
     public CodecError? PendingError { get; internal set; }
 

@@ -65,7 +65,9 @@ internal sealed class ListenerServer : IDisposable
             };
             listen.Use(next => connection =>
             {
-                connection.Items[ListenerSlot.ItemKey] = new DownstreamConnection(slot);
+                var downstream = new DownstreamConnection(slot) { Transport = connection };
+                connection.Items[ListenerSlot.ItemKey] = downstream;
+                connection.ConnectionClosed.UnsafeRegister(static state => ((DownstreamConnection)state!).Closed = true, downstream);
                 if (maxDuration is { } duration)
                 {
                     CloseAfter(connection, duration);
@@ -76,6 +78,24 @@ internal sealed class ListenerServer : IDisposable
             if (listener.Tls is { } tls)
             {
                 listen.UseHttps(X509Certificate2.CreateFromPem(tls.CertificateChainPem, tls.PrivateKeyPem));
+            }
+
+            if (listen.Protocols.HasFlag(HttpProtocols.Http2))
+            {
+                // After TLS: Envoy's inbound HTTP/2 flood limits, for connections that speak HTTP/2.
+                var http2 = http.Protocol.Http2;
+                var prior = listen.Protocols == HttpProtocols.Http2;
+                listen.Use(next => connection =>
+                {
+                    if (prior || connection.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.ITlsApplicationProtocolFeature>()?.ApplicationProtocol.Span.SequenceEqual("h2"u8) == true)
+                    {
+                        var transport = connection.Transport;
+                        connection.Transport = new GuardedPipe(
+                            new Http2FloodGuard(transport.Input, connection, http2.MaxConsecutiveInboundFramesWithEmptyPayload, http2.MaxInboundPriorityFramesPerStream), transport.Output);
+                    }
+
+                    return next(connection);
+                });
             }
 
             if (listen.Protocols != HttpProtocols.Http2)
@@ -108,6 +128,11 @@ internal sealed class ListenerServer : IDisposable
         var slot = new ListenerSlot(listener.Name, isAdmin: false);
         var http = HttpChains(listener).FirstOrDefault();
         var options = NewOptions(services, http?.Http?.MaxRequestHeadersKb ?? 60);
+        if (http?.Http is { } chainHttp)
+        {
+            ApplyHttp2Settings(options, chainHttp.Protocol.Http2);
+        }
+
         var handler = new Network.NetworkConnectionHandler(slot, snapshot, loggerFactory);
         options.Listen(IPAddress.Parse(listener.Address.Address), listener.Address.Port, listen =>
         {
@@ -165,7 +190,7 @@ internal sealed class ListenerServer : IDisposable
             // Chains, certificates and filters are read from the snapshot per connection; only what
             // Kestrel's pipeline was built with needs a new socket.
             var http = HttpChains(listener).FirstOrDefault();
-            return string.Join('|', listener.Address.Address, listener.Address.Port, "network", http?.Http?.CodecType, http?.Http?.MaxRequestHeadersKb, http?.Tls is not null);
+            return string.Join('|', listener.Address.Address, listener.Address.Port, "network", http?.Http?.CodecType, http?.Http?.MaxRequestHeadersKb, http?.Http?.Protocol.Http2, http?.Tls is not null);
         }
 
         return string.Join('|',
@@ -193,6 +218,9 @@ internal sealed class ListenerServer : IDisposable
         // For HTTP/2 the total is the budget.
         options.Limits.MaxRequestHeadersTotalSize = maxRequestHeadersKb * 1024 + 1024;
         options.Limits.MaxRequestLineSize = maxRequestHeadersKb * 1024 + 1024;
+        // Envoy limits an HTTP/2 header block as a whole, not one field (Kestrel's default is 16 KiB a field).
+        options.Limits.Http2.MaxRequestHeaderFieldSize = maxRequestHeadersKb * 1024 + 1024;
+        ApplyHttp2Settings(options, DownstreamHttp2Config.Default);
         return options;
     }
 
@@ -210,6 +238,22 @@ internal sealed class ListenerServer : IDisposable
         limits.RequestHeadersTimeout = Timeout.InfiniteTimeSpan;
         limits.MaxRequestHeaderCount = Math.Max(protocol.MaxHeadersCount, 1);
         limits.Http2.KeepAlivePingTimeout = Timeout.InfiniteTimeSpan;
+        ApplyHttp2Settings(options, protocol.Http2);
+    }
+
+    /// <summary>
+    /// http2_protocol_options onto Kestrel's HTTP/2 limits, Envoy's defaults included (2^31-1 concurrent
+    /// streams and 256 MiB windows where Kestrel has 100, 1 MiB and 768 KiB).
+    /// </summary>
+    private static void ApplyHttp2Settings(KestrelServerOptions options, DownstreamHttp2Config http2)
+    {
+        var limits = options.Limits.Http2;
+        limits.MaxStreamsPerConnection = http2.MaxConcurrentStreams;
+        limits.HeaderTableSize = http2.HpackTableSize;
+        limits.InitialConnectionWindowSize = http2.InitialConnectionWindowSize;
+        limits.InitialStreamWindowSize = http2.InitialStreamWindowSize;
+        limits.KeepAlivePingDelay = http2.KeepaliveInterval ?? TimeSpan.MaxValue;
+        limits.KeepAlivePingTimeout = http2.KeepaliveTimeout ?? (http2.KeepaliveInterval is null ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(20));
     }
 
     /// <summary>max_connection_duration: the connection is asked to close gracefully (HTTP/2 GOAWAY, HTTP/1 after the current response).</summary>

@@ -15,4 +15,14 @@ internal static class HeaderNames
     public const string XEnvoyAttemptCount = "x-envoy-attempt-count";
     public const string XEnvoyInternal = "x-envoy-internal";
     public const string XEnvoyExternalAddress = "x-envoy-external-address";
+    public const string XEnvoyUpstreamRqTimeoutMs = "x-envoy-upstream-rq-timeout-ms";
+    public const string XEnvoyUpstreamRqPerTryTimeoutMs = "x-envoy-upstream-rq-per-try-timeout-ms";
+    public const string XEnvoyUpstreamRqTimeoutAltResponse = "x-envoy-upstream-rq-timeout-alt-response";
+    public const string XEnvoyRetryOn = "x-envoy-retry-on";
+    public const string XEnvoyRetryGrpcOn = "x-envoy-retry-grpc-on";
+    public const string XEnvoyMaxRetries = "x-envoy-max-retries";
+    public const string XEnvoyRetriableStatusCodes = "x-envoy-retriable-status-codes";
+    public const string XEnvoyRetriableHeaderNames = "x-envoy-retriable-header-names";
+    public const string XEnvoyHedgeOnPerTryTimeout = "x-envoy-hedge-on-per-try-timeout";
+    public const string GrpcTimeout = "grpc-timeout";
 }

@@ -12,12 +12,16 @@ public sealed class HttpConnectionManagerStats
     public long DownstreamRqActive;
     public long DownstreamRqCompleted;
     public long DownstreamRqRxReset;
+    public long DownstreamRqIdleTimeout;
+    public long DownstreamRqTimeout;
+    public long DownstreamRqTooManyPrematureResets;
     public long DownstreamCxTotal;
     public long DownstreamCxActive;
     public long NoRoute;
     public long NoCluster;
     public long RqDirectResponse;
     public long RqRedirect;
+    public long DownstreamRqMaxDurationReached;
 
     public void RecordResponse(int status)
     {

@@ -26,7 +26,11 @@ public sealed class ListenerRuntime
         AllowsWebSocket = Http.UpgradeTypes.Contains("websocket", StringComparer.OrdinalIgnoreCase);
         Transformer = new EnvoyHttpTransformer(this);
         Edge = new EdgeRules(Http);
+        Timeouts = Codec.StreamTimeoutPolicy.Create(Http, stats);
     }
+
+    /// <summary>The HCM's stream timers; null when no stream can time out.</summary>
+    internal Codec.StreamTimeoutPolicy? Timeouts { get; }
 
     /// <summary>Client address, internal/edge and request id rules (mutateRequestHeaders).</summary>
     internal EdgeRules Edge { get; }

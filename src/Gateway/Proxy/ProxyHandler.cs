@@ -24,10 +24,13 @@ public sealed partial class ProxyHandler
 
     private static readonly byte[] BadRequestBody = "Bad Request"u8.ToArray();
 
-    public ProxyHandler(IHttpForwarder forwarder, ILoggerFactory loggerFactory)
+    private readonly TimeProvider _time;
+
+    public ProxyHandler(IHttpForwarder forwarder, ILoggerFactory loggerFactory, Cli.GatewayOptions? options = null)
     {
         _forwarder = forwarder;
         _logger = loggerFactory.CreateLogger("router");
+        _time = options?.TimeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Called when a request completes, for access logs (set by the host).</summary>
@@ -42,6 +45,8 @@ public sealed partial class ProxyHandler
         context.Features.Set(state);
         var accessLog = listener.AccessLog;
         var byteCounter = accessLog?.Begin(context);
+        // stream_idle_timeout / request_timeout / route idle_timeout (null when none can fire).
+        var watch = listener.Timeouts?.Begin(context);
         HttpFilterManager? filters = null;
         // One async method for the whole request (not one per stage): each awaited async layer costs a
         // state-machine allocation per request.
@@ -80,6 +85,8 @@ public sealed partial class ProxyHandler
             state.UpgradeType = ConnectionHeaders.Sanitize(headers, state);
 
             listener.Edge.Apply(context, state, hasEnvoyHeaders);
+            // The edge rules removed the client's x-envoy-* control headers unless the request is internal.
+            state.HasEnvoyControlHeaders = hasEnvoyHeaders;
 
             var requestFeature = context.Features.GetRequiredFeature<IHttpRequestFeature>();
             var rawTarget = requestFeature.RawTarget;
@@ -97,6 +104,7 @@ public sealed partial class ProxyHandler
             state.RawTarget = rawTarget;
             state.PathLength = pathLength;
             state.SelectRoute();
+            watch?.ApplyRoute(state.Route, state.UpgradeType is not null);
 
             // Envoy runs the decoder filters before the router acts, whatever the route turns out to be.
             filters = HttpFilterManager.Start(listener.Filters, state);
@@ -147,12 +155,23 @@ public sealed partial class ProxyHandler
                 }
             }
         }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away or a stream timer fired: recorded below.
+        }
         finally
         {
+            if (watch is not null)
+            {
+                await watch.EndAsync(state).ConfigureAwait(false);
+            }
+
             filters?.Complete();
             Interlocked.Decrement(ref stats.DownstreamRqActive);
             // Envoy counts a status class only for a response that was sent, and a client reset as rx_reset.
             var aborted = context.RequestAborted.IsCancellationRequested;
+            Codec.DownstreamReset.OnStreamEnd(context, state, connection, aborted, stats, watch);
+
             if (!aborted || context.Response.HasStarted)
             {
                 stats.RecordResponse(context.Response.StatusCode);
@@ -195,9 +214,27 @@ public sealed partial class ProxyHandler
             headers[HeaderNames.XEnvoyOriginalPath] = rawTarget;
         }
 
-        if (route.TimeoutMs is { } timeoutMs && !listener.Router.SuppressEnvoyHeaders)
+        // ---- timeouts (Envoy's finalTimeout): the route's, or an internal request's x-envoy-* headers ----
+        var router = listener.Router;
+        var globalTimeout = route.GlobalTimeout;
+        var plan = route.Retry;
+        var perTryTimeout = plan?.PerTryTimeout ?? TimeSpan.Zero;
+        var expectedTimeout = route.TimeoutMs;
+        var timeoutAlt = false;
+        if (state.HasEnvoyControlHeaders)
         {
-            headers[HeaderNames.XEnvoyExpectedRqTimeoutMs] = timeoutMs;
+            ReadControlHeaders(headers, router, ref globalTimeout, ref perTryTimeout, ref plan, ref timeoutAlt);
+            expectedTimeout = CompiledRoute.ExpectedTimeoutText(globalTimeout, perTryTimeout);
+        }
+
+        if (perTryTimeout >= globalTimeout && globalTimeout > TimeSpan.Zero)
+        {
+            perTryTimeout = TimeSpan.Zero;
+        }
+
+        if (expectedTimeout is not null && !router.SuppressEnvoyHeaders)
+        {
+            headers[HeaderNames.XEnvoyExpectedRqTimeoutMs] = expectedTimeout;
         }
 
         // ---- resilience (issue 5): circuit breaker gate, retries, outlier reporting ----
@@ -207,7 +244,41 @@ public sealed partial class ProxyHandler
             return;
         }
 
-        var retry = route.Retry is { } plan && RetryingTransformer.CanRetry(context) ? new RetryingTransformer(listener.Transformer, plan, cluster) : null;
+        var upgrade = state.UpgradeType is not null || context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true;
+        var streamDuration = route.Forward!.MaxStreamDuration is not null || listener.Http.Protocol.MaxStreamDuration is not null
+            ? StreamDurationFor(context, route, listener.Http.Protocol.MaxStreamDuration)
+            : null;
+        RequestDeadline? deadline = null;
+        if ((globalTimeout > TimeSpan.Zero && !upgrade) || streamDuration is not null)
+        {
+            deadline = RequestDeadline.Rent();
+            if (streamDuration is { } duration)
+            {
+                deadline.Arm(DeadlineKind.StreamDuration, duration - Stopwatch.GetElapsedTime(state.StartTimestamp));
+            }
+        }
+
+        var routeTimeout = upgrade ? TimeSpan.Zero : globalTimeout;
+        var retryable = plan is { Enabled: true } && !upgrade;
+        var retry = retryable || perTryTimeout > TimeSpan.Zero
+            ? new RetryingTransformer(listener.Transformer, retryable ? plan : null, cluster, perTryTimeout, _time, deadline?.Token ?? default)
+            : null;
+        RouterRequestBody? body = null;
+        if (!upgrade && (deadline is not null || retryable) && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        {
+            // Envoy arms the route timeout once the request is complete, and keeps the body a retry would replay.
+            body = new RouterRequestBody(context.Request.Body, retryable ? Math.Min(state.BufferLimitBytes, route.BufferLimitBytes) : -1, deadline, routeTimeout);
+            context.Request.Body = body;
+            if (retry is not null)
+            {
+                retry.Body = body;
+            }
+        }
+        else if (deadline is not null && routeTimeout > TimeSpan.Zero)
+        {
+            deadline.Arm(DeadlineKind.Route, routeTimeout);
+        }
+
         try
         {
             while (true)
@@ -221,9 +292,11 @@ public sealed partial class ProxyHandler
                 using (var attempt = call.StartAttempt(endpoint))
                 {
                     var config = route.RequestConfigs[(int)cluster.Config.Protocol];
-                    error = retry is null
-                        ? await _forwarder.SendAsync(context, endpoint.DestinationPrefix, cluster.Invoker, config, listener.Transformer).ConfigureAwait(false)
-                        : await _forwarder.SendAsync(context, endpoint.DestinationPrefix, cluster.Invoker, config, retry, retry.StartAttempt()).ConfigureAwait(false);
+                    error = retry is not null
+                        ? await _forwarder.SendAsync(context, endpoint.DestinationPrefix, cluster.Invoker, config, retry, retry.StartAttempt()).ConfigureAwait(false)
+                        : deadline is null
+                            ? await _forwarder.SendAsync(context, endpoint.DestinationPrefix, cluster.Invoker, config, listener.Transformer).ConfigureAwait(false)
+                            : await _forwarder.SendAsync(context, endpoint.DestinationPrefix, cluster.Invoker, config, listener.Transformer, deadline.Token).ConfigureAwait(false);
                     error = EndAttempt(context, state, attempt, retry, error);
                 }
 
@@ -233,11 +306,41 @@ public sealed partial class ProxyHandler
                     return;
                 }
 
-                if (retry is not null && !context.RequestAborted.IsCancellationRequested &&
+                var aborted = context.RequestAborted.IsCancellationRequested;
+                if (deadline is { Fired: true } && !aborted && (error != ForwarderError.None || retry is { SwallowedStatus: > 0 }))
+                {
+                    // A swallowed (retried) response ended its attempt: then no upstream request is in flight.
+                    await ReplyDeadlineAsync(context, listener, state, cluster, endpoint, deadline, body, error, inFlight: error != ForwarderError.None, timeoutAlt).ConfigureAwait(false);
+                    return;
+                }
+
+                if (retry is not null && !aborted &&
                     (retry.SwallowedStatus != 0 || (FailureKindOf(context, error, retry) is { } kind && retry.ShouldRetryFailure(kind))))
                 {
-                    await retry.BeforeRetryAsync(context).ConfigureAwait(false);
+                    try
+                    {
+                        await retry.BeforeRetryAsync(context, deadline?.Token ?? context.RequestAborted).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (deadline is { Fired: true } && !context.RequestAborted.IsCancellationRequested)
+                    {
+                        // The deadline passed during the back-off: no upstream request is in flight.
+                        await ReplyDeadlineAsync(context, listener, state, cluster, endpoint, deadline, body, ForwarderError.RequestCanceled, inFlight: false, timeoutAlt).ConfigureAwait(false);
+                        return;
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+
                     state.Retried = true;
+                    if (deadline is { RouteArmedAt: > 0 } && expectedTimeout is not null && !router.SuppressEnvoyHeaders)
+                    {
+                        // Envoy's setTimeoutHeaders on a retry: what is left of the global timeout, at least 1ms.
+                        var left = globalTimeout - Stopwatch.GetElapsedTime(deadline.RouteArmedAt);
+                        var expected = perTryTimeout > TimeSpan.Zero && perTryTimeout < left ? perTryTimeout : left;
+                        headers[HeaderNames.XEnvoyExpectedRqTimeoutMs] = Math.Max(1, (long)expected.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    }
+
                     endpoint = cluster.PickEndpoint();
                     if (endpoint is null)
                     {
@@ -250,7 +353,20 @@ public sealed partial class ProxyHandler
 
                 if (error != ForwarderError.None)
                 {
-                    await ReplyToForwarderErrorAsync(context, state, cluster, endpoint, error).ConfigureAwait(false);
+                    if (retry is { PerTryTimedOut: true } && !aborted)
+                    {
+                        await ReplyTimeoutAsync(context, state, cluster, "upstream_per_try_timeout", timeoutAlt).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await ReplyToForwarderErrorAsync(context, state, cluster, endpoint, error).ConfigureAwait(false);
+                    }
+                }
+
+                if (retry?.NotRetriedFlag is { } notRetried)
+                {
+                    // Envoy adds URX/UO to whatever else the request got (UF, UT, ...).
+                    state.ResponseFlags = state.ResponseFlags is null ? notRetried : state.ResponseFlags + "," + notRetried;
                 }
 
                 return;
@@ -260,8 +376,184 @@ public sealed partial class ProxyHandler
         {
             retry?.Finish();
             call.Dispose();
+            deadline?.Return();
         }
     }
+
+    /// <summary>
+    /// An internal request's router headers (Envoy's finalTimeout and RetryStateImpl::create): the timeouts they
+    /// set, the retry conditions they add; each is consumed (not forwarded).
+    /// </summary>
+    private static void ReadControlHeaders(IHeaderDictionary headers, Filters.Router.RouterFilterConfig router,
+        ref TimeSpan globalTimeout, ref TimeSpan perTryTimeout, ref Clusters.Resilience.RetryPlan? plan, ref bool timeoutAlt)
+    {
+        if (router.RespectExpectedRqTimeout && headers.TryGetValue(HeaderNames.XEnvoyExpectedRqTimeoutMs, out var expected))
+        {
+            // Set by an egress Envoy: it is the timeout, and x-envoy-upstream-rq-timeout-ms is left alone.
+            globalTimeout = MillisecondsHeader(expected) ?? globalTimeout;
+        }
+        else if (Take(headers, HeaderNames.XEnvoyUpstreamRqTimeoutMs, out var upstreamTimeout))
+        {
+            globalTimeout = MillisecondsHeader(upstreamTimeout) ?? globalTimeout;
+        }
+
+        if (Take(headers, HeaderNames.XEnvoyUpstreamRqPerTryTimeoutMs, out var perTry))
+        {
+            perTryTimeout = MillisecondsHeader(perTry) ?? perTryTimeout;
+        }
+
+        if (Take(headers, HeaderNames.XEnvoyUpstreamRqTimeoutAltResponse, out _))
+        {
+            timeoutAlt = true;
+        }
+
+        Take(headers, HeaderNames.XEnvoyRetryOn, out var retryOn);
+        Take(headers, HeaderNames.XEnvoyRetryGrpcOn, out var retryGrpcOn);
+        Take(headers, HeaderNames.XEnvoyMaxRetries, out var maxRetries);
+        Take(headers, HeaderNames.XEnvoyRetriableStatusCodes, out var statusCodes);
+        headers.Remove(HeaderNames.XEnvoyRetriableHeaderNames);
+        headers.Remove(HeaderNames.XEnvoyHedgeOnPerTryTimeout);
+        if (retryOn.Count + retryGrpcOn.Count + maxRetries.Count + statusCodes.Count > 0)
+        {
+            plan = Clusters.Resilience.RetryPlan.WithRequestHeaders(plan, NullIfEmpty(retryOn), NullIfEmpty(retryGrpcOn), NullIfEmpty(maxRetries), NullIfEmpty(statusCodes));
+        }
+    }
+
+    private static bool Take(IHeaderDictionary headers, string name, out Microsoft.Extensions.Primitives.StringValues value)
+    {
+        if (headers.TryGetValue(name, out value))
+        {
+            headers.Remove(name);
+            return true;
+        }
+
+        return false;
+    }
+
+    private static string? NullIfEmpty(Microsoft.Extensions.Primitives.StringValues values) => values.Count == 0 ? null : values.ToString();
+
+    private static TimeSpan? MillisecondsHeader(Microsoft.Extensions.Primitives.StringValues value) =>
+        ulong.TryParse(value.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+            ? TimeSpan.FromMilliseconds(Math.Min(ms, (ulong)int.MaxValue * 1000))
+            : null;
+
+    /// <summary>
+    /// The stream's duration limit, as Envoy's refreshDurationTimeout: a gRPC request's grpc-timeout when the route
+    /// sets grpc_timeout_header_max (capped by it, less grpc_timeout_header_offset), else the route's
+    /// max_stream_duration (0s: none), else the HCM's. With the route's max_stream_duration set, a gRPC request's
+    /// grpc-timeout is rewritten to the limit. Null when the stream is unlimited.
+    /// </summary>
+    private static TimeSpan? StreamDurationFor(HttpContext context, CompiledRoute route, TimeSpan? hcmDuration)
+    {
+        var config = route.Forward!.MaxStreamDuration;
+        var headers = context.Request.Headers;
+        var grpc = context.Request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
+        var grpcTimeout = grpc && config?.GrpcTimeoutHeaderMax is not null ? GrpcTimeout.Parse(headers[HeaderNames.GrpcTimeout].ToString()) : null;
+        TimeSpan timeout;
+        if (grpcTimeout is null || config?.GrpcTimeoutHeaderMax is not { } max)
+        {
+            if (config?.MaxStreamDuration is { } configured)
+            {
+                if (configured <= TimeSpan.Zero)
+                {
+                    return null;
+                }
+
+                timeout = configured;
+            }
+            else if (hcmDuration is { } fallback)
+            {
+                timeout = fallback;
+            }
+            else
+            {
+                return null;
+            }
+        }
+        else
+        {
+            timeout = grpcTimeout.Value;
+            if (timeout > max && max > TimeSpan.Zero)
+            {
+                timeout = max;
+            }
+
+            if (timeout > TimeSpan.Zero && config.GrpcTimeoutHeaderOffset is { } offset)
+            {
+                timeout = offset < timeout ? timeout - offset : TimeSpan.Zero;
+            }
+        }
+
+        if (config is not null && grpc)
+        {
+            headers[HeaderNames.GrpcTimeout] = GrpcTimeout.Format(timeout);
+        }
+
+        return timeout;
+    }
+
+    /// <summary>
+    /// A deadline fired. The route timeout (Envoy's onResponseTimeout): <c>upstream_rq_timeout</c> for the request in
+    /// flight, an outlier timeout and a 504 counted when it was still waiting for headers, then 504 "upstream request
+    /// timeout" (UT, response_timeout) or, when the response had started, the reset the forwarder already made.
+    /// The stream duration (the connection manager's): <c>downstream_rq_max_duration_reached</c> and 504 (408 while
+    /// the request was still arriving) "downstream duration timeout".
+    /// </summary>
+    private static async Task ReplyDeadlineAsync(HttpContext context, ListenerRuntime listener, RequestState state, ClusterEntry cluster,
+        UpstreamEndpoint endpoint, RequestDeadline deadline, RouterRequestBody? body, ForwarderError error, bool inFlight, bool timeoutAlt)
+    {
+        var awaitingHeaders = error is not (ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient or ForwarderError.ResponseBodyDestination or ForwarderError.None);
+        if (deadline.Kind == DeadlineKind.StreamDuration)
+        {
+            Interlocked.Increment(ref listener.Stats.DownstreamRqMaxDurationReached);
+            state.ResponseCodeDetails = "max_duration_timeout";
+            if (context.Response.HasStarted)
+            {
+                return;
+            }
+
+            var complete = body is null || body.Ended;
+            context.Response.Clear();
+            await state.SendLocalReplyAsync(new LocalReplyData(complete ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status408RequestTimeout,
+                DownstreamDurationTimeoutBody, "max_duration_timeout")).ConfigureAwait(false);
+            return;
+        }
+
+        if (inFlight)
+        {
+            Interlocked.Increment(ref cluster.Stats.UpstreamRqTimeout);
+            Interlocked.Increment(ref endpoint.Stats.RqTimeout);
+            if (awaitingHeaders)
+            {
+                cluster.ReportOutcome(endpoint, UpstreamOutcome.LocalFailure, timeoutAlt ? 204 : 504);
+            }
+        }
+
+        if (context.Response.HasStarted)
+        {
+            (state.ResponseFlags, state.ResponseCodeDetails) = ("UT", "response_timeout");
+            return;
+        }
+
+        await ReplyTimeoutAsync(context, state, cluster, "response_timeout", timeoutAlt).ConfigureAwait(false);
+    }
+
+    /// <summary>Envoy's onUpstreamTimeoutAbort: 504 "upstream request timeout" (204 and no body with x-envoy-upstream-rq-timeout-alt-response), flag UT.</summary>
+    private static Task ReplyTimeoutAsync(HttpContext context, RequestState state, ClusterEntry cluster, string details, bool timeoutAlt)
+    {
+        var status = timeoutAlt ? StatusCodes.Status204NoContent : StatusCodes.Status504GatewayTimeout;
+        cluster.Stats.RecordStatus(status);
+        state.ResponseFlags = "UT";
+        context.Response.Clear();
+        if (state.Route is { VirtualHost.IncludeAttemptCountInResponse: true })
+        {
+            context.Response.Headers[HeaderNames.XEnvoyAttemptCount] = AttemptText(state.AttemptCount);
+        }
+
+        return state.SendLocalReplyAsync(new LocalReplyData(status, timeoutAlt ? default : UpstreamReplyBodies.RequestTimeout, details));
+    }
+
+    private static readonly byte[] DownstreamDurationTimeoutBody = "downstream duration timeout"u8.ToArray();
 
     internal static string AttemptText(int attempts) => attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -280,22 +572,23 @@ public sealed partial class ProxyHandler
         return state.SendLocalReplyAsync(new LocalReplyData(StatusCodes.Status503ServiceUnavailable, UpstreamReplyBodies.NoHealthyUpstream, "no_healthy_upstream", "UH"));
     }
 
-    /// <summary>After one upstream attempt: stats and outlier report; returns the error as Envoy classes it (None when headers came back).</summary>
+    /// <summary>After one upstream attempt: stats and outlier report (a per-try timeout as Envoy's onPerTryTimeout).</summary>
     private static ForwarderError EndAttempt(HttpContext context, RequestState state, UpstreamAttempt attempt, RetryingTransformer? retry, ForwarderError error)
     {
-        if (error != ForwarderError.None && retry is not null && retry.PerTryTimedOut && !context.RequestAborted.IsCancellationRequested)
-        {
-            // per_try_timeout fired: Envoy answers it as an upstream timeout (504 UT).
-            error = ForwarderError.RequestTimedOut;
-        }
-
         if (error == ForwarderError.None)
         {
             state.ResponseCodeDetails = "via_upstream";
             var status = retry is { SwallowedStatus: > 0 } ? retry.SwallowedStatus : context.Response.StatusCode;
             attempt.RecordResponse(status);
         }
-        else if (error is ForwarderError.Request or ForwarderError.RequestTimedOut)
+        else if (retry is { PerTryTimedOut: true } && !context.RequestAborted.IsCancellationRequested)
+        {
+            // per_try_timeout fired before headers: upstream_rq_per_try_timeout, the host's rq_timeout, an outlier timeout.
+            Interlocked.Increment(ref attempt.Entry.Stats.UpstreamRqPerTryTimeout);
+            Interlocked.Increment(ref attempt.Endpoint.Stats.RqTimeout);
+            attempt.Entry.ReportOutcome(attempt.Endpoint, UpstreamOutcome.LocalFailure, 504);
+        }
+        else if (error is ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.RequestBodyDestination)
         {
             attempt.Entry.ReportOutcome(attempt.Endpoint, UpstreamOutcome.LocalFailure, error == ForwarderError.RequestTimedOut ? 504 : 503);
         }
@@ -311,10 +604,15 @@ public sealed partial class ProxyHandler
             return null;
         }
 
+        if (retry.PerTryTimedOut)
+        {
+            return LocalFailureKind.Timeout;
+        }
+
         switch (error)
         {
-            case ForwarderError.RequestTimedOut when retry.PerTryTimedOut:
-                return LocalFailureKind.Timeout;
+            case ForwarderError.RequestBodyDestination:
+                return LocalFailureKind.Reset;
             case ForwarderError.Request:
                 for (var e = context.Features.Get<IForwarderErrorFeature>()?.Exception; e is not null; e = e.InnerException)
                 {

@@ -35,6 +35,9 @@ public sealed class RequestState : HttpFilterContext
     /// <summary>Upstream attempts started so far (1 for the first), for x-envoy-attempt-count.</summary>
     internal int AttemptCount { get; set; }
 
+    /// <summary>x-envoy-* headers came in and the edge rules kept them (an internal request): the router reads its control headers.</summary>
+    internal bool HasEnvoyControlHeaders { get; set; }
+
     /// <summary>At least one retry was made (Envoy's reset bodies then say "retried and the latest reset reason").</summary>
     internal bool Retried { get; set; }
 

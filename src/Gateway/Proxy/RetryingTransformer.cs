@@ -7,25 +7,46 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Gateway.Proxy;
 
 /// <summary>
-/// One request's retry state, wrapped around the listener's transformer. When upstream headers arrive
-/// with a status retry_on names, retries remain and max_retries admits one more, the response is
-/// swallowed before anything reaches the client (YARP copies no body when the transform returns false)
-/// and the router tries again. Only requests without a body are retried: YARP streams the body to the
-/// first attempt and cannot replay it. Allocated only for routes with a retry_policy.
+/// One request's retry state (Envoy's RetryStateImpl) and per-try timer, wrapped around the listener's
+/// transformer. When upstream headers arrive with a response retry_on names and max_retries and the
+/// circuit breaker admit one more, the response is swallowed before anything reaches the client (YARP
+/// copies no body when the transform returns false) and the router tries again; a request body is
+/// replayed from <see cref="RouterRequestBody"/>'s copy, and once that copy outgrew the buffer limit
+/// nothing is retried any more. Counts <c>upstream_rq_retry</c>, <c>_retry_success</c> (a retried
+/// request's next answer was not retried), <c>_retry_limit_exceeded</c>, <c>_retry_overflow</c> and the
+/// back-off kinds as Envoy does. Allocated only for routes (or internal requests) with a retry policy
+/// or a per-try timeout.
 /// </summary>
 internal sealed class RetryingTransformer : HttpTransformer
 {
     private readonly HttpTransformer _inner;
-    private readonly RetryPlan _plan;
+    private readonly RetryPlan? _plan;
     private readonly ClusterEntry _cluster;
+    private readonly TimeSpan _perTryTimeout;
+    private readonly CancellationToken _deadline;
+    private readonly TimeProvider _time;
     private CancellationTokenSource? _perTry;
+    private TimeSpan? _rateLimitedDelay;
+    private bool _abandoned;
 
-    public RetryingTransformer(HttpTransformer inner, RetryPlan plan, ClusterEntry cluster)
+    /// <summary>A retry was taken and its attempt has not been judged yet (Envoy's armed callback).</summary>
+    private bool _armed;
+
+    /// <summary>The max_retries slot (circuit breaker) the next or running attempt holds.</summary>
+    private bool _slot;
+
+    public RetryingTransformer(HttpTransformer inner, RetryPlan? plan, ClusterEntry cluster, TimeSpan perTryTimeout, TimeProvider time, CancellationToken deadline)
     {
         _inner = inner;
-        _plan = plan;
+        _plan = plan is { Enabled: true } ? plan : null;
         _cluster = cluster;
+        _perTryTimeout = perTryTimeout;
+        _deadline = deadline;
+        _time = time;
     }
+
+    /// <summary>The request body the router replays, when it has one.</summary>
+    public RouterRequestBody? Body { get; set; }
 
     /// <summary>Retries done so far.</summary>
     public int Retries { get; private set; }
@@ -33,34 +54,27 @@ internal sealed class RetryingTransformer : HttpTransformer
     /// <summary>Status of the response swallowed by the last attempt, or 0.</summary>
     public int SwallowedStatus { get; private set; }
 
-    /// <summary>A max_retries slot taken for the next attempt, and the one the running attempt holds.</summary>
-    private bool _slotForNext;
-    private bool _slotForCurrent;
+    /// <summary>Envoy's flag when a retry was wanted but not made: URX (retries exhausted) or UO (circuit breaker), else null.</summary>
+    public string? NotRetriedFlag { get; private set; }
 
-    /// <summary>Whether a request can be retried at all: no body to replay, not an upgrade.</summary>
-    public static bool CanRetry(HttpContext context) =>
-        context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == false &&
-        context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest != true;
-
-    /// <summary>The token for one attempt: cancelled after per_try_timeout until headers arrive.</summary>
+    /// <summary>The token for one attempt: the request's deadlines, plus per_try_timeout until headers arrive.</summary>
     public CancellationToken StartAttempt()
     {
-        ReleaseCurrentSlot();
-        (_slotForCurrent, _slotForNext) = (_slotForNext, false);
         SwallowedStatus = 0;
         _perTry?.Dispose();
         _perTry = null;
-        if (_plan.PerTryTimeout is { } timeout)
+        if (_perTryTimeout > TimeSpan.Zero)
         {
-            _perTry = new CancellationTokenSource(timeout);
+            _perTry = _deadline.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(_deadline) : new CancellationTokenSource();
+            _perTry.CancelAfter(_perTryTimeout);
             return _perTry.Token;
         }
 
-        return CancellationToken.None;
+        return _deadline;
     }
 
-    /// <summary>True when the attempt's per-try timeout fired (not the client going away).</summary>
-    public bool PerTryTimedOut => _perTry?.IsCancellationRequested == true;
+    /// <summary>True when the attempt's per-try timeout fired (not a deadline, not the client going away).</summary>
+    public bool PerTryTimedOut => _perTry?.IsCancellationRequested == true && !_deadline.IsCancellationRequested;
 
     public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken) =>
         _inner.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
@@ -69,11 +83,12 @@ internal sealed class RetryingTransformer : HttpTransformer
     {
         if (proxyResponse is not null)
         {
-            // Headers arrived: the per-try timer stops here, as Envoy's does.
+            // Headers arrived: the per-try timer stops here (Envoy ignores it once the response started).
             _perTry?.CancelAfter(Timeout.InfiniteTimeSpan);
             var status = (int)proxyResponse.StatusCode;
-            if (_plan.RetriesStatus(status) && TryTakeRetry())
+            if (_plan is not null && Decide(_plan.RetriesResponse(status, proxyResponse)))
             {
+                _rateLimitedDelay = _plan.HasResetHeaders ? _plan.RateLimitedBackoff(proxyResponse, _time.GetUtcNow()) : null;
                 SwallowedStatus = status;
                 return new ValueTask<bool>(false);
             }
@@ -86,13 +101,16 @@ internal sealed class RetryingTransformer : HttpTransformer
         _inner.TransformResponseTrailersAsync(httpContext, proxyResponse, cancellationToken);
 
     /// <summary>After a failure before headers: true when retry_on covers it and a retry is admitted.</summary>
-    public bool ShouldRetryFailure(LocalFailureKind kind) => _plan.RetriesFailure(kind) && TryTakeRetry();
+    public bool ShouldRetryFailure(LocalFailureKind kind)
+    {
+        _rateLimitedDelay = null;
+        return _plan is not null && Decide(_plan.RetriesFailure(kind));
+    }
 
-    /// <summary>Waits Envoy's jittered backoff before the next attempt and counts upstream_rq_retry.</summary>
-    public Task BeforeRetryAsync(HttpContext context)
+    /// <summary>Waits Envoy's back-off before the next attempt and readies the request for it.</summary>
+    public Task BeforeRetryAsync(HttpContext context, CancellationToken cancellationToken)
     {
         Retries++;
-        Interlocked.Increment(ref _cluster.Stats.UpstreamRqRetry);
         // Undo what the failed attempt left on the response so the forwarder accepts the next one.
         context.Response.StatusCode = StatusCodes.Status200OK;
         if (context.Features.Get<IHttpResponseFeature>() is { } feature)
@@ -101,39 +119,86 @@ internal sealed class RetryingTransformer : HttpTransformer
         }
 
         context.Features.Set<IForwarderErrorFeature>(null);
-        return Task.Delay(_plan.Backoff(Retries), context.RequestAborted);
+        Body?.Rewind();
+        TimeSpan delay;
+        if (_rateLimitedDelay is { } limited)
+        {
+            delay = limited;
+            Interlocked.Increment(ref _cluster.Stats.UpstreamRqRetryBackoffRatelimited);
+        }
+        else
+        {
+            delay = _plan!.Backoff(Retries);
+            Interlocked.Increment(ref _cluster.Stats.UpstreamRqRetryBackoffExponential);
+        }
+
+        _rateLimitedDelay = null;
+        return delay <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(delay, _time, cancellationToken);
     }
 
-    /// <summary>Releases every slot held and the per-try timer; call once when the request ends.</summary>
+    /// <summary>Releases the slot held and the per-try timer; call once when the request ends.</summary>
     public void Finish()
     {
-        ReleaseCurrentSlot();
-        if (_slotForNext)
-        {
-            _slotForNext = false;
-            _cluster.CircuitBreaker.ExitRetry();
-        }
-
+        ReleaseSlot();
         _perTry?.Dispose();
+        Body?.Finish();
     }
 
-    private void ReleaseCurrentSlot()
+    /// <summary>Envoy's shouldRetry: the retry-success, limit and overflow accounting around one decision.</summary>
+    private bool Decide(bool wouldRetry)
     {
-        if (_slotForCurrent)
+        if (!_abandoned && Body is { Overflowed: true })
         {
-            _slotForCurrent = false;
-            _cluster.CircuitBreaker.ExitRetry();
+            // The body outgrew the buffer limit: Envoy drops the retry state (no retry, no retry stats).
+            _abandoned = true;
+            Interlocked.Increment(ref _cluster.Stats.RetryOrShadowAbandoned);
         }
-    }
 
-    private bool TryTakeRetry()
-    {
-        if (Retries >= _plan.NumRetries || !_cluster.CircuitBreaker.TryEnterRetry())
+        if (_abandoned)
         {
             return false;
         }
 
-        _slotForNext = true;
+        if (_armed && !wouldRetry)
+        {
+            Interlocked.Increment(ref _cluster.Stats.UpstreamRqRetrySuccess);
+        }
+
+        _armed = false;
+        ReleaseSlot();
+        if (!wouldRetry)
+        {
+            return false;
+        }
+
+        if (Retries >= _plan!.NumRetries)
+        {
+            Interlocked.Increment(ref _cluster.Stats.UpstreamRqRetryLimitExceeded);
+            NotRetriedFlag = "URX";
+            return false;
+        }
+
+        if (!_cluster.CircuitBreaker.TryEnterRetry())
+        {
+            // Counts upstream_rq_retry_overflow itself. Envoy spends the retry even so.
+            Retries++;
+            NotRetriedFlag = "UO";
+            return false;
+        }
+
+        _slot = true;
+        _armed = true;
+        NotRetriedFlag = null;
+        Interlocked.Increment(ref _cluster.Stats.UpstreamRqRetry);
         return true;
+    }
+
+    private void ReleaseSlot()
+    {
+        if (_slot)
+        {
+            _slot = false;
+            _cluster.CircuitBreaker.ExitRetry();
+        }
     }
 }

@@ -41,20 +41,16 @@ public sealed class CompiledRoute
             HostRegex = forward.HostRewritePathRegex is { } hostRewrite ? RegexCache.Search(hostRewrite.Pattern) : null;
             HostRegexSubstitution = forward.HostRewritePathRegex is { } h ? ToDotNetSubstitution(h.Substitution) : null;
             HasHostRewrite = forward.HostRewriteLiteral is not null || forward.AutoHostRewrite || forward.HostRewriteHeader is not null || HostRegex is not null;
-            // x-envoy-expected-rq-timeout-ms: the per-try timeout when it is the shorter one (Envoy's setTimeoutHeaders).
-            var expected = forward.Timeout;
+            // Envoy's "new timeouts": with max_stream_duration on the route its timeout no longer applies.
+            GlobalTimeout = forward.MaxStreamDuration is null && forward.Timeout > TimeSpan.Zero ? forward.Timeout : TimeSpan.Zero;
             var retryPolicy = forward.RetryPolicy ?? virtualHost.RetryPolicy;
-            if (retryPolicy?.PerTryTimeout is { } perTry && perTry > TimeSpan.Zero && (expected <= TimeSpan.Zero || perTry < expected))
-            {
-                expected = perTry;
-            }
-
-            TimeoutMs = expected > TimeSpan.Zero ? ((long)expected.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : null;
-            var activity = forward.Timeout > TimeSpan.Zero ? forward.Timeout : TimeSpan.FromDays(1);
-            if (forward.IdleTimeout is { } idle && idle > TimeSpan.Zero && idle < activity)
-            {
-                activity = idle;
-            }
+            // x-envoy-expected-rq-timeout-ms: the per-try timeout when it is the shorter one (Envoy's setTimeoutHeaders).
+            TimeoutMs = ExpectedTimeoutText(GlobalTimeout, retryPolicy?.PerTryTimeout ?? TimeSpan.Zero);
+            // The route timeout is a deadline (armed by the router) and the route idle_timeout is the downstream
+            // stream's idle timer (Codec.StreamWatch); the forwarder's own inactivity limit is only a backstop:
+            // Envoy's default stream idle timeout (5 minutes) while a route timeout bounds the request, else none.
+            var activity = GlobalTimeout > TimeSpan.Zero ? TimeSpan.FromMinutes(5) : TimeSpan.FromDays(1);
+            BufferLimitBytes = (int)Math.Min(config.PerRequestBufferLimitBytes ?? virtualHost.PerRequestBufferLimitBytes ?? int.MaxValue, int.MaxValue);
 
             RequestConfigs = new[]
             {
@@ -149,6 +145,24 @@ public sealed class CompiledRoute
 
     /// <summary>x-envoy-expected-rq-timeout-ms, or null when the route has no timeout.</summary>
     public string? TimeoutMs { get; }
+
+    /// <summary>The route timeout as the router arms it once the request is complete; zero when none (0s, or max_stream_duration set).</summary>
+    public TimeSpan GlobalTimeout { get; }
+
+    /// <summary>per_request_buffer_limit_bytes of the route or virtual host (int.MaxValue when unset): the most request body kept for a retry.</summary>
+    public int BufferLimitBytes { get; } = int.MaxValue;
+
+    /// <summary>Envoy's expected-timeout rule: the per-try timeout when set and shorter than the global one, else the global one; null for none.</summary>
+    internal static string? ExpectedTimeoutText(TimeSpan global, TimeSpan perTry)
+    {
+        if (perTry >= global && global > TimeSpan.Zero)
+        {
+            perTry = TimeSpan.Zero;
+        }
+
+        var expected = perTry > TimeSpan.Zero ? perTry : global;
+        return expected > TimeSpan.Zero ? ((long)expected.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : null;
+    }
 
     /// <summary>Indexed by <see cref="UpstreamProtocol"/>: the forwarder config for a cluster speaking it.</summary>
     internal ForwarderRequestConfig[] RequestConfigs { get; } = [];

@@ -106,6 +106,8 @@ public sealed class GatewayStatsSource
         writer.Gauge("server.memory_heap_size", GC.GetGCMemoryInfo().HeapSizeBytes);
         writer.Counter("server.config_reload_success", ref state.ConfigReloads);
         writer.Counter("server.config_reload_failure", ref state.ConfigReloadFailures);
+        writer.Counter("http2.inbound_empty_frames_flood", ref Codec.Http2FloodGuard.InboundEmptyFramesFlood);
+        writer.Counter("http2.inbound_priority_frames_flood", ref Codec.Http2FloodGuard.InboundPriorityFramesFlood);
         writer.Gauge("cluster_manager.active_clusters", snapshot.Clusters.Count);
         writer.Gauge("listener_manager.total_listeners_active", snapshot.Config.Listeners.Count);
     }
@@ -125,6 +127,15 @@ public sealed class GatewayStatsSource
         Counter("upstream_rq_pending_overflow", ref s.UpstreamRqPendingOverflow);
         Counter("upstream_rq_retry", ref s.UpstreamRqRetry);
         Counter("upstream_rq_retry_overflow", ref s.UpstreamRqRetryOverflow);
+        Counter("upstream_rq_retry_success", ref s.UpstreamRqRetrySuccess);
+        Counter("upstream_rq_retry_limit_exceeded", ref s.UpstreamRqRetryLimitExceeded);
+        Counter("upstream_rq_retry_backoff_exponential", ref s.UpstreamRqRetryBackoffExponential);
+        Counter("upstream_rq_retry_backoff_ratelimited", ref s.UpstreamRqRetryBackoffRatelimited);
+        Counter("upstream_rq_per_try_timeout", ref s.UpstreamRqPerTryTimeout);
+        Counter("retry_or_shadow_abandoned", ref s.RetryOrShadowAbandoned);
+        Counter("upstream_cx_destroy", ref s.UpstreamCxDestroy);
+        Counter("upstream_cx_destroy_local", ref s.UpstreamCxDestroyLocal);
+        Counter("upstream_cx_destroy_remote", ref s.UpstreamCxDestroyRemote);
         Counter("upstream_cx_total", ref s.UpstreamCxTotal);
         Counter("upstream_cx_connect_fail", ref s.UpstreamCxConnectFail);
         Counter("upstream_cx_none_healthy", ref s.UpstreamCxNone);
@@ -136,6 +147,19 @@ public sealed class GatewayStatsSource
         Gauge("membership_healthy", endpoints.HealthyCount);
         Gauge("membership_degraded", 0);
         Gauge("membership_excluded", 0);
+
+        if (cluster.Outlier is { } outlier)
+        {
+            Counter("outlier_detection.ejections_total", ref outlier.EjectionsTotal);
+            Counter("outlier_detection.ejections_enforced_total", ref outlier.EjectionsEnforcedTotal);
+            Counter("outlier_detection.ejections_overflow", ref outlier.EjectionsOverflow);
+            Counter("outlier_detection.ejections_consecutive_5xx", ref outlier.EjectionsConsecutive5xx);
+            Counter("outlier_detection.ejections_detected_consecutive_5xx", ref outlier.EjectionsDetectedConsecutive5xx);
+            Counter("outlier_detection.ejections_enforced_consecutive_5xx", ref outlier.EjectionsEnforcedConsecutive5xx);
+            Counter("outlier_detection.ejections_detected_consecutive_gateway_failure", ref outlier.EjectionsDetectedConsecutiveGatewayFailure);
+            Counter("outlier_detection.ejections_enforced_consecutive_gateway_failure", ref outlier.EjectionsEnforcedConsecutiveGatewayFailure);
+            Gauge("outlier_detection.ejections_active", outlier.EjectionsActive);
+        }
 
         ReportClass(writer, prefix + "upstream_rq_", "cluster.upstream_rq_xx", tags, ref s.UpstreamRq1xx, ref s.UpstreamRq2xx, ref s.UpstreamRq3xx, ref s.UpstreamRq4xx, ref s.UpstreamRq5xx);
         foreach (var status in s.SeenStatuses())
@@ -155,11 +179,15 @@ public sealed class GatewayStatsSource
         Counter("downstream_rq_total", ref s.DownstreamRqTotal);
         Counter("downstream_rq_completed", ref s.DownstreamRqCompleted);
         Counter("downstream_rq_rx_reset", ref s.DownstreamRqRxReset);
+        Counter("downstream_rq_idle_timeout", ref s.DownstreamRqIdleTimeout);
+        Counter("downstream_rq_timeout", ref s.DownstreamRqTimeout);
+        Counter("downstream_rq_too_many_premature_resets", ref s.DownstreamRqTooManyPrematureResets);
         Counter("downstream_cx_total", ref s.DownstreamCxTotal);
         Counter("no_route", ref s.NoRoute);
         Counter("no_cluster", ref s.NoCluster);
         Counter("rq_direct_response", ref s.RqDirectResponse);
         Counter("rq_redirect", ref s.RqRedirect);
+        Counter("downstream_rq_max_duration_reached", ref s.DownstreamRqMaxDurationReached);
         writer.Gauge(prefix + "downstream_rq_active", Volatile.Read(ref s.DownstreamRqActive), "http.downstream_rq_active", tags);
         writer.Gauge(prefix + "downstream_cx_active", Volatile.Read(ref s.DownstreamCxActive), "http.downstream_cx_active", tags);
         ReportClass(writer, prefix + "downstream_rq_", "http.downstream_rq_xx", tags, ref s.DownstreamRq1xx, ref s.DownstreamRq2xx, ref s.DownstreamRq3xx, ref s.DownstreamRq4xx, ref s.DownstreamRq5xx);

@@ -34,7 +34,7 @@ public sealed class CompressorConfigTests
         Assert.Equal(30, settings.Response.MinContentLength);
         Assert.Contains("application/json", settings.Response.ContentTypes);
         Assert.Contains("application/grpc-web+proto", settings.Response.ContentTypes);
-        Assert.True(settings.Response.Enabled);
+        Assert.True(settings.Response.Enabled.Default);
         Assert.Null(settings.Request);
         Assert.False(settings.ResponseStatsUnderResponse);
     }
@@ -57,7 +57,8 @@ public sealed class CompressorConfigTests
             """));
         Assert.Equal(100, settings.Response.MinContentLength);
         Assert.Equal(["text/html"], settings.Response.ContentTypes);
-        Assert.False(settings.Response.Enabled);
+        Assert.False(settings.Response.Enabled.Default);
+        Assert.Equal("compression_enabled", settings.Response.Enabled.RuntimeKey);
         Assert.True(settings.DisableOnEtagHeader);
         Assert.True(settings.RemoveAcceptEncodingHeader);
         Assert.True(settings.ResponseStatsUnderResponse);

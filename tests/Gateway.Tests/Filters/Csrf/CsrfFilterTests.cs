@@ -90,7 +90,7 @@ public sealed class CsrfFilterTests
     public void Config_requires_filter_enabled_and_a_default_value()
     {
         var settings = FilterTestSupport.SettingsOf<CsrfPolicySettings>(Filter);
-        Assert.Equal(100u, settings.FilterEnabled.Numerator);
+        Assert.Equal(100u, settings.FilterEnabled.Default.Numerator);
         Assert.Single(settings.AdditionalOrigins);
 
         var error = FilterTestSupport.LoadError("""

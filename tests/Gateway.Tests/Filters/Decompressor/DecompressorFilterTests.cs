@@ -126,7 +126,7 @@ public sealed class DecompressorFilterTests
               common_config: { ignore_no_transform_header: true }
             """));
         Assert.Equal(CompressionAlgorithm.Gzip, settings.Library.Algorithm);
-        Assert.False(settings.Request.Enabled);
+        Assert.False(settings.Request.Enabled.Default);
         Assert.False(settings.AdvertiseAcceptEncoding);
         Assert.True(settings.Response.IgnoreNoTransformHeader);
 

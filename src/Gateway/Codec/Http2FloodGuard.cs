@@ -1,0 +1,199 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
+
+namespace Gateway.Codec;
+
+/// <summary>
+/// Envoy's inbound HTTP/2 flood limits (ProtocolConstraints::trackInboundFrame), which Kestrel's
+/// HTTP/2 server lacks: it reads the frame headers of an h2 connection's input as Kestrel consumes it
+/// (nothing is copied or changed) and aborts the connection when
+/// <c>max_consecutive_inbound_frames_with_empty_payload</c> (HEADERS, CONTINUATION or DATA frames with
+/// no payload and no END_STREAM, Envoy's default 1) or <c>max_inbound_priority_frames_per_stream</c>
+/// (PRIORITY frames beyond that many per opened stream plus one, default 100) is exceeded, counting
+/// <c>http2.inbound_empty_frames_flood</c> / <c>http2.inbound_priority_frames_flood</c>.
+/// </summary>
+internal sealed class Http2FloodGuard : PipeReader
+{
+    private const int PrefaceLength = 24;
+    private const byte Data = 0x0, Headers = 0x1, Priority = 0x2, Continuation = 0x9;
+    private const byte EndStream = 0x1, EndHeaders = 0x4, Padded = 0x8, PriorityFlag = 0x20;
+
+    /// <summary>Process-wide, as Envoy's http2.* codec stats.</summary>
+    public static long InboundEmptyFramesFlood;
+    public static long InboundPriorityFramesFlood;
+
+    private readonly PipeReader _inner;
+    private readonly ConnectionContext _connection;
+    private readonly long _maxEmpty;
+    private readonly long _maxPriorityPerStream;
+
+    // Scanner state, over the byte stream: the preface, then 9-byte frame headers and skipped payloads.
+    private long _prefaceLeft = PrefaceLength;
+    private readonly byte[] _header = new byte[9];
+    private int _headerFill;
+    private long _skip;
+    private bool _needPadLength;
+    private int _pendingType;
+    private int _pendingFlags;
+    private int _pendingLength;
+
+    private long _consecutiveEmpty;
+    private long _priorityFrames;
+    private long _openedStreams;
+    private bool _tripped;
+
+    // How far into the buffer last returned the scan has got, to scan only new bytes.
+    private ReadOnlySequence<byte> _lastBuffer;
+    private long _scanned;
+
+    public Http2FloodGuard(PipeReader inner, ConnectionContext connection, long maxConsecutiveEmpty, long maxPriorityPerStream)
+    {
+        _inner = inner;
+        _connection = connection;
+        _maxEmpty = maxConsecutiveEmpty;
+        _maxPriorityPerStream = maxPriorityPerStream;
+    }
+
+    public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await _inner.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return Inspect(result);
+    }
+
+    public override bool TryRead(out ReadResult result)
+    {
+        if (!_inner.TryRead(out result))
+        {
+            return false;
+        }
+
+        result = Inspect(result);
+        return true;
+    }
+
+    public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);
+
+    public override void AdvanceTo(SequencePosition consumed, SequencePosition examined)
+    {
+        _scanned -= _lastBuffer.Slice(_lastBuffer.Start, consumed).Length;
+        _lastBuffer = default;
+        _inner.AdvanceTo(consumed, examined);
+    }
+
+    public override void CancelPendingRead() => _inner.CancelPendingRead();
+
+    public override void Complete(Exception? exception = null) => _inner.Complete(exception);
+
+    private ReadResult Inspect(ReadResult result)
+    {
+        _lastBuffer = result.Buffer;
+        if (_tripped || result.Buffer.Length <= _scanned)
+        {
+            return result;
+        }
+
+        var fresh = result.Buffer.Slice(_scanned);
+        _scanned = result.Buffer.Length;
+        foreach (var segment in fresh)
+        {
+            Scan(segment.Span);
+            if (_tripped)
+            {
+                // Envoy closes the connection on a flood; Kestrel sees its input fail.
+                _connection.Abort(new ConnectionAbortedException(_consecutiveEmpty > _maxEmpty
+                    ? "Too many consecutive frames with an empty payload" : "Too many PRIORITY frames"));
+                break;
+            }
+        }
+
+        return result;
+    }
+
+    private void Scan(ReadOnlySpan<byte> bytes)
+    {
+        while (!bytes.IsEmpty && !_tripped)
+        {
+            if (_prefaceLeft > 0)
+            {
+                var n = (int)Math.Min(_prefaceLeft, bytes.Length);
+                _prefaceLeft -= n;
+                bytes = bytes[n..];
+                continue;
+            }
+
+            if (_skip > 0)
+            {
+                var n = (int)Math.Min(_skip, bytes.Length);
+                _skip -= n;
+                bytes = bytes[n..];
+                continue;
+            }
+
+            if (_needPadLength)
+            {
+                _needPadLength = false;
+                var left = _pendingLength - 1 - bytes[0] - ((_pendingType == Headers && (_pendingFlags & PriorityFlag) != 0) ? 5 : 0);
+                Track(_pendingType, _pendingFlags, left <= 0);
+                _skip = _pendingLength - 1;
+                bytes = bytes[1..];
+                continue;
+            }
+
+            var take = Math.Min(9 - _headerFill, bytes.Length);
+            bytes[..take].CopyTo(_header.AsSpan(_headerFill));
+            _headerFill += take;
+            bytes = bytes[take..];
+            if (_headerFill < 9)
+            {
+                return;
+            }
+
+            _headerFill = 0;
+            var length = (_header[0] << 16) | (_header[1] << 8) | _header[2];
+            var type = _header[3];
+            var flags = _header[4];
+            if ((type == Data || type == Headers) && (flags & Padded) != 0 && length > 0)
+            {
+                // Padding may make a frame empty: its pad length (the payload's first byte) decides.
+                (_needPadLength, _pendingType, _pendingFlags, _pendingLength) = (true, type, flags, length);
+                continue;
+            }
+
+            var payload = length - (type == Headers && (flags & PriorityFlag) != 0 ? 5 : 0);
+            Track(type, flags, payload <= 0);
+            _skip = length;
+        }
+    }
+
+    private void Track(int type, int flags, bool empty)
+    {
+        switch (type)
+        {
+            case Headers:
+            case Continuation:
+            case Data:
+                if (type == Headers && (flags & EndHeaders) != 0)
+                {
+                    _openedStreams++;
+                }
+
+                _consecutiveEmpty = empty && (flags & EndStream) == 0 ? _consecutiveEmpty + 1 : 0;
+                if (_consecutiveEmpty > _maxEmpty)
+                {
+                    Interlocked.Increment(ref InboundEmptyFramesFlood);
+                    _tripped = true;
+                }
+
+                break;
+            case Priority:
+                if (++_priorityFrames > _maxPriorityPerStream * (1 + _openedStreams))
+                {
+                    Interlocked.Increment(ref InboundPriorityFramesFlood);
+                    _tripped = true;
+                }
+
+                break;
+        }
+    }
+}
