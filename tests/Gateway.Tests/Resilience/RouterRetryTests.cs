@@ -153,6 +153,7 @@ public class RouterRetryTests
         Assert.Equal(2, stats["cluster.up.upstream_rq_retry_backoff_exponential"]);
     }
 
+    [InProcessGateway("reads the cluster table of the running snapshot (Host.State)")]
     [Fact]
     public async Task RateLimitedBackOffWaitsForTheResetHeader()
     {
@@ -195,6 +196,7 @@ public class RouterRetryTests
         Assert.Equal(0, stats["cluster.up.upstream_rq_retry_backoff_ratelimited"]);
     }
 
+    [InProcessGateway("reads the cluster table of the running snapshot (Host.State)")]
     [Fact]
     public async Task ExponentialBackOffWaitsOnTheTimeProvider()
     {
@@ -246,6 +248,7 @@ public class RouterRetryTests
         Assert.Equal(0, stats["cluster.backend.outlier_detection.ejections_enforced_consecutive_gateway_failure"]);
     }
 
+    [InProcessGateway("reads the cluster table of the running snapshot (Host.State)")]
     [Fact]
     public async Task AnIdleConnectionTheUpstreamClosedCountsAsARemoteDestroy()
     {

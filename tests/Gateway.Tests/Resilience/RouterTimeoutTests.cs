@@ -76,6 +76,7 @@ public class RouterTimeoutTests
         Assert.Equal(1, stats["cluster.up.upstream_rq_timeout"]);
     }
 
+    [InProcessGateway("reads the cluster table of the running snapshot (Host.State)")]
     [Fact]
     public async Task RouteTimeoutBeforeHeadersAnswers504ResponseTimeout()
     {
