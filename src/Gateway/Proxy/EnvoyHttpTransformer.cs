@@ -115,6 +115,11 @@ public sealed class EnvoyHttpTransformer : HttpTransformer
             headers[HeaderNames.XEnvoyAttemptCount] = ProxyHandler.AttemptText(state.AttemptCount);
         }
 
+        if (state.ClusterHeaders is { } clusterHeaders)
+        {
+            HeaderMutator.Apply(headers, clusterHeaders.ResponseHeadersToRemove, clusterHeaders.ResponseHeadersToAdd, state);
+        }
+
         if (route.ResponseHeadersToAdd.Count > 0 || route.ResponseHeadersToRemove.Count > 0)
         {
             HeaderMutator.Apply(headers, route.ResponseHeadersToRemove, route.ResponseHeadersToAdd, state);

@@ -122,6 +122,12 @@ public sealed partial class ProxyHandler
                 return;
             }
 
+            if (state.ClusterHeaders is { } clusterHeaders)
+            {
+                // The weighted cluster's edits first: Envoy applies the most specific level before the route's.
+                HeaderMutator.Apply(headers, clusterHeaders.RequestHeadersToRemove, clusterHeaders.RequestHeadersToAdd, state);
+            }
+
             if (route.RequestHeadersToAdd.Count > 0 || route.RequestHeadersToRemove.Count > 0)
             {
                 HeaderMutator.Apply(headers, route.RequestHeadersToRemove, route.RequestHeadersToAdd, state);

@@ -66,6 +66,9 @@ public sealed class RequestState : HttpFilterContext
 
     internal int PathLength { get; set; }
 
+    /// <summary>The picked weighted_clusters entry's header edits, or null.</summary>
+    internal Routing.WeightedClusterHeaders? ClusterHeaders { get; private set; }
+
     /// <summary>Selects the route for the request as it is now and the cluster it forwards to.</summary>
     internal void SelectRoute()
     {
@@ -75,6 +78,7 @@ public sealed class RequestState : HttpFilterContext
         RouteEntry = route?.Config;
         VirtualHost = route?.VirtualHost;
         RouteClusterName = null;
+        ClusterHeaders = null;
         IReadOnlyDictionary<string, PerFilterConfig>? clusterConfigs = null;
         if (route is { Kind: RouteActionKind.Forward })
         {
@@ -88,8 +92,9 @@ public sealed class RequestState : HttpFilterContext
             }
             else
             {
-                var picked = route.Weighted!.PickEntry();
+                var (picked, headers) = route.Weighted!.PickEntry();
                 RouteClusterName = picked.Name;
+                ClusterHeaders = headers;
                 clusterConfigs = picked.TypedPerFilterConfig;
             }
         }

@@ -6,6 +6,7 @@ namespace Gateway.Routing;
 internal sealed class WeightedClusterPicker
 {
     private readonly WeightedClusterEntryConfig[] _entries;
+    private readonly WeightedClusterHeaders?[] _headers;
     private readonly int[] _cumulative;
     private readonly int _total;
 
@@ -13,6 +14,7 @@ internal sealed class WeightedClusterPicker
     {
         var entries = clusters.Where(c => c.Weight > 0).ToArray();
         _entries = entries;
+        _headers = entries.Select(e => WeightedClusterHeaders.Of(e.Headers)).ToArray();
         _cumulative = new int[entries.Length];
         var sum = 0;
         for (var i = 0; i < entries.Length; i++)
@@ -24,20 +26,26 @@ internal sealed class WeightedClusterPicker
         _total = sum;
     }
 
-    public string Pick() => PickEntry().Name;
+    public string Pick() => _entries[PickIndex()].Name;
 
-    /// <summary>The picked cluster with its own config (typed_per_filter_config, header edits).</summary>
-    public WeightedClusterEntryConfig PickEntry()
+    /// <summary>The picked cluster with its own config (typed_per_filter_config) and its compiled header edits (null when none).</summary>
+    public (WeightedClusterEntryConfig Entry, WeightedClusterHeaders? Headers) PickEntry()
+    {
+        var i = PickIndex();
+        return (_entries[i], _headers[i]);
+    }
+
+    private int PickIndex()
     {
         var roll = Random.Shared.Next(_total);
         for (var i = 0; i < _cumulative.Length; i++)
         {
             if (roll < _cumulative[i])
             {
-                return _entries[i];
+                return i;
             }
         }
 
-        return _entries[^1];
+        return _entries.Length - 1;
     }
 }

@@ -29,7 +29,9 @@ public sealed class RateLimitFilterTests : IAsyncLifetime
         await _upstream.DisposeAsync();
     }
 
-    private string Yaml(string filterExtra = "", int? peerPort = null, string timeout = "1s") => EnvoyYaml.Bootstrap(
+    // 10 s: the suite's first gRPC call JITs the client stack, which under CI load took over 1 s once (the
+    // filter then fails open and forwards without the service's headers). Timeouts are tested with 0.1s.
+    private string Yaml(string filterExtra = "", int? peerPort = null, string timeout = "10s") => EnvoyYaml.Bootstrap(
         """
         - name: local
           domains: ["*"]
