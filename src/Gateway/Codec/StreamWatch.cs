@@ -34,6 +34,7 @@ internal sealed class StreamWatch : Stream, IHttpResponseBodyFeature
     private long _lastActivity;
     private long _idleMs;
     private volatile bool _requestComplete;
+    private volatile bool _clientLeftFirst;
     private int _state;
     private StreamTimeoutKind _kind;
 
@@ -63,7 +64,7 @@ internal sealed class StreamWatch : Stream, IHttpResponseBodyFeature
         }
 
         _clientAborted = context.RequestAborted;
-        _link = _clientAborted.UnsafeRegister(static state => ((StreamWatch)state!).CancelQuietly(), this);
+        _link = _clientAborted.UnsafeRegister(static state => ((StreamWatch)state!).OnClientAborted(), this);
         context.RequestAborted = _cancel.Token;
         var shortest = policy.IdleMs == 0 ? policy.RequestMs : policy.RequestMs == 0 ? policy.IdleMs : Math.Min(policy.IdleMs, policy.RequestMs);
         StreamTimeoutSweeper.Add(this, shortest == 0 ? 1000 : shortest);
@@ -141,6 +142,21 @@ internal sealed class StreamWatch : Stream, IHttpResponseBodyFeature
         CancelQuietly();
     }
 
+    /// <summary>
+    /// The client's token fired. Before a timer, the client left (no timeout reply or flag); after one, it
+    /// is the consequence of the timer's own reset (the forwarder aborts a response it cannot finish, and
+    /// Kestrel signals that abort asynchronously), so the timer's flag and details stay.
+    /// </summary>
+    private void OnClientAborted()
+    {
+        if (Volatile.Read(ref _state) == Active)
+        {
+            _clientLeftFirst = true;
+        }
+
+        CancelQuietly();
+    }
+
     private void CancelQuietly()
     {
         try
@@ -165,7 +181,7 @@ internal sealed class StreamWatch : Stream, IHttpResponseBodyFeature
         _link.Dispose();
         var context = _context;
         context.RequestAborted = _clientAborted;
-        if (!fired || _clientAborted.IsCancellationRequested)
+        if (!fired || _clientLeftFirst)
         {
             return;
         }

@@ -175,7 +175,8 @@ public sealed partial class ProxyHandler
             filters?.Complete();
             Interlocked.Decrement(ref stats.DownstreamRqActive);
             // Envoy counts a status class only for a response that was sent, and a client reset as rx_reset.
-            var aborted = context.RequestAborted.IsCancellationRequested;
+            // A reset the stream timers made (the forwarder then aborts the connection) is not the client's.
+            var aborted = context.RequestAborted.IsCancellationRequested && (watch is null || watch.Kind == Codec.StreamTimeoutKind.None);
             Codec.DownstreamReset.OnStreamEnd(context, state, connection, aborted, stats, watch);
 
             if (!aborted || context.Response.HasStarted)
