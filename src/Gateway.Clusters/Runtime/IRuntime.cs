@@ -22,5 +22,5 @@ public interface IRuntime
     /// Envoy's featureEnabled(key, FractionalPercent, random): the runtime's fraction (an integer numerator
     /// over the default's denominator, or key.numerator/key.denominator) or the default, drawn with <paramref name="random"/>.
     /// </summary>
-    bool FractionEnabled(RuntimeFractionalPercentConfig fraction, ulong random);
+    bool FractionEnabled(FractionalPercentConfig defaultValue, string runtimeKey, ulong random);
 }

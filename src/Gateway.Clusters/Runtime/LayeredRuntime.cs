@@ -106,27 +106,24 @@ public sealed class LayeredRuntime : IRuntime
         _ => defaultValue,
     };
 
-    public bool FractionEnabled(RuntimeFractionalPercentConfig fraction, ulong random)
+    public bool FractionEnabled(FractionalPercentConfig defaultValue, string runtimeKey, ulong random)
     {
-        var numerator = (ulong)fraction.Default.Numerator;
-        var denominator = (ulong)fraction.Default.Denominator;
-        if (fraction.RuntimeKey is { } key)
+        var numerator = (ulong)defaultValue.Numerator;
+        var denominator = (ulong)defaultValue.Denominator;
+        var merged = Volatile.Read(ref _merged);
+        if (merged.TryGetValue(runtimeKey, out var text) && ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var plain))
         {
-            var merged = Volatile.Read(ref _merged);
-            if (merged.TryGetValue(key, out var text) && ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var plain))
+            numerator = plain;
+        }
+        else if (merged.TryGetValue(runtimeKey + ".numerator", out var num) && ulong.TryParse(num, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        {
+            numerator = n;
+            denominator = merged.GetValueOrDefault(runtimeKey + ".denominator") switch
             {
-                numerator = plain;
-            }
-            else if (merged.TryGetValue(key + ".numerator", out var num) && ulong.TryParse(num, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-            {
-                numerator = n;
-                denominator = merged.GetValueOrDefault(key + ".denominator") switch
-                {
-                    "TEN_THOUSAND" => 10_000,
-                    "MILLION" => 1_000_000,
-                    _ => 100,
-                };
-            }
+                "TEN_THOUSAND" => 10_000,
+                "MILLION" => 1_000_000,
+                _ => 100,
+            };
         }
 
         return denominator != 0 && random % denominator < numerator;

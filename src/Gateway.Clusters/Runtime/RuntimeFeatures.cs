@@ -12,9 +12,13 @@ public static class RuntimeFeatures
 {
     /// <summary>One draw against <paramref name="fraction"/> (the runtime's value of its key, else its default).</summary>
     public static bool IsEnabled(this IRuntime? runtime, RuntimeFractionalPercentConfig fraction) =>
-        fraction.RuntimeKey is null || runtime is null
-            ? Sample(fraction.Default)
-            : runtime.FractionEnabled(fraction, (ulong)Random.Shared.NextInt64(long.MaxValue));
+        runtime.IsEnabled(fraction.Default, fraction.RuntimeKey);
+
+    /// <summary>One draw against <paramref name="defaultValue"/>, or the runtime's value of <paramref name="runtimeKey"/> when set.</summary>
+    public static bool IsEnabled(this IRuntime? runtime, FractionalPercentConfig defaultValue, string? runtimeKey) =>
+        runtimeKey is null || runtime is null
+            ? Sample(defaultValue)
+            : runtime.FractionEnabled(defaultValue, runtimeKey, (ulong)Random.Shared.NextInt64(long.MaxValue));
 
     /// <summary>The flag's runtime value ("true"/"false"), else its default.</summary>
     public static bool IsEnabled(this IRuntime? runtime, RuntimeFeatureFlagConfig flag) =>

@@ -10,9 +10,6 @@ public sealed record CompressorDirectionConfig(RuntimeFeatureFlagConfig Enabled,
 {
     public const long DefaultMinContentLength = 30;
 
-    /// <summary>A direction with no common_config: always on.</summary>
-    public static readonly RuntimeFeatureFlagConfig AlwaysEnabled = new(true, "");
-
     /// <summary>Envoy's default content types (compressor_filter.cc defaultContentEncoding()).</summary>
     public static readonly IReadOnlySet<string> DefaultContentTypes = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {

@@ -31,7 +31,7 @@ public sealed class CompressorFilterFactory : IHttpFilterFactory
         var legacyTypes = reader.Strings("content_type");
         var legacyEtag = reader.Bool("disable_on_etag_header");
         var legacyRemove = reader.Bool("remove_accept_encoding_header");
-        var legacyEnabled = RuntimeConfigReader.ReadRuntimeFeatureFlag(reader, "runtime_enabled") ?? CompressorDirectionConfig.AlwaysEnabled;
+        var legacyEnabled = RuntimeConfigReader.ReadRuntimeFeatureFlag(reader, "runtime_enabled") ?? RuntimeFeatureFlagConfig.AlwaysOn;
 
         CompressorDirectionConfig? request = null;
         if (reader.Message("request_direction_config", TypeName + ".RequestDirectionConfig") is { } requestConfig)
@@ -71,10 +71,10 @@ public sealed class CompressorFilterFactory : IHttpFilterFactory
         var common = direction.Message("common_config", CommonDirectionType);
         if (common is null)
         {
-            return new CompressorDirectionConfig(CompressorDirectionConfig.AlwaysEnabled, CompressorDirectionConfig.DefaultMinContentLength, CompressorDirectionConfig.DefaultContentTypes);
+            return new CompressorDirectionConfig(RuntimeFeatureFlagConfig.AlwaysOn, CompressorDirectionConfig.DefaultMinContentLength, CompressorDirectionConfig.DefaultContentTypes);
         }
 
-        var enabled = RuntimeConfigReader.ReadRuntimeFeatureFlag(common, "enabled") ?? CompressorDirectionConfig.AlwaysEnabled;
+        var enabled = RuntimeConfigReader.ReadRuntimeFeatureFlag(common, "enabled") ?? RuntimeFeatureFlagConfig.AlwaysOn;
         var length = common.Integer("min_content_length", 0, uint.MaxValue);
         var types = common.Strings("content_type");
         common.Finish();

@@ -16,7 +16,7 @@ public sealed class DecompressorFilterFactory : IHttpFilterFactory
     {
         var reader = config.Reader;
         var library = CompressionLibraryReader.Read(reader, "decompressor_library", filterName, compressor: false);
-        var request = new DecompressorDirectionConfig(DecompressorDirectionConfig.AlwaysEnabled, false);
+        var request = new DecompressorDirectionConfig(RuntimeFeatureFlagConfig.AlwaysOn, false);
         var advertise = true;
         if (reader.Message("request_direction_config", TypeName + ".RequestDirectionConfig") is { } requestConfig)
         {
@@ -25,7 +25,7 @@ public sealed class DecompressorFilterFactory : IHttpFilterFactory
             requestConfig.Finish();
         }
 
-        var response = new DecompressorDirectionConfig(DecompressorDirectionConfig.AlwaysEnabled, false);
+        var response = new DecompressorDirectionConfig(RuntimeFeatureFlagConfig.AlwaysOn, false);
         if (reader.Message("response_direction_config", TypeName + ".ResponseDirectionConfig") is { } responseConfig)
         {
             response = ReadCommon(responseConfig);
@@ -40,10 +40,10 @@ public sealed class DecompressorFilterFactory : IHttpFilterFactory
         var common = direction.Message("common_config", TypeName + ".CommonDirectionConfig");
         if (common is null)
         {
-            return new DecompressorDirectionConfig(DecompressorDirectionConfig.AlwaysEnabled, false);
+            return new DecompressorDirectionConfig(RuntimeFeatureFlagConfig.AlwaysOn, false);
         }
 
-        var enabled = RuntimeConfigReader.ReadRuntimeFeatureFlag(common, "enabled") ?? DecompressorDirectionConfig.AlwaysEnabled;
+        var enabled = RuntimeConfigReader.ReadRuntimeFeatureFlag(common, "enabled") ?? RuntimeFeatureFlagConfig.AlwaysOn;
         var ignoreNoTransform = common.Bool("ignore_no_transform_header");
         common.Finish();
         return new DecompressorDirectionConfig(enabled, ignoreNoTransform);

@@ -272,7 +272,7 @@ public sealed class FaultFilter : IHttpFilter, IReportsStats
 
     /// <summary>The fault's percentage drawn against the runtime's value of <paramref name="runtimeKey"/> when it has one.</summary>
     private bool Sample(string runtimeKey, FractionalPercentConfig percentage) =>
-        _runtime.IsEnabled(new RuntimeFractionalPercentConfig(percentage, runtimeKey));
+        _runtime.IsEnabled(percentage, runtimeKey);
 
     /// <summary>Envoy's tryIncActiveFaults: one active fault per request at most; refused (faults_overflow) at max_active_faults (runtime may override).</summary>
     private bool TryStartFault(FaultSettings settings)

@@ -19,10 +19,10 @@ internal static class DownstreamReset
     /// stream counts toward Envoy's rapid-reset guard, which aborts the connection
     /// (<c>downstream_rq_too_many_premature_resets</c>) when too many streams were reset before any response.
     /// </summary>
-    /// <param name="watch">The request's stream timers: a stream they reset keeps their flag and details.</param>
-    public static void OnStreamEnd(HttpContext context, RequestState state, DownstreamConnection? connection, bool aborted, HttpConnectionManagerStats stats, StreamWatch? watch)
+    /// <param name="aborted">The client left (a reset the stream timers made is not the client's: it keeps their flag and details).</param>
+    public static void OnStreamEnd(HttpContext context, RequestState state, DownstreamConnection? connection, bool aborted, HttpConnectionManagerStats stats)
     {
-        if (aborted && (watch is null || watch.Kind == StreamTimeoutKind.None))
+        if (aborted)
         {
             Record(context, state, connection);
         }

@@ -177,7 +177,7 @@ public sealed partial class ProxyHandler
             // Envoy counts a status class only for a response that was sent, and a client reset as rx_reset.
             // A reset the stream timers made (the forwarder then aborts the connection) is not the client's.
             var aborted = context.RequestAborted.IsCancellationRequested && (watch is null || watch.Kind == Codec.StreamTimeoutKind.None);
-            Codec.DownstreamReset.OnStreamEnd(context, state, connection, aborted, stats, watch);
+            Codec.DownstreamReset.OnStreamEnd(context, state, connection, aborted, stats);
 
             if (!aborted || context.Response.HasStarted)
             {

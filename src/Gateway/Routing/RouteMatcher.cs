@@ -100,12 +100,7 @@ internal sealed class RouteMatcher
     }
 
     /// <summary>runtime_fraction: Envoy draws a random value per request (its stream id) against the runtime's fraction.</summary>
-    private bool FractionMatches(RuntimeFractionalPercentConfig fraction)
-    {
-        var random = (ulong)Random.Shared.NextInt64(long.MaxValue);
-        return _runtime?.FractionEnabled(fraction, random)
-            ?? random % fraction.Default.Denominator < fraction.Default.Numerator;
-    }
+    private bool FractionMatches(RuntimeFractionalPercentConfig fraction) => _runtime.IsEnabled(fraction);
 
     public bool MatchesPath(string rawTarget, int pathLength)
     {

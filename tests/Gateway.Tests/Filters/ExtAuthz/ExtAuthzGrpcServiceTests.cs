@@ -7,36 +7,19 @@ using Google.Protobuf.WellKnownTypes;
 namespace Gateway.Tests.Filters.ExtAuthz;
 
 /// <summary>ext_authz with grpc_service over real sockets: a Grpc.AspNetCore authorization server on an envoy_grpc cluster.</summary>
-public sealed class ExtAuthzGrpcServiceTests : IAsyncLifetime
+public sealed class ExtAuthzGrpcServiceTests : GrpcServiceFilterTests
 {
     private readonly TestAuthorizationService _service = new();
-    private GrpcPeer _peer = null!;
-    private TinyUpstream _upstream = null!;
-    private int _upstreamCalls;
 
-    public async Task InitializeAsync()
-    {
-        _peer = await GrpcPeer.StartAsync(_service);
-        _upstream = await TinyUpstream.StartAsync(ctx =>
-        {
-            Interlocked.Increment(ref _upstreamCalls);
-            return HeaderEcho.Handle(ctx);
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _peer.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
+    protected override Task<GrpcPeer> StartPeerAsync() => GrpcPeer.StartAsync(_service);
 
     private string Yaml(string filterExtra = "", int? peerPort = null, string routes = "") => EnvoyYaml.WithRoutes(
         (routes.Length == 0 ? "" : routes + "\n") + """
         - match: { prefix: "/" }
           route: { cluster: upstream }
         """,
-        EnvoyYaml.StaticCluster("upstream", _upstream.Port) +
-        EnvoyYaml.StaticCluster("authz", peerPort ?? _peer.Port, """
+        EnvoyYaml.StaticCluster("upstream", Upstream.Port) +
+        EnvoyYaml.StaticCluster("authz", peerPort ?? Peer.Port, """
             typed_extension_protocol_options:
               envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
                 "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
@@ -122,7 +105,7 @@ public sealed class ExtAuthzGrpcServiceTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode)418, response.StatusCode);
         Assert.Equal("teapot says no", await response.Content.ReadAsStringAsync());
         Assert.Equal("policy", response.Headers.GetValues("x-deny-reason").Single());
-        Assert.Equal(0, _upstreamCalls);
+        Assert.Equal(0, UpstreamCalls);
         Assert.Equal(1, (await gw.StatsAsync())["cluster.upstream.ext_authz.denied"]);
     }
 
@@ -153,7 +136,7 @@ public sealed class ExtAuthzGrpcServiceTests : IAsyncLifetime
         await using var gw = await TestGateway.StartAsync(Yaml(peerPort: ClosedPort.Get()));
         using var response = await gw.Client.GetAsync("/x");
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal(0, _upstreamCalls);
+        Assert.Equal(0, UpstreamCalls);
         var stats = await gw.StatsAsync();
         Assert.Equal(1, stats["cluster.upstream.ext_authz.error"]);
         Assert.Equal(0, stats["cluster.authz.upstream_rq_active"]);
@@ -217,7 +200,7 @@ public sealed class ExtAuthzGrpcServiceTests : IAsyncLifetime
     public async Task Google_grpc_target_uri_is_dialled_directly()
     {
         _service.Decide = _ => Task.FromResult(new CheckResponse { Status = new() { Code = 7 } });
-        var yaml = Yaml().Replace("envoy_grpc: { cluster_name: authz }", $"google_grpc: {{ target_uri: 127.0.0.1:{_peer.Port}, stat_prefix: ext_authz }}", StringComparison.Ordinal);
+        var yaml = Yaml().Replace("envoy_grpc: { cluster_name: authz }", $"google_grpc: {{ target_uri: 127.0.0.1:{Peer.Port}, stat_prefix: ext_authz }}", StringComparison.Ordinal);
         await using var gw = await TestGateway.StartAsync(yaml);
         using var response = await gw.Client.GetAsync("/x");
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
@@ -235,7 +218,7 @@ public sealed class ExtAuthzGrpcServiceTests : IAsyncLifetime
         }
 
         // The upstream speaks HTTP/1.1 only: the h2c call fails.
-        await using (var gw = await TestGateway.StartAsync(Yaml("failure_mode_allow: true", _upstream.Port)))
+        await using (var gw = await TestGateway.StartAsync(Yaml("failure_mode_allow: true", Upstream.Port)))
         {
             using var response = await gw.Client.GetAsync("/x");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -6,28 +6,11 @@ using Google.Protobuf;
 namespace Gateway.Tests.Filters.RateLimit;
 
 /// <summary>envoy.filters.http.ratelimit over real sockets, against a Grpc.AspNetCore rate limit service.</summary>
-public sealed class RateLimitFilterTests : IAsyncLifetime
+public sealed class RateLimitFilterTests : GrpcServiceFilterTests
 {
     private readonly TestRateLimitService _service = new();
-    private GrpcPeer _peer = null!;
-    private TinyUpstream _upstream = null!;
-    private int _upstreamCalls;
 
-    public async Task InitializeAsync()
-    {
-        _peer = await GrpcPeer.StartAsync(_service);
-        _upstream = await TinyUpstream.StartAsync(ctx =>
-        {
-            Interlocked.Increment(ref _upstreamCalls);
-            return HeaderEcho.Handle(ctx);
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _peer.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
+    protected override Task<GrpcPeer> StartPeerAsync() => GrpcPeer.StartAsync(_service);
 
     // 10 s: the suite's first gRPC call JITs the client stack, which under CI load took over 1 s once (the
     // filter then fails open and forwards without the service's headers). Timeouts are tested with 0.1s.
@@ -64,8 +47,8 @@ public sealed class RateLimitFilterTests : IAsyncLifetime
               - actions:
                 - request_headers: { header_name: x-missing, descriptor_key: never }
         """,
-        EnvoyYaml.StaticCluster("upstream", _upstream.Port) +
-        EnvoyYaml.StaticCluster("ratelimit", peerPort ?? _peer.Port, """
+        EnvoyYaml.StaticCluster("upstream", Upstream.Port) +
+        EnvoyYaml.StaticCluster("ratelimit", peerPort ?? Peer.Port, """
             typed_extension_protocol_options:
               envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
                 "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
@@ -146,7 +129,7 @@ public sealed class RateLimitFilterTests : IAsyncLifetime
         Assert.Equal("true", response.Headers.GetValues("x-envoy-ratelimited").Single());
         Assert.Equal("30", response.Headers.GetValues("retry-after").Single());
         Assert.Equal("slow down", await response.Content.ReadAsStringAsync());
-        Assert.Equal(0, _upstreamCalls);
+        Assert.Equal(0, UpstreamCalls);
         Assert.Equal(1, (await gw.StatsAsync())["cluster.upstream.ratelimit.over_limit"]);
     }
 
