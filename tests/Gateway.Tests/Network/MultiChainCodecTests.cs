@@ -1,0 +1,139 @@
+using System.Net.Sockets;
+using System.Text;
+using Gateway.Tests.Support;
+using Gateway.Tests.Wire;
+
+namespace Gateway.Tests.Network;
+
+/// <summary>
+/// A listener with several HTTP chains (picked here by the destination port a PROXY protocol header
+/// gives) applies the codec guards of the chain picked, with that chain's own HCM settings, and
+/// tells a closed connection (DC) from a reset stream (DR) as a single-chain HTTP listener does. The
+/// first chain is the lenient one, so settings taken from it instead of the picked chain fail.
+/// </summary>
+[Collection(Http2FloodStats.Name)]
+public sealed class MultiChainCodecTests
+{
+    private static string Chain(int port, string statPrefix, string hcmExtra, string route) => $$"""
+        - filter_chain_match: { destination_port: {{port}} }
+          filters:
+          - name: envoy.filters.network.http_connection_manager
+            typed_config:
+              "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+              stat_prefix: {{statPrefix}}
+        {{EnvoyYaml.Indent(hcmExtra, 6)}}
+              route_config:
+                virtual_hosts:
+                - name: all
+                  domains: ["*"]
+                  routes:
+                  - match: { prefix: "/" }
+        {{EnvoyYaml.Indent(route, 12)}}
+              http_filters:
+              - name: envoy.filters.http.router
+                typed_config:
+                  "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
+        """;
+
+    private static string TwoChains(string lenient, string strict, string clusters = "") => NetworkYaml.Listener(
+        $"""
+        listener_filters:
+        {NetworkYaml.ProxyProtocol}
+        filter_chains:
+        {lenient}
+        {strict}
+        """,
+        clusters.Length > 0 ? clusters : EnvoyYaml.StaticCluster("unused", 9));
+
+    private static byte[] ProxyHeader(int destinationPort) => Encoding.ASCII.GetBytes($"PROXY TCP4 10.0.0.1 127.0.0.1 5555 {destinationPort}\r\n");
+
+    private const string Direct = "direct_response: { status: 200, body: { inline_string: ok } }";
+
+    [Fact]
+    public async Task EachChainFloodsByItsOwnHttp2Limits()
+    {
+        var yaml = TwoChains(
+            Chain(1000, "lenient", "codec_type: HTTP2\nhttp2_protocol_options: { max_consecutive_inbound_frames_with_empty_payload: 1000 }", Direct),
+            Chain(2000, "strict", "codec_type: HTTP2", Direct));
+        await using var gateway = await TestGateway.StartAsync(yaml);
+        var before = (await gateway.StatsAsync()).GetValueOrDefault("http2.inbound_empty_frames_flood");
+        var frames = new List<(byte, byte, int, byte[])> { (Http2Frame.Headers, 0x4, 1, RawHttp2Connection.RequestHeaders(post: true)) };
+        frames.AddRange(Enumerable.Range(0, 20).Select(_ => (Http2Frame.Data, (byte)0, 1, Array.Empty<byte>())));
+
+        // Lenient: twenty empty frames are within its limit; the connection answers a PING.
+        await using (var lenient = await RawHttp2Connection.OpenAsync(gateway.Port, ProxyHeader(1000)))
+        {
+            await lenient.WriteFramesAsync([.. frames, (Http2Frame.Ping, 0, 0, new byte[8])]);
+            Assert.NotNull(await lenient.ReadUntilAsync(Http2Frame.Ping));
+        }
+
+        Assert.Equal(before, (await gateway.StatsAsync()).GetValueOrDefault("http2.inbound_empty_frames_flood"));
+
+        // Strict (Envoy's default 1): the second empty frame closes the connection.
+        await using var strict = await RawHttp2Connection.OpenAsync(gateway.Port, ProxyHeader(2000));
+        await strict.TryWriteFramesAsync(frames);
+        while (await strict.ReadFrameAsync(10_000) is not null)
+        {
+        }
+
+        Assert.True(strict.Closed);
+        Assert.Equal(before + 1, (await gateway.StatsAsync())["http2.inbound_empty_frames_flood"]);
+    }
+
+    [Fact]
+    public async Task EachChainAppliesItsOwnHttp1HeaderLimit()
+    {
+        var yaml = TwoChains(Chain(1000, "lenient", "", Direct), Chain(2000, "strict", "max_request_headers_kb: 1", Direct));
+        await using var gateway = await TestGateway.StartAsync(yaml);
+        var request = $"GET / HTTP/1.1\r\nHost: a\r\nx-big: {new string('x', 2000)}\r\n\r\n";
+        Assert.StartsWith("HTTP/1.1 200", await ExchangeAsync(gateway.Port, ProxyHeader(1000), request));
+        Assert.StartsWith("HTTP/1.1 431", await ExchangeAsync(gateway.Port, ProxyHeader(2000), request));
+        Assert.Equal(1, (await gateway.StatsAsync())["http.strict.downstream_rq_4xx"]);
+    }
+
+    [Fact]
+    public async Task AClosedHttp2ConnectionIsLoggedAsDcNotDr()
+    {
+        var directory = TestGateway.NewDirectory();
+        var log = Path.Combine(directory, "access.log");
+        var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var upstream = await StreamTimeoutTests.HangingUpstreamAsync(cancelled, received);
+        var route = "route: { cluster: slow }";
+        var yaml = TwoChains(
+            Chain(1000, "lenient", "codec_type: HTTP2", route),
+            Chain(2000, "strict", "codec_type: HTTP2" + StreamTimeoutTests.AccessLog(log), route),
+            EnvoyYaml.StaticCluster("slow", upstream.Port));
+        await using var gateway = await TestGateway.StartAsync(yaml, directory: directory);
+        var connection = await RawHttp2Connection.OpenAsync(gateway.Port, ProxyHeader(2000));
+        await connection.WriteFrameAsync(Http2Frame.Headers, 0x5, 1, RawHttp2Connection.RequestHeaders());
+        await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await connection.DisposeAsync();
+        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("0 DC downstream_remote_disconnect", Assert.Single(await TestGateway.WaitForLinesAsync(log, 1)));
+        Assert.Equal(1, (await gateway.StatsAsync())["http.strict.downstream_rq_rx_reset"]);
+    }
+
+    /// <summary>Sends <paramref name="prefix"/> and <paramref name="request"/>; returns what comes back until the response head ends.</summary>
+    private static async Task<string> ExchangeAsync(int port, byte[] prefix, string request)
+    {
+        using var socket = await TcpClientHelpers.ConnectAsync(port);
+        await socket.SendAsync(prefix);
+        await socket.SendAsync(Encoding.ASCII.GetBytes(request));
+        var received = new StringBuilder();
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!received.ToString().Contains("\r\n\r\n"))
+        {
+            var n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+            if (n == 0)
+            {
+                break;
+            }
+
+            received.Append(Encoding.ASCII.GetString(buffer, 0, n));
+        }
+
+        return received.ToString();
+    }
+}
