@@ -81,7 +81,8 @@ internal sealed class Http2OutboundGuard : PipeWriter
         lock (_sync)
         {
             _writing = true;
-            _writingOverflow = _innerFlush is not null || _lost is not null;
+            // A drain still owed (the flush ended during an earlier write) keeps the order: overflow first.
+            _writingOverflow = _innerFlush is not null || _drainAfterWrite || _lost is not null;
             _lastMemory = _writingOverflow ? (_overflow ??= new ArrayBufferWriter<byte>(4096)).GetMemory(Math.Max(sizeHint, 1)) : _inner.GetMemory(sizeHint);
             return _lastMemory;
         }
@@ -134,7 +135,7 @@ internal sealed class Http2OutboundGuard : PipeWriter
                 return lost.IsCompletedSuccessfully ? new ValueTask<FlushResult>(lost.Result) : new ValueTask<FlushResult>(lost);
             }
 
-            if (_innerFlush is null)
+            if (_innerFlush is null && !_drainAfterWrite)
             {
                 var flush = _inner.FlushAsync(cancellationToken);
                 _queuedFrames = _queuedControlFrames = 0;

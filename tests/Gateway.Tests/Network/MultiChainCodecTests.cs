@@ -114,6 +114,58 @@ public sealed class MultiChainCodecTests
         Assert.Equal(1, (await gateway.StatsAsync())["http.strict.downstream_rq_rx_reset"]);
     }
 
+    /// <summary>
+    /// Two TLS chains picked by server name (h2 by ALPN): a PING flood from a client that does not read
+    /// is closed by the strict chain's max_outbound_control_frames (Envoy's default), not by the
+    /// lenient first chain's; an HttpClient over h2 is served with bodies both ways.
+    /// </summary>
+    [Fact]
+    public async Task TlsChainsPickedByServerNameApplyTheirOwnOutboundLimits()
+    {
+        using var certificate = TestCertificates.Create("a.example.com");
+        await using var upstream = await EchoUpstream.StartAsync();
+        string TlsChain(string name, string statPrefix, string http2Options) =>
+            Chain(0, statPrefix, "codec_type: HTTP2\n" + http2Options, "route: { cluster: echo }")
+                .Replace("- filter_chain_match: { destination_port: 0 }\n", $"- filter_chain_match: {{ server_names: [{name}] }}\n{TestCertificates.TransportSocket(certificate, 2)}");
+        var yaml = NetworkYaml.Listener(
+            $"""
+            listener_filters:
+            {NetworkYaml.TlsInspector}
+            filter_chains:
+            {TlsChain("a.example.com", "lenient", "http2_protocol_options: { max_outbound_control_frames: 100000000 }")}
+            {TlsChain("b.example.com", "strict", "")}
+            """,
+            EnvoyYaml.StaticCluster("echo", upstream.Port));
+        await using var gateway = await TestGateway.StartAsync(yaml);
+
+        // Names resolve to the listener on 127.0.0.1; TLS still sends them as SNI.
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = static (_, _, _, _) => true },
+            ConnectCallback = async (_, token) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(System.Net.IPAddress.Loopback, gateway.Port, token);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        };
+        using (var client = new HttpClient(handler) { DefaultRequestVersion = System.Net.HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact })
+        {
+            var body = new string('x', 300_000);
+            foreach (var name in new[] { "a.example.com", "b.example.com" })
+            {
+                using var response = await client.PostAsync($"https://{name}:{gateway.Port}/a", new StringContent(body));
+                Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+                Assert.Equal(System.Net.HttpVersion.Version20, response.Version);
+                Assert.Equal(body.Length, (await response.Content.ReadAsStringAsync()).Length);
+            }
+        }
+
+        var before = await gateway.StatsAsync();
+        await Http2Tests.FloodPingsAsync(gateway, "http2.outbound_control_flood", before, () => RawHttp2Connection.OpenTlsAsync(gateway.Port, "b.example.com", receiveBuffer: 4096));
+        Assert.Equal(before.GetValueOrDefault("http2.outbound_control_flood") + 1, (await gateway.StatsAsync())["http2.outbound_control_flood"]);
+    }
+
     /// <summary>Sends <paramref name="prefix"/> and <paramref name="request"/>; returns what comes back until the response head ends.</summary>
     private static async Task<string> ExchangeAsync(int port, byte[] prefix, string request)
     {

@@ -261,9 +261,10 @@ public class Http2Tests(ITestOutputHelper output)
     }
 
     /// <summary>Sends PINGs without reading until <paramref name="stat"/> counts; then the connection must end. Returns the PINGs sent.</summary>
-    private static async Task<int> FloodPingsAsync(TestGateway gateway, string stat, Dictionary<string, long> before)
+    /// <param name="open">Opens the connection (default: cleartext to the first listener, with a small receive buffer).</param>
+    internal static async Task<int> FloodPingsAsync(TestGateway gateway, string stat, Dictionary<string, long> before, Func<Task<RawHttp2Connection>>? open = null)
     {
-        await using var connection = await RawHttp2Connection.OpenAsync(gateway.Port, receiveBuffer: 4096);
+        await using var connection = await (open ?? (() => RawHttp2Connection.OpenAsync(gateway.Port, receiveBuffer: 4096)))();
         var batch = Enumerable.Range(0, 1000).Select(_ => (Http2Frame.Ping, (byte)0, 0, new byte[8])).ToList();
         var sent = 0;
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));

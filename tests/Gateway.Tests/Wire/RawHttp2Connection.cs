@@ -12,12 +12,35 @@ public sealed class RawHttp2Connection : IAsyncDisposable
     private static readonly byte[] Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
 
     private readonly TcpClient _client;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
 
-    private RawHttp2Connection(TcpClient client)
+    private RawHttp2Connection(TcpClient client, Stream? stream = null)
     {
         _client = client;
-        _stream = client.GetStream();
+        _stream = stream ?? client.GetStream();
+    }
+
+    /// <summary>As <see cref="OpenAsync"/>, over TLS to <paramref name="serverName"/> with ALPN h2 (any certificate accepted).</summary>
+    public static async Task<RawHttp2Connection> OpenTlsAsync(int port, string serverName, int receiveBuffer = 0)
+    {
+        var client = new TcpClient { NoDelay = true };
+        if (receiveBuffer > 0)
+        {
+            client.ReceiveBufferSize = receiveBuffer;
+        }
+
+        await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+        var tls = new System.Net.Security.SslStream(client.GetStream());
+        await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
+        {
+            TargetHost = serverName,
+            ApplicationProtocols = [System.Net.Security.SslApplicationProtocol.Http2],
+            RemoteCertificateValidationCallback = static (_, _, _, _) => true,
+        });
+        var connection = new RawHttp2Connection(client, tls);
+        await connection._stream.WriteAsync(Preface);
+        await connection.WriteFrameAsync(Http2Frame.Settings, 0, 0, []);
+        return connection;
     }
 
     /// <summary>Connects and sends the preface with an empty SETTINGS frame.</summary>
