@@ -9,8 +9,9 @@ namespace Gateway.Codec;
 /// output of an h2 connection: it reads the headers of the frames Kestrel writes (the bytes go
 /// straight to the transport, nothing is copied) and counts the frames queued and not yet handed to
 /// the socket. While the transport's own send buffer is full (the peer does not read), Kestrel's
-/// flushes are acknowledged and what it writes waits here, as in Envoy's connection buffer, up to
-/// Envoy's per-connection buffer limit (1 MiB) before Kestrel is made to wait; more than
+/// flushes of control frames (what it answers the peer's PINGs, SETTINGS and bad streams with) are
+/// acknowledged and what it writes then waits here, as in Envoy's connection buffer, up to Envoy's
+/// per-connection buffer limit (1 MiB); responses wait for the transport as Kestrel has them wait. More than
 /// <c>max_outbound_frames</c> queued frames (default 10000), or more than
 /// <c>max_outbound_control_frames</c> queued PING and SETTINGS acknowledgements and RST_STREAMs
 /// (default 1000), close the connection without flushing, counting <c>http2.outbound_flood</c> /
@@ -43,6 +44,7 @@ internal sealed class Http2OutboundGuard : PipeWriter
     private long _queuedFrames;
     private long _queuedControlFrames;
     private long _dataFrames;
+    private bool _batchHasOtherFrames;
     private bool _tripped;
 
     // The memory handed out by the last GetMemory, and whether it is the overflow's.
@@ -135,21 +137,25 @@ internal sealed class Http2OutboundGuard : PipeWriter
                 return lost.IsCompletedSuccessfully ? new ValueTask<FlushResult>(lost.Result) : new ValueTask<FlushResult>(lost);
             }
 
+            // Only what Envoy calls control frames (PING/SETTINGS ACKs, RST_STREAM, answers to what the
+            // peer sends) may queue past a full transport; responses wait for it as Kestrel has them wait.
+            var controlOnly = !_batchHasOtherFrames;
+            _batchHasOtherFrames = false;
             if (_innerFlush is null && !_drainAfterWrite)
             {
                 var flush = _inner.FlushAsync(cancellationToken);
                 _queuedFrames = _queuedControlFrames = 0;
-                if (flush.IsCompleted)
+                if (flush.IsCompleted || !controlOnly)
                 {
                     return flush;
                 }
 
-                // The transport's buffer is full: Kestrel goes on, its frames queue here (counted).
+                // The transport's buffer is full: Kestrel goes on reading, what it answers queues here (counted).
                 Await(flush);
                 return new ValueTask<FlushResult>(new FlushResult(isCanceled: false, isCompleted: false));
             }
 
-            if ((_overflow?.WrittenCount ?? 0) <= QueueByteLimit)
+            if (controlOnly && (_overflow?.WrittenCount ?? 0) <= QueueByteLimit)
             {
                 return new ValueTask<FlushResult>(new FlushResult(isCanceled: false, isCompleted: false));
             }
@@ -295,9 +301,13 @@ internal sealed class Http2OutboundGuard : PipeWriter
             {
                 _queuedControlFrames++;
             }
-            else if (type == Data)
+            else
             {
-                Volatile.Write(ref _dataFrames, _dataFrames + 1);
+                _batchHasOtherFrames = true;
+                if (type == Data)
+                {
+                    Volatile.Write(ref _dataFrames, _dataFrames + 1);
+                }
             }
 
             // Envoy checks the whole queue first, then the control frames in it.
