@@ -137,6 +137,28 @@ public sealed class ClusterEntry : IDisposable
     }
 
     /// <summary>
+    /// A retry's pick with retry_host_predicate (Envoy's LoadBalancerBase::chooseHost): up to
+    /// <paramref name="reselections"/> + 1 picks while <paramref name="reject"/> turns the host down, then the last one
+    /// picked even if rejected; null when none is healthy.
+    /// </summary>
+    public UpstreamEndpoint? PickEndpoint(Func<UpstreamEndpoint, bool> reject, int reselections)
+    {
+        var healthy = Volatile.Read(ref _endpoints).BestPriorityHealthy;
+        if (healthy.Length == 0)
+        {
+            return null;
+        }
+
+        var host = _loadBalancer.Pick(healthy);
+        for (var i = 0; i < reselections && reject(host); i++)
+        {
+            host = _loadBalancer.Pick(healthy);
+        }
+
+        return host;
+    }
+
+    /// <summary>
     /// Counts a request to <paramref name="endpoint"/> as sent: <c>upstream_rq_total</c>/<c>_active</c> of
     /// the cluster, <c>rq_total</c>/<c>rq_active</c> of the host (also what least-request balancing
     /// reads). Pair every call with <see cref="EndUpstreamRequest"/>.

@@ -1,3 +1,4 @@
+using Gateway.Clusters.Model;
 using Gateway.Clusters.Resilience;
 using Gateway.Clusters.Table;
 using Microsoft.AspNetCore.Http;
@@ -28,6 +29,7 @@ internal sealed class RetryingTransformer : HttpTransformer
     private CancellationTokenSource? _perTry;
     private TimeSpan? _rateLimitedDelay;
     private bool _abandoned;
+    private List<UpstreamEndpoint>? _attempted;
 
     /// <summary>A retry was taken and its attempt has not been judged yet (Envoy's armed callback).</summary>
     private bool _armed;
@@ -135,6 +137,47 @@ internal sealed class RetryingTransformer : HttpTransformer
         _rateLimitedDelay = null;
         return delay <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(delay, _time, cancellationToken);
     }
+
+    /// <summary>Envoy's onHostAttempted: remembered only when retry_host_predicate has previous_hosts.</summary>
+    public void OnHostAttempted(UpstreamEndpoint endpoint)
+    {
+        if (_plan is { HostPredicates.Count: > 0 })
+        {
+            (_attempted ??= []).Add(endpoint);
+        }
+    }
+
+    /// <summary>The host for a retry: with retry_host_predicate, picks again while a predicate rejects the host (up to host_selection_retry_max_attempts).</summary>
+    public UpstreamEndpoint? PickRetryEndpoint(ClusterEntry cluster) => _plan is { HostPredicates.Count: > 0 } plan
+        ? cluster.PickEndpoint(ShouldSelectAnotherHost, plan.HostSelectionMaxAttempts)
+        : cluster.PickEndpoint();
+
+    /// <summary>Envoy's RetryStateImpl::shouldSelectAnotherHost: any predicate rejecting the host.</summary>
+    private bool ShouldSelectAnotherHost(UpstreamEndpoint host)
+    {
+        foreach (var predicate in _plan!.HostPredicates)
+        {
+            var reject = predicate.Kind switch
+            {
+                RetryHostPredicateKind.PreviousHosts => _attempted?.Exists(a => ReferenceEquals(a, host) || a.Address == host.Address) == true,
+                RetryHostPredicateKind.OmitCanaryHosts => LbMetadata(host) is { } lb && lb.TryGetValue("canary", out var canary) && canary is true,
+                _ => predicate.Metadata is { Count: > 0 } labels && LbMetadata(host) is { } lb2 && labels.All(l => lb2.TryGetValue(l.Key, out var v) && ValueMatches(v, l.Value)),
+            };
+            if (reject)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IReadOnlyDictionary<string, object?>? LbMetadata(UpstreamEndpoint host) =>
+        host.Metadata is { } metadata && metadata.TryGetValue("envoy.lb", out var lb) ? lb as IReadOnlyDictionary<string, object?> : null;
+
+    /// <summary>Envoy's metadataLabelMatch with list_as_any: a host's list value matches when one of its items does.</summary>
+    private static bool ValueMatches(object? hostValue, object? wanted) =>
+        hostValue is List<object?> list ? list.Exists(item => Equals(item, wanted)) : Equals(hostValue, wanted);
 
     /// <summary>Releases the slot held and the per-try timer; call once when the request ends.</summary>
     public void Finish()

@@ -59,7 +59,10 @@ public sealed class CompiledRoute
                 new ForwarderRequestConfig { ActivityTimeout = activity, Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower, AllowResponseBuffering = false },
             };
             AllowsUpgrade = forward.UpgradeTypes.Count > 0;
-            Retry = Clusters.Resilience.RetryPlan.Create(retryPolicy);
+            Retry = Clusters.Resilience.RetryPlan.Create(retryPolicy, Proxy.RetriableResponseHeaders.Compile(retryPolicy?.RetriableHeaders));
+            RetriableRequestHeaders = retryPolicy is { RetriableRequestHeaders.Count: > 0 } p
+                ? p.RetriableRequestHeaders.Select(h => new HeaderMatcher(h)).ToArray()
+                : null;
         }
         else if (config.DirectResponse is { } direct)
         {
@@ -169,6 +172,9 @@ public sealed class CompiledRoute
 
     /// <summary>The route's retry_policy, compiled; null without one.</summary>
     public Clusters.Resilience.RetryPlan? Retry { get; }
+
+    /// <summary>retriable_request_headers of the retry policy: a request matching none of them is not retried; null when unset.</summary>
+    internal HeaderMatcher[]? RetriableRequestHeaders { get; }
 
     /// <summary>True when upgrade_configs on the route enables an upgrade (WebSocket).</summary>
     public bool AllowsUpgrade { get; }
