@@ -128,9 +128,9 @@ public sealed partial class ProxyHandler
                 HeaderMutator.Apply(headers, clusterHeaders.RequestHeadersToRemove, clusterHeaders.RequestHeadersToAdd, state);
             }
 
-            if (route.RequestHeadersToAdd.Count > 0 || route.RequestHeadersToRemove.Count > 0)
+            if (route.RequestHeaderLevels.Length > 0)
             {
-                HeaderMutator.Apply(headers, route.RequestHeadersToRemove, route.RequestHeadersToAdd, state);
+                HeaderMutator.Apply(headers, route.RequestHeaderLevels, state);
             }
 
             switch (route.Kind)
@@ -733,9 +733,9 @@ public sealed partial class ProxyHandler
 
     private static void ApplyResponseHeaders(RequestState state, CompiledRoute route)
     {
-        if (route.ResponseHeadersToAdd.Count > 0 || route.ResponseHeadersToRemove.Count > 0)
+        if (route.ResponseHeaderLevels.Length > 0)
         {
-            HeaderMutator.Apply(state.HttpContext.Response.Headers, route.ResponseHeadersToRemove, route.ResponseHeadersToAdd, state);
+            HeaderMutator.Apply(state.HttpContext.Response.Headers, route.ResponseHeaderLevels, state);
         }
     }
 
