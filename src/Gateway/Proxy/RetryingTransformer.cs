@@ -26,7 +26,7 @@ internal sealed class RetryingTransformer : HttpTransformer
     private readonly TimeSpan _perTryTimeout;
     private readonly CancellationToken _deadline;
     private readonly TimeProvider _time;
-    private CancellationTokenSource? _perTry;
+    private PerTryTimer? _perTry;
     private TimeSpan? _rateLimitedDelay;
     private bool _abandoned;
     private List<UpstreamEndpoint>? _attempted;
@@ -59,7 +59,10 @@ internal sealed class RetryingTransformer : HttpTransformer
     /// <summary>Envoy's flag when a retry was wanted but not made: URX (retries exhausted) or UO (circuit breaker), else null.</summary>
     public string? NotRetriedFlag { get; private set; }
 
-    /// <summary>The token for one attempt: the request's deadlines, plus per_try_timeout until headers arrive.</summary>
+    /// <summary>
+    /// The token for one attempt: the request's deadlines, plus per_try_timeout until headers arrive (its clock
+    /// started once the connection is up and the request body is in, see <see cref="PerTryTimer"/>).
+    /// </summary>
     public CancellationToken StartAttempt()
     {
         SwallowedStatus = 0;
@@ -67,8 +70,7 @@ internal sealed class RetryingTransformer : HttpTransformer
         _perTry = null;
         if (_perTryTimeout > TimeSpan.Zero)
         {
-            _perTry = _deadline.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(_deadline) : new CancellationTokenSource();
-            _perTry.CancelAfter(_perTryTimeout);
+            _perTry = new PerTryTimer(_perTryTimeout, Body, _deadline);
             return _perTry.Token;
         }
 
@@ -78,15 +80,23 @@ internal sealed class RetryingTransformer : HttpTransformer
     /// <summary>True when the attempt's per-try timeout fired (not a deadline, not the client going away).</summary>
     public bool PerTryTimedOut => _perTry?.IsCancellationRequested == true && !_deadline.IsCancellationRequested;
 
-    public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken) =>
-        _inner.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+    public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        if (_perTry is { } timer)
+        {
+            // A connection the pool opens for this request holds the per-try clock until it is up.
+            proxyRequest.Options.Set(IUpstreamConnectObserver.OptionKey, timer);
+        }
+
+        return _inner.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+    }
 
     public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
         if (proxyResponse is not null)
         {
             // Headers arrived: the per-try timer stops here (Envoy ignores it once the response started).
-            _perTry?.CancelAfter(Timeout.InfiniteTimeSpan);
+            _perTry?.Stop();
             var status = (int)proxyResponse.StatusCode;
             if (_plan is not null && Decide(_plan.RetriesResponse(status, proxyResponse)))
             {
