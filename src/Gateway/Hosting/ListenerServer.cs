@@ -123,10 +123,13 @@ internal sealed class ListenerServer : IDisposable
     {
         var slot = new ListenerSlot(listener.Name, isAdmin: false);
         var http = HttpChains(listener).FirstOrDefault();
-        var options = NewOptions(services, http?.Http?.MaxRequestHeadersKb ?? 60);
+        var options = NewOptions(services, MaxHeadersKb(listener));
         if (http?.Http is { } chainHttp)
         {
-            ApplyHttp2Settings(options, chainHttp.Protocol.Http2);
+            // One Kestrel server for all chains: the first HTTP chain's connection settings; Kestrel's
+            // header count lets every chain's own limit through (each chain's HTTP/1 guard applies its own).
+            ApplyConnectionSettings(options, chainHttp.Protocol);
+            options.Limits.MaxRequestHeaderCount = HttpChains(listener).Max(c => Math.Max(c.Http!.Protocol.MaxHeadersCount, 1));
         }
 
         var handler = new Network.NetworkConnectionHandler(slot, snapshot, loggerFactory);
@@ -174,6 +177,10 @@ internal sealed class ListenerServer : IDisposable
         return new ListenerServer(slot, BindingOf(listener), options, transport, loggerFactory);
     }
 
+    /// <summary>The largest max_request_headers_kb of a network listener's HTTP chains: Kestrel's own limits must let each chain's through.</summary>
+    private static int MaxHeadersKb(ListenerConfig listener) =>
+        HttpChains(listener).Select(c => c.Http!.MaxRequestHeadersKb).DefaultIfEmpty(60).Max();
+
     private static IEnumerable<FilterChainConfig> HttpChains(ListenerConfig listener) =>
         listener.FilterChains.Append(listener.DefaultFilterChain).OfType<FilterChainConfig>().Where(c => c.Kind == NetworkFilterKind.HttpConnectionManager);
 
@@ -206,7 +213,8 @@ internal sealed class ListenerServer : IDisposable
             // Chains, certificates and filters are read from the snapshot per connection; only what
             // Kestrel's pipeline was built with needs a new socket.
             var http = HttpChains(listener).FirstOrDefault();
-            return string.Join('|', listener.Address.Address, listener.Address.Port, "network", http?.Http?.CodecType, http?.Http?.MaxRequestHeadersKb, http?.Http?.Protocol.Http2, http?.Tls is not null);
+            return string.Join('|', listener.Address.Address, listener.Address.Port, "network", http?.Http?.CodecType, MaxHeadersKb(listener),
+                string.Join(',', HttpChains(listener).Select(c => c.Http!.Protocol.MaxHeadersCount)), http?.Http?.Protocol, http?.Tls is not null);
         }
 
         return string.Join('|',

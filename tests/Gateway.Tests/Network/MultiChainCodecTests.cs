@@ -80,12 +80,17 @@ public sealed class MultiChainCodecTests
         Assert.Equal(before + 1, (await gateway.StatsAsync())["http2.inbound_empty_frames_flood"]);
     }
 
-    [Fact]
-    public async Task EachChainAppliesItsOwnHttp1HeaderLimit()
+    /// <param name="strictFirst">The strict chain first: Kestrel's own limits (one server for all chains) must not refuse for it what the lenient chain allows.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EachChainAppliesItsOwnHttp1HeaderLimit(bool strictFirst)
     {
-        var yaml = TwoChains(Chain(1000, "lenient", "", Direct), Chain(2000, "strict", "max_request_headers_kb: 1", Direct));
+        var lenient = Chain(1000, "lenient", "", Direct);
+        var strict = Chain(2000, "strict", "max_request_headers_kb: 1", Direct);
+        var yaml = strictFirst ? TwoChains(strict, lenient) : TwoChains(lenient, strict);
         await using var gateway = await TestGateway.StartAsync(yaml);
-        var request = $"GET / HTTP/1.1\r\nHost: a\r\nx-big: {new string('x', 2000)}\r\n\r\n";
+        var request = $"GET / HTTP/1.1\r\nHost: a\r\nx-big: {new string('x', 3000)}\r\n\r\n";
         Assert.StartsWith("HTTP/1.1 200", await ExchangeAsync(gateway.Port, ProxyHeader(1000), request));
         Assert.StartsWith("HTTP/1.1 431", await ExchangeAsync(gateway.Port, ProxyHeader(2000), request));
         Assert.Equal(1, (await gateway.StatsAsync())["http.strict.downstream_rq_4xx"]);
