@@ -175,8 +175,9 @@ public sealed partial class ProxyHandler
             filters?.Complete();
             Interlocked.Decrement(ref stats.DownstreamRqActive);
             // Envoy counts a status class only for a response that was sent, and a client reset as rx_reset.
-            // A reset the stream timers made (the forwarder then aborts the connection) is not the client's.
-            var aborted = context.RequestAborted.IsCancellationRequested && (watch is null || watch.Kind == Codec.StreamTimeoutKind.None);
+            // A reset the stream timers or a router deadline made (the forwarder then aborts the connection) is not the client's.
+            var aborted = context.RequestAborted.IsCancellationRequested && !state.ResetByDeadline &&
+                (watch is null || watch.Kind == Codec.StreamTimeoutKind.None);
             Codec.DownstreamReset.OnStreamEnd(context, state, connection, aborted, stats);
 
             if (!aborted || context.Response.HasStarted)
@@ -319,7 +320,10 @@ public sealed partial class ProxyHandler
                     return;
                 }
 
-                var aborted = context.RequestAborted.IsCancellationRequested;
+                // A deadline that cut a started response made the forwarder abort the connection, which may already
+                // show as RequestAborted here: that abort is the deadline's, not the client's.
+                var aborted = context.RequestAborted.IsCancellationRequested &&
+                    !(deadline is { Fired: true } && error == ForwarderError.ResponseBodyCanceled && context.Response.HasStarted);
                 if (deadline is { Fired: true } && !aborted && (error != ForwarderError.None || retry is { SwallowedStatus: > 0 }))
                 {
                     // A swallowed (retried) response ended its attempt: then no upstream request is in flight.
@@ -522,6 +526,7 @@ public sealed partial class ProxyHandler
             state.ResponseCodeDetails = "max_duration_timeout";
             if (context.Response.HasStarted)
             {
+                state.ResetByDeadline = true;
                 return;
             }
 
@@ -545,6 +550,7 @@ public sealed partial class ProxyHandler
         if (context.Response.HasStarted)
         {
             (state.ResponseFlags, state.ResponseCodeDetails) = ("UT", "response_timeout");
+            state.ResetByDeadline = true;
             return;
         }
 
