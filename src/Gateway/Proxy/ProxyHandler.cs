@@ -128,9 +128,9 @@ public sealed partial class ProxyHandler
                 HeaderMutator.Apply(headers, clusterHeaders.RequestHeadersToRemove, clusterHeaders.RequestHeadersToAdd, state);
             }
 
-            if (route.RequestHeadersToAdd.Count > 0 || route.RequestHeadersToRemove.Count > 0)
+            if (route.RequestHeaderLevels.Length > 0)
             {
-                HeaderMutator.Apply(headers, route.RequestHeadersToRemove, route.RequestHeadersToAdd, state);
+                HeaderMutator.Apply(headers, route.RequestHeaderLevels, state);
             }
 
             switch (route.Kind)
@@ -240,6 +240,12 @@ public sealed partial class ProxyHandler
             expectedTimeout = CompiledRoute.ExpectedTimeoutText(globalTimeout, perTryTimeout);
         }
 
+        if (plan is not null && route.RetriableRequestHeaders is { } retriable && !MatchesAny(retriable, context.Request, rawTarget))
+        {
+            // retriable_request_headers: Envoy clears retry_on for a request matching none (x-envoy-retry-on's too).
+            plan = null;
+        }
+
         if (perTryTimeout >= globalTimeout && globalTimeout > TimeSpan.Zero)
         {
             perTryTimeout = TimeSpan.Zero;
@@ -302,6 +308,7 @@ public sealed partial class ProxyHandler
                 state.UpstreamMetadata = endpoint.Metadata;
                 state.UpstreamHostname = endpoint.Hostname;
                 state.AttemptCount++;
+                retry?.OnHostAttempted(endpoint);
                 ForwarderError error;
                 using (var attempt = call.StartAttempt(endpoint))
                 {
@@ -358,7 +365,7 @@ public sealed partial class ProxyHandler
                         headers[HeaderNames.XEnvoyExpectedRqTimeoutMs] = Math.Max(1, (long)expected.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
                     }
 
-                    endpoint = cluster.PickEndpoint();
+                    endpoint = retry.PickRetryEndpoint(cluster);
                     if (endpoint is null)
                     {
                         await ReplyNoHealthyUpstreamAsync(state, cluster).ConfigureAwait(false);
@@ -428,12 +435,27 @@ public sealed partial class ProxyHandler
         Take(headers, HeaderNames.XEnvoyRetryGrpcOn, out var retryGrpcOn);
         Take(headers, HeaderNames.XEnvoyMaxRetries, out var maxRetries);
         Take(headers, HeaderNames.XEnvoyRetriableStatusCodes, out var statusCodes);
-        headers.Remove(HeaderNames.XEnvoyRetriableHeaderNames);
+        Take(headers, HeaderNames.XEnvoyRetriableHeaderNames, out var headerNames);
+        // Hedging is not served: x-envoy-hedge-on-per-try-timeout is consumed as Envoy does, and a per-try timeout retries.
         headers.Remove(HeaderNames.XEnvoyHedgeOnPerTryTimeout);
-        if (retryOn.Count + retryGrpcOn.Count + maxRetries.Count + statusCodes.Count > 0)
+        if (retryOn.Count + retryGrpcOn.Count + maxRetries.Count + statusCodes.Count + headerNames.Count > 0)
         {
-            plan = Clusters.Resilience.RetryPlan.WithRequestHeaders(plan, NullIfEmpty(retryOn), NullIfEmpty(retryGrpcOn), NullIfEmpty(maxRetries), NullIfEmpty(statusCodes));
+            plan = Clusters.Resilience.RetryPlan.WithRequestHeaders(plan, NullIfEmpty(retryOn), NullIfEmpty(retryGrpcOn), NullIfEmpty(maxRetries),
+                NullIfEmpty(statusCodes), NullIfEmpty(headerNames));
         }
+    }
+
+    private static bool MatchesAny(Filters.Matching.HeaderMatcher[] matchers, HttpRequest request, string rawTarget)
+    {
+        foreach (var matcher in matchers)
+        {
+            if (matcher.Matches(request, rawTarget))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool Take(IHeaderDictionary headers, string name, out Microsoft.Extensions.Primitives.StringValues value)
@@ -723,9 +745,9 @@ public sealed partial class ProxyHandler
 
     private static void ApplyResponseHeaders(RequestState state, CompiledRoute route)
     {
-        if (route.ResponseHeadersToAdd.Count > 0 || route.ResponseHeadersToRemove.Count > 0)
+        if (route.ResponseHeaderLevels.Length > 0)
         {
-            HeaderMutator.Apply(state.HttpContext.Response.Headers, route.ResponseHeadersToRemove, route.ResponseHeadersToAdd, state);
+            HeaderMutator.Apply(state.HttpContext.Response.Headers, route.ResponseHeaderLevels, state);
         }
     }
 
