@@ -14,6 +14,7 @@ LABELS = {
     "gateway": "gateway pass-through",
     "httpcall": "gateway + http-call",
     "base": "gateway at the base commit",
+    "base2": "gateway at the second base commit",
     "gen0": "gateway, gen0 budget 64 MiB",
     "server": "gateway, server GC",
     "aot": "gateway Native AOT",

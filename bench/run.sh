@@ -150,8 +150,8 @@ start_proxy() { # name
     PORT[$name]=$port
     local up=${PORT[direct]}
     case $name in
-        gateway | httpcall | filters | base)
-            # base: the same pass-through config on another build ($BASE_DLL, see bench/build-base.sh), side by side.
+        gateway | httpcall | filters | base | base2)
+            # base (base2): the same pass-through config on another build ($BASE_DLL, $BASE2_DLL; see bench/build-base.sh), side by side.
             # filters: pass-through with cors + local_ratelimit + compressor configured.
             local tmpl=passthrough dll=$GATEWAY_DLL
             [[ $name == httpcall ]] && tmpl=httpcall
@@ -159,6 +159,9 @@ start_proxy() { # name
             if [[ $name == base ]]; then
                 [[ -n ${BASE_DLL:-} && -f ${BASE_DLL:-} ]] || die "proxy 'base' needs BASE_DLL=path/to/Gateway.dll (bench/build-base.sh REF prints one)"
                 dll=$BASE_DLL
+            elif [[ $name == base2 ]]; then
+                [[ -n ${BASE2_DLL:-} && -f ${BASE2_DLL:-} ]] || die "proxy 'base2' needs BASE2_DLL=path/to/Gateway.dll (bench/build-base.sh REF prints one)"
+                dll=$BASE2_DLL
             fi
             render "$BENCH_DIR/conf/$tmpl.envoy.yaml.tmpl" "$WORK/$name.envoy.yaml" PORT="$port" ADMIN_PORT="$(free_port)" UPSTREAM_PORT="$up"
             if [[ $name == httpcall ]] && ! dotnet "$GATEWAY_DLL" --mode validate -c "$WORK/httpcall.envoy.yaml" >"$WORK/logs/httpcall.validate.log" 2>&1; then
@@ -195,7 +198,7 @@ start_proxy() { # name
         haproxy)
             render "$BENCH_DIR/conf/haproxy.cfg.tmpl" "$WORK/haproxy.cfg" PORT="$port" UPSTREAM_PORT="$up" WORKERS="$NPROC"
             spawn haproxy haproxy -db -f "$WORK/haproxy.cfg" ;;
-        *) die "unknown proxy '$name'; known: gateway httpcall filters base gen0 server aot aotgen0 yarp nginx haproxy direct" ;;
+        *) die "unknown proxy '$name'; known: gateway httpcall filters base base2 gen0 server aot aotgen0 yarp nginx haproxy direct" ;;
     esac
     if [[ $name == httpcall ]]; then
         local deadline=$((SECONDS + 60)) code=

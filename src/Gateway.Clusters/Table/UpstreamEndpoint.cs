@@ -41,6 +41,29 @@ public sealed class UpstreamEndpoint
     /// <summary><c>http://ip:port</c>, the forwarder's destination prefix.</summary>
     public string DestinationPrefix { get; }
 
+    private static readonly UriCreationOptions RawTarget = new() { DangerousDisablePathAndQueryCanonicalization = true };
+
+    private TargetUri? _lastUri;
+
+    /// <summary>
+    /// The upstream URI for a raw request target (as the client sent it: no path canonicalisation, as Envoy).
+    /// The last one is kept and handed out again while requests repeat the target (a Uri is immutable), so a
+    /// repeated path costs no string, Uri or parse per request; another target replaces it.
+    /// </summary>
+    public Uri UriFor(string target)
+    {
+        if (_lastUri is { } last && string.Equals(last.Target, target, StringComparison.Ordinal))
+        {
+            return last.Uri;
+        }
+
+        var uri = new Uri(DestinationPrefix + target, RawTarget);
+        _lastUri = new TargetUri(target, uri);
+        return uri;
+    }
+
+    private sealed record TargetUri(string Target, Uri Uri);
+
     public int Weight { get; }
 
     public int Priority { get; }

@@ -81,6 +81,14 @@ public sealed class DownstreamConnection
         return null;
     }
 
+    private StreamWatch? _spareWatch;
+
+    /// <summary>The watch an ended request left for the next one, or null (HTTP/2 streams may overlap: one spare, taken atomically).</summary>
+    internal StreamWatch? TakeWatch() => Interlocked.Exchange(ref _spareWatch, null);
+
+    /// <summary>Keeps an ended request's <see cref="StreamWatch.Reusable"/> watch for the connection's next request.</summary>
+    internal void ReturnWatch(StreamWatch watch) => Volatile.Write(ref _spareWatch, watch);
+
     /// <summary>Takes the pending refusal (once).</summary>
     public CodecError? TakeError()
     {

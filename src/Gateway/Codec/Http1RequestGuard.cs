@@ -38,6 +38,9 @@ internal sealed class Http1RequestGuard : PipeReader, IValueTaskSource<ReadResul
     private bool _overlayActive;
     private long _overlayConsumed;
     private long _headWaitStarted;
+
+    // Bytes of the pending (incomplete) head at _framed already searched for its end.
+    private long _headSearched;
     private long _headIndex;
 
     // A read that waits on the socket completes through this one reusable source (one read is
@@ -313,8 +316,8 @@ internal sealed class Http1RequestGuard : PipeReader, IValueTaskSource<ReadResul
             }
 
             var rest = buffer.Slice(_framed);
-            var reader = new SequenceReader<byte>(rest);
-            if (!reader.TryReadTo(out ReadOnlySequence<byte> head, HeadEnd))
+            var headLength = FindHeadEnd(rest);
+            if (headLength < 0)
             {
                 if (rest.Length > _limits.MaxRequestHeadersBytes + 8192)
                 {
@@ -346,6 +349,7 @@ internal sealed class Http1RequestGuard : PipeReader, IValueTaskSource<ReadResul
                 return false;
             }
 
+            var head = rest.Slice(0, headLength);
             var verdict = ValidateHead(head);
             if (verdict.Error is { } error)
             {
@@ -392,6 +396,30 @@ internal sealed class Http1RequestGuard : PipeReader, IValueTaskSource<ReadResul
     Done:
         framed = new ReadResult(buffer.Slice(0, _framed), result.IsCanceled, result.IsCompleted && _framed == length);
         return true;
+    }
+
+    /// <summary>
+    /// The length of the head at the start of <paramref name="rest"/> (up to its empty line), or -1 while it
+    /// has not ended. A head that arrives in pieces is searched only from where the last search stopped
+    /// (less the 3 bytes an end split across reads can have), not from its start again on every read.
+    /// </summary>
+    private long FindHeadEnd(ReadOnlySequence<byte> rest)
+    {
+        var from = Math.Clamp(_headSearched - (HeadEnd.Length - 1), 0, rest.Length);
+        long found;
+        if (rest.IsSingleSegment)
+        {
+            var index = rest.FirstSpan[(int)from..].IndexOf(HeadEnd);
+            found = index < 0 ? -1 : from + index;
+        }
+        else
+        {
+            var reader = new SequenceReader<byte>(rest.Slice(from));
+            found = reader.TryReadTo(out ReadOnlySequence<byte> head, HeadEnd) ? from + head.Length : -1;
+        }
+
+        _headSearched = found < 0 ? rest.Length : 0;
+        return found;
     }
 
     private Http1HeadVerdict ValidateHead(ReadOnlySequence<byte> head)

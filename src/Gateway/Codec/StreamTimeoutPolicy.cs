@@ -34,8 +34,16 @@ internal sealed class StreamTimeoutPolicy
         return idle == 0 && request == 0 && !routeIdle ? null : new StreamTimeoutPolicy(idle, request, stats);
     }
 
-    /// <summary>Starts watching one request (its body streams and RequestAborted are wrapped).</summary>
-    public StreamWatch Begin(HttpContext context) => new(this, context);
+    /// <summary>
+    /// Starts watching one request (its body streams and RequestAborted are wrapped), on the connection's
+    /// spare watch when it has one (see <see cref="DownstreamConnection.ReturnWatch"/>).
+    /// </summary>
+    public StreamWatch Begin(HttpContext context, DownstreamConnection? connection)
+    {
+        var watch = connection?.TakeWatch() ?? new StreamWatch();
+        watch.Start(this, context);
+        return watch;
+    }
 
     private static long Milliseconds(TimeSpan? value) =>
         value is { } t && t > TimeSpan.Zero ? Math.Max(1, (long)t.TotalMilliseconds) : 0;

@@ -106,7 +106,7 @@ internal static class StreamTimeoutSweeper
     private static void Sweep()
     {
         var now = Environment.TickCount64;
-        List<(StreamWatch, StreamTimeoutKind)>? expired = null;
+        List<(StreamWatch, StreamTimeoutKind, int)>? expired = null;
         foreach (var stripe in Stripes)
         {
             lock (stripe)
@@ -115,7 +115,7 @@ internal static class StreamTimeoutSweeper
                 {
                     if (watch.Expired(now) is var kind and not StreamTimeoutKind.None)
                     {
-                        (expired ??= new()).Add((watch, kind));
+                        (expired ??= new()).Add((watch, kind, watch.State));
                     }
                 }
             }
@@ -127,9 +127,9 @@ internal static class StreamTimeoutSweeper
         }
 
         // Outside the locks: cancelling runs the request's cancellation callbacks (upstream abort, ...).
-        foreach (var (watch, kind) in expired)
+        foreach (var (watch, kind, state) in expired)
         {
-            watch.Fire(kind);
+            watch.Fire(kind, state);
         }
     }
 

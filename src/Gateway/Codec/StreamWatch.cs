@@ -16,37 +16,55 @@ namespace Gateway.Codec;
 /// </summary>
 internal sealed class StreamWatch : Stream, IHttpResponseBodyFeature
 {
+    // _state: the phase in the low two bits, the watch's generation (one per request it watches) above them,
+    // so a sweep that found the previous request expired cannot fire the next one on a reused watch.
     private const int Active = 0;
     private const int Fired = 1;
     private const int Ended = 2;
+    private const int PhaseMask = 3;
 
     private static readonly byte[] StreamTimeoutBody = "stream timeout"u8.ToArray();
     private static readonly byte[] RequestTimeoutBody = "request timeout"u8.ToArray();
 
-    private readonly StreamTimeoutPolicy _policy;
-    private readonly HttpContext _context;
-    private readonly IHttpResponseBodyFeature _prior;
-    private readonly IHttpResponseFeature? _response;
     private readonly CancellationTokenSource _cancel = new();
-    private readonly CancellationToken _clientAborted;
-    private readonly CancellationTokenRegistration _link;
-    private readonly long _requestDeadline;
+    private StreamTimeoutPolicy _policy = null!;
+    private HttpContext _context = null!;
+    private IHttpResponseBodyFeature _prior = null!;
+    private IHttpResponseFeature? _response;
+    private WatchedRequestStream? _requestBody;
+    private CancellationToken _clientAborted;
+    private CancellationTokenRegistration _link;
+    private long _requestDeadline;
     private long _lastActivity;
     private long _idleMs;
     private volatile bool _requestComplete;
     private volatile bool _clientLeftFirst;
-    private int _state;
+    private int _state = Ended;
     private StreamTimeoutKind _kind;
 
     internal StreamWatch? Prev;
     internal StreamWatch? Next;
     internal StreamTimeoutSweeper.Stripe? Stripe;
 
-    internal StreamWatch(StreamTimeoutPolicy policy, HttpContext context)
+    /// <summary>
+    /// A watch for one request at a time: <see cref="Start"/> begins watching, <see cref="EndAsync"/> ends it,
+    /// and a watch whose timers did not fire (<see cref="Reusable"/>) can start again for the connection's next
+    /// request (the watch, its token source and body wrapper are kept per connection instead of made per request).
+    /// </summary>
+    internal StreamWatch()
+    {
+    }
+
+    /// <summary>Starts watching one request (its body streams and RequestAborted are wrapped).</summary>
+    internal void Start(StreamTimeoutPolicy policy, HttpContext context)
     {
         _policy = policy;
         _context = context;
         _idleMs = policy.IdleMs;
+        _kind = StreamTimeoutKind.None;
+        _clientLeftFirst = false;
+        _requestComplete = false;
+        Reusable = false;
         var now = Environment.TickCount64;
         _lastActivity = now;
         _requestDeadline = policy.RequestMs == 0 ? 0 : now + policy.RequestMs;
@@ -56,13 +74,15 @@ internal sealed class StreamWatch : Stream, IHttpResponseBodyFeature
         features.Set<IHttpResponseBodyFeature>(this);
         if (features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != false)
         {
-            context.Request.Body = new WatchedRequestStream(context.Request.Body, this);
+            context.Request.Body = (_requestBody ??= new WatchedRequestStream(this)).Wrap(context.Request.Body);
         }
         else
         {
             _requestComplete = true;
         }
 
+        // A new generation, active: whatever a sweep found for the previous request no longer matches.
+        Volatile.Write(ref _state, ((_state >> 2) + 1) << 2 | Active);
         _clientAborted = context.RequestAborted;
         _link = _clientAborted.UnsafeRegister(static state => ((StreamWatch)state!).OnClientAborted(), this);
         context.RequestAborted = _cancel.Token;
@@ -70,8 +90,14 @@ internal sealed class StreamWatch : Stream, IHttpResponseBodyFeature
         StreamTimeoutSweeper.Add(this, shortest == 0 ? 1000 : shortest);
     }
 
+    /// <summary>After <see cref="EndAsync"/>: no timer fired and the client did not leave, so the watch can start again.</summary>
+    internal bool Reusable { get; private set; }
+
     /// <summary>Which timer fired, or None.</summary>
-    public StreamTimeoutKind Kind => Volatile.Read(ref _state) == Active ? StreamTimeoutKind.None : _kind;
+    public StreamTimeoutKind Kind => (Volatile.Read(ref _state) & PhaseMask) == Active ? StreamTimeoutKind.None : _kind;
+
+    /// <summary>The generation and phase, for the sweeper to fire only the request it found expired.</summary>
+    internal int State => Volatile.Read(ref _state);
 
     /// <summary>The whole request body has been read (or it had none): Envoy's remoteDecodeComplete.</summary>
     internal bool RequestComplete => _requestComplete;
@@ -114,7 +140,7 @@ internal sealed class StreamWatch : Stream, IHttpResponseBodyFeature
     /// <summary>Called by the sweeper under its lock: which timer, if any, has expired.</summary>
     internal StreamTimeoutKind Expired(long now)
     {
-        if (Volatile.Read(ref _state) != Active)
+        if ((Volatile.Read(ref _state) & PhaseMask) != Active)
         {
             return StreamTimeoutKind.None;
         }
@@ -129,10 +155,18 @@ internal sealed class StreamWatch : Stream, IHttpResponseBodyFeature
         return idle != 0 && now - Volatile.Read(ref _lastActivity) >= idle ? StreamTimeoutKind.Idle : StreamTimeoutKind.None;
     }
 
-    internal void Fire(StreamTimeoutKind kind)
+    /// <param name="state">The <see cref="State"/> the sweep saw (active, of the request it found expired).</param>
+    internal void Fire(StreamTimeoutKind kind, int state)
     {
+        if ((state & PhaseMask) != Active)
+        {
+            return;
+        }
+
+        // Before the state changes, so EndAsync sees the kind with Fired (a stale write lands on an active
+        // watch, whose Kind reads None, and Start or the next Fire sets it again).
         _kind = kind;
-        if (Interlocked.CompareExchange(ref _state, Fired, Active) != Active)
+        if (Interlocked.CompareExchange(ref _state, (state & ~PhaseMask) | Fired, state) != state)
         {
             return;
         }
@@ -149,7 +183,7 @@ internal sealed class StreamWatch : Stream, IHttpResponseBodyFeature
     /// </summary>
     private void OnClientAborted()
     {
-        if (Volatile.Read(ref _state) == Active)
+        if ((Volatile.Read(ref _state) & PhaseMask) == Active)
         {
             _clientLeftFirst = true;
         }
@@ -177,11 +211,20 @@ internal sealed class StreamWatch : Stream, IHttpResponseBodyFeature
     public async Task EndAsync(RequestState state)
     {
         StreamTimeoutSweeper.Remove(this);
-        var fired = Interlocked.Exchange(ref _state, Ended) == Fired;
+        var current = Volatile.Read(ref _state);
+        var fired = (Interlocked.Exchange(ref _state, (current & ~PhaseMask) | Ended) & PhaseMask) == Fired;
+        // Waits for a client-abort callback that is running: none can touch the token source after this.
         _link.Dispose();
         var context = _context;
         context.RequestAborted = _clientAborted;
-        if (!fired || _clientLeftFirst)
+        if (!fired)
+        {
+            // Nothing cancelled the token (the client did not leave either): it can serve the next request.
+            Reusable = _cancel.TryReset();
+            return;
+        }
+
+        if (_clientLeftFirst)
         {
             return;
         }

@@ -7,13 +7,19 @@ namespace Gateway.Codec;
 /// </summary>
 internal sealed class WatchedRequestStream : Stream
 {
-    private readonly Stream _inner;
     private readonly StreamWatch _watch;
+    private Stream _inner = Null;
 
-    public WatchedRequestStream(Stream inner, StreamWatch watch)
+    public WatchedRequestStream(StreamWatch watch)
+    {
+        _watch = watch;
+    }
+
+    /// <summary>Wraps this request's body (the wrapper is kept with its watch, one request at a time).</summary>
+    public WatchedRequestStream Wrap(Stream inner)
     {
         _inner = inner;
-        _watch = watch;
+        return this;
     }
 
     public override bool CanRead => true;

@@ -49,7 +49,9 @@ public sealed class EnvoyHttpTransformer : HttpTransformer
 
         // The raw target as the client sent it (Envoy does not normalise paths), set before the base
         // copies the headers so the forwarder does not build a second Uri from the decoded path.
-        var uri = new Uri(destinationPrefix + target, RawUri);
+        var uri = state.Endpoint is { } endpoint && ReferenceEquals(endpoint.DestinationPrefix, destinationPrefix)
+            ? endpoint.UriFor(target)
+            : new Uri(destinationPrefix + target, RawUri);
         proxyRequest.RequestUri = uri;
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
         if (!ReferenceEquals(proxyRequest.RequestUri, uri))

@@ -46,7 +46,7 @@ public sealed partial class ProxyHandler
         var accessLog = listener.AccessLog;
         var byteCounter = accessLog?.Begin(context);
         // stream_idle_timeout / request_timeout / route idle_timeout (null when none can fire).
-        var watch = listener.Timeouts?.Begin(context);
+        var watch = listener.Timeouts?.Begin(context, connection);
         HttpFilterManager? filters = null;
         // One async method for the whole request (not one per stage): each awaited async layer costs a
         // state-machine allocation per request.
@@ -188,6 +188,11 @@ public sealed partial class ProxyHandler
             Interlocked.Increment(ref aborted ? ref stats.DownstreamRqRxReset : ref stats.DownstreamRqCompleted);
             accessLog?.Complete(context, state, byteCounter);
             OnCompleted?.Invoke(context, state);
+            if (watch is { Reusable: true } && connection is not null)
+            {
+                // Last: the connection's next request may take it at once.
+                connection.ReturnWatch(watch);
+            }
         }
     }
 
@@ -298,6 +303,7 @@ public sealed partial class ProxyHandler
             while (true)
             {
                 // The attempt is awaited here rather than in a helper async method: one state machine less per request.
+                state.Endpoint = endpoint;
                 state.UpstreamHost = endpoint.Address;
                 state.UpstreamMetadata = endpoint.Metadata;
                 state.UpstreamHostname = endpoint.Hostname;

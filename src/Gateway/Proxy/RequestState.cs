@@ -55,6 +55,9 @@ public sealed class RequestState : HttpFilterContext
 
     public string? UpstreamCluster { get; set; }
 
+    /// <summary>The upstream host the current attempt goes to (its URI cache), or null.</summary>
+    internal UpstreamEndpoint? Endpoint { get; set; }
+
     /// <summary>ip:port of the upstream host, for %UPSTREAM_HOST%.</summary>
     public string? UpstreamHost { get; set; }
 

@@ -175,4 +175,55 @@ public class StreamTimeoutTests
         Assert.Equal("200 SI stream_idle_timeout", lines[1]);
         Assert.Equal(1, (await gateway.StatsAsync())["http.ingress_http.downstream_rq_idle_timeout"]);
     }
+
+    /// <summary>
+    /// The stream timers of a keep-alive connection's requests one after another (each request's watch is the
+    /// one the previous request ended with): every request starts its idle timer afresh, however long the
+    /// connection sat idle before it, and a later stalled request still times out.
+    /// </summary>
+    [Fact]
+    public async Task EachRequestOfAKeepAliveConnectionHasItsOwnStreamTimers()
+    {
+        var directory = TestGateway.NewDirectory();
+        var log = Path.Combine(directory, "access.log");
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var upstream = await TinyUpstream.StartAsync(async context =>
+        {
+            if (context.Request.Path != "/hang")
+            {
+                using var reader = new StreamReader(context.Request.Body);
+                await context.Response.WriteAsync("got " + await reader.ReadToEndAsync(context.RequestAborted), context.RequestAborted);
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled.TrySetResult();
+            }
+        });
+        await using var gateway = await TestGateway.StartAsync(Yaml(upstream.Port, log, "stream_idle_timeout: 0.3s"), directory: directory);
+        await using var connection = await RawHttpConnection.OpenAsync(gateway.Port);
+        await connection.SendAsync("GET /a HTTP/1.1\r\nHost: a\r\n\r\n");
+        Assert.Equal("got ", (await connection.ReadResponseAsync()).Body);
+        await connection.SendAsync("POST /b HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nxyz");
+        Assert.Equal("got xyz", (await connection.ReadResponseAsync()).Body);
+        // Idle between requests for longer than stream_idle_timeout: the next request's timer starts with it.
+        await Task.Delay(700);
+        await connection.SendAsync("POST /c HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi");
+        Assert.Equal("got hi", (await connection.ReadResponseAsync()).Body);
+        await connection.SendAsync("GET /hang HTTP/1.1\r\nHost: a\r\n\r\n");
+        var stalled = await connection.ReadResponseAsync();
+        Assert.Equal(504, stalled.Status);
+        Assert.Equal("stream timeout", stalled.Body);
+        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var lines = await TestGateway.WaitForLinesAsync(log, 4);
+        Assert.Equal(["200 - via_upstream", "200 - via_upstream", "200 - via_upstream", "504 SI stream_idle_timeout"], lines);
+        var stats = await gateway.StatsAsync();
+        Assert.Equal(1, stats["http.ingress_http.downstream_rq_idle_timeout"]);
+        Assert.Equal(0, stats["http.ingress_http.downstream_rq_rx_reset"]);
+    }
 }
