@@ -7,5 +7,5 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=${OUT:-/tmp/gateway-aot}
 RID=${RID:-linux-x64}
-dotnet publish "$REPO/src/Gateway/Gateway.csproj" -c Release -r "$RID" -p:PublishAot=true -o "$OUT" -nologo -v q >&2
+dotnet publish "$REPO/src/Gateway/Gateway.csproj" -c Release -r "$RID" -p:PublishAot=true -o "$OUT" -nologo -v q "$@" >&2
 echo "$OUT/Gateway"
