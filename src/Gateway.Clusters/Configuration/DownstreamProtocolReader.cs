@@ -67,9 +67,7 @@ internal static class DownstreamProtocolReader
 
     /// <summary>
     /// http2_protocol_options of the HCM, onto Kestrel's HTTP/2 limits where Kestrel has a counterpart.
-    /// Envoy's flood limits have none (Kestrel applies its own protections): their default values are
-    /// accepted, any other value is refused by name rather than ignored; the inbound empty-frame and
-    /// PRIORITY limits are enforced by the gateway's own frame guard.
+    /// Envoy's five flood limits have none in Kestrel: the gateway's own frame guards enforce them.
     /// </summary>
     private static DownstreamHttp2Config ReadHttp2(MessageReader http2)
     {
@@ -80,21 +78,13 @@ internal static class DownstreamProtocolReader
             MaxConcurrentStreams = (int)(http2.Integer("max_concurrent_streams", 1, int.MaxValue) ?? config.MaxConcurrentStreams),
             InitialStreamWindowSize = (int)(http2.Integer("initial_stream_window_size", 65535, int.MaxValue) ?? config.InitialStreamWindowSize),
             InitialConnectionWindowSize = (int)(http2.Integer("initial_connection_window_size", 65535, int.MaxValue) ?? config.InitialConnectionWindowSize),
-            // The two inbound flood limits the gateway's own frame guard (Codec.Http2FloodGuard) enforces.
+            // Envoy's flood limits, enforced by the gateway's own frame guards (Codec.Http2FloodGuard, Codec.Http2OutboundGuard).
             MaxConsecutiveInboundFramesWithEmptyPayload = http2.Integer("max_consecutive_inbound_frames_with_empty_payload", 0, uint.MaxValue) ?? config.MaxConsecutiveInboundFramesWithEmptyPayload,
             MaxInboundPriorityFramesPerStream = http2.Integer("max_inbound_priority_frames_per_stream", 0, uint.MaxValue) ?? config.MaxInboundPriorityFramesPerStream,
+            MaxOutboundFrames = http2.Integer("max_outbound_frames", 1, uint.MaxValue) ?? config.MaxOutboundFrames,
+            MaxOutboundControlFrames = http2.Integer("max_outbound_control_frames", 1, uint.MaxValue) ?? config.MaxOutboundControlFrames,
+            MaxInboundWindowUpdateFramesPerDataFrameSent = http2.Integer("max_inbound_window_update_frames_per_data_frame_sent", 1, uint.MaxValue) ?? config.MaxInboundWindowUpdateFramesPerDataFrameSent,
         };
-        foreach (var (field, envoyDefault) in FloodLimits)
-        {
-            var mark = http2.MarkOf(field);
-            if (http2.Integer(field, 0, uint.MaxValue) is { } value && value != envoyDefault)
-            {
-                http2.Context.Unsupported(http2.Join(field), mark,
-                    $"'{field}' of envoy.config.core.v3.Http2ProtocolOptions can only be Envoy's default {envoyDefault} here: Kestrel's HTTP/2 server has no such limit " +
-                    "(it applies its own flood and rapid-reset protections); remove the field");
-            }
-        }
-
         foreach (var field in new[] { "allow_connect", "allow_metadata" })
         {
             var mark = http2.MarkOf(field);
@@ -139,14 +129,6 @@ internal static class DownstreamProtocolReader
         http2.Finish();
         return config;
     }
-
-    /// <summary>Envoy's HTTP/2 flood limits the gateway cannot enforce, and their defaults (protocol_constraints / codec_impl).</summary>
-    private static readonly (string Field, long Default)[] FloodLimits =
-    [
-        ("max_outbound_frames", 10000),
-        ("max_outbound_control_frames", 1000),
-        ("max_inbound_window_update_frames_per_data_frame_sent", 10),
-    ];
 
     public static EdgeAddressConfig ReadEdge(MessageReader hcm)
     {

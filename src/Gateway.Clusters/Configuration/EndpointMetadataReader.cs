@@ -10,9 +10,9 @@ namespace Gateway.Clusters.Configuration;
 /// </summary>
 internal static class EndpointMetadataReader
 {
-    public static IReadOnlyDictionary<string, object?>? Read(MessageReader lbEndpoint)
+    public static IReadOnlyDictionary<string, object?>? Read(MessageReader lbEndpoint, string field = "metadata")
     {
-        if (lbEndpoint.Take("metadata") is not YamlMappingNode metadata)
+        if (lbEndpoint.Take(field) is not YamlMappingNode metadata)
         {
             return null;
         }
@@ -28,7 +28,7 @@ internal static class EndpointMetadataReader
 
             if (key != "filter_metadata")
             {
-                lbEndpoint.Context.Error(lbEndpoint.Join("metadata"), YamlMark.Of(keyNode),
+                lbEndpoint.Context.Error(lbEndpoint.Join(field), YamlMark.Of(keyNode),
                     $"Message type \"envoy.config.core.v3.Metadata\" has no field named \"{key}\"; use filter_metadata");
                 continue;
             }

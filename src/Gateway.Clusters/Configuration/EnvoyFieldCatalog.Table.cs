@@ -505,6 +505,17 @@ public static partial class EnvoyFieldCatalog
           rate_limited_retry_back_off 11 envoy.config.route.v3.RetryPolicy.RateLimitedRetryBackOff
           retriable_headers 9 envoy.config.route.v3.HeaderMatcher repeated
           retriable_request_headers 10 envoy.config.route.v3.HeaderMatcher repeated
+        envoy.config.route.v3.RetryPolicy.RetryHostPredicate
+          name 1 string
+          typed_config 3 google.protobuf.Any
+        envoy.config.route.v3.HedgePolicy
+          initial_requests 1 google.protobuf.UInt32Value
+          additional_request_chance 2 envoy.type.v3.FractionalPercent
+          hedge_on_per_try_timeout 3 bool
+        envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate
+        envoy.extensions.retry.host.omit_canary_hosts.v3.OmitCanaryHostsPredicate
+        envoy.extensions.retry.host.omit_host_metadata.v3.OmitHostMetadataConfig
+          metadata_match 1 envoy.config.core.v3.Metadata
         envoy.config.route.v3.RetryPolicy.RateLimitedRetryBackOff
           reset_headers 1 envoy.config.route.v3.RetryPolicy.ResetHeader repeated
           max_interval 2 google.protobuf.Duration

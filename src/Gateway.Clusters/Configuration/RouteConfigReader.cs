@@ -64,6 +64,7 @@ internal static class RouteConfigReader
 
         var perFilter = PerFilterConfigReader.Read(host, parsers);
         var vhostRetry = ReadRetryPolicy(host.Message("retry_policy", "envoy.config.route.v3.RetryPolicy"));
+        ReadHedgePolicy(host);
         var includeRequestAttempts = host.Bool("include_request_attempt_count");
         var includeResponseAttempts = host.Bool("include_attempt_count_in_response");
         var cors = host.Message("cors", CorsPolicyReader.RouteMessageType) is { } corsReader ? CorsPolicyReader.Read(corsReader) : null;
@@ -412,6 +413,7 @@ internal static class RouteConfigReader
         var timeout = action.Duration("timeout") ?? TimeSpan.FromSeconds(15);
         var idle = action.Duration("idle_timeout");
         var retry = ReadRetryPolicy(action.Message("retry_policy", "envoy.config.route.v3.RetryPolicy"));
+        ReadHedgePolicy(action);
         var maxStreamDuration = action.Message("max_stream_duration", "envoy.config.route.v3.RouteAction.MaxStreamDuration") is { } msd
             ? ReadMaxStreamDuration(msd)
             : null;
@@ -565,12 +567,90 @@ internal static class RouteConfigReader
             limited.Finish();
         }
 
+        var retriableHeaders = retry.Messages("retriable_headers", "envoy.config.route.v3.HeaderMatcher").Select(ReadHeaderMatcher).ToArray();
+        var retriableRequestHeaders = retry.Messages("retriable_request_headers", "envoy.config.route.v3.HeaderMatcher").Select(ReadHeaderMatcher).ToArray();
+        var predicates = new List<RetryHostPredicateConfig>();
+        foreach (var predicate in retry.Messages("retry_host_predicate", "envoy.config.route.v3.RetryPolicy.RetryHostPredicate"))
+        {
+            if (ReadRetryHostPredicate(predicate) is { } p)
+            {
+                predicates.Add(p);
+            }
+        }
+
+        var hostSelectionAttempts = retry.Integer("host_selection_retry_max_attempts", long.MinValue, long.MaxValue) is { } attempts and not 0
+            ? (int)Math.Clamp(attempts, 0, 100)
+            : 1;
         retry.Finish();
         return new RetryPolicyConfig(retryOn, numRetries, perTry, codes, baseInterval, maxInterval)
         {
             ResetHeaders = resetHeaders,
             ResetMaxInterval = resetMax,
+            RetriableHeaders = retriableHeaders,
+            RetriableRequestHeaders = retriableRequestHeaders,
+            HostPredicates = predicates,
+            HostSelectionMaxAttempts = hostSelectionAttempts,
         };
+    }
+
+    /// <summary>
+    /// One retry_host_predicate: the extension is found by its typed_config type (or by its name when the config is
+    /// empty), as Envoy's getAndCheckFactory does. previous_hosts, omit_canary_hosts and omit_host_metadata are served.
+    /// </summary>
+    private static RetryHostPredicateConfig? ReadRetryHostPredicate(MessageReader predicate)
+    {
+        var name = predicate.RequiredString("name");
+        var typed = predicate.Any("typed_config");
+        predicate.Finish();
+        var type = typed?.TypeName;
+        RetryHostPredicateConfig? result = null;
+        if (type == "envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate" || (type is null && name == "envoy.retry_host_predicates.previous_hosts"))
+        {
+            result = new RetryHostPredicateConfig(RetryHostPredicateKind.PreviousHosts);
+        }
+        else if (type == "envoy.extensions.retry.host.omit_canary_hosts.v3.OmitCanaryHostsPredicate" || (type is null && name == "envoy.retry_host_predicates.omit_canary_hosts"))
+        {
+            result = new RetryHostPredicateConfig(RetryHostPredicateKind.OmitCanaryHosts);
+        }
+        else if (type == "envoy.extensions.retry.host.omit_host_metadata.v3.OmitHostMetadataConfig" || (type is null && name == "envoy.retry_host_predicates.omit_host_metadata"))
+        {
+            var metadata = typed is null ? null : EndpointMetadataReader.Read(typed.Reader, "metadata_match");
+            var labels = metadata is not null && metadata.TryGetValue("envoy.lb", out var lb) ? lb as IReadOnlyDictionary<string, object?> : null;
+            result = new RetryHostPredicateConfig(RetryHostPredicateKind.OmitHostMetadata, labels);
+        }
+        else
+        {
+            predicate.Context.Unsupported(predicate.Join(type is null ? "name" : "typed_config"), predicate.MarkOf(type is null ? "name" : "typed_config"),
+                $"retry host predicate '{type ?? name}' is not supported by this gateway; use envoy.retry_host_predicates.previous_hosts, " +
+                "omit_canary_hosts or omit_host_metadata");
+        }
+
+        typed?.Reader.Finish();
+        return result;
+    }
+
+    /// <summary>
+    /// A route's or virtual host's hedge_policy. initial_requests and additional_request_chance are read and then unused,
+    /// as in Envoy (its proto marks them not implemented); hedge_on_per_try_timeout: true is refused by name here.
+    /// </summary>
+    internal static void ReadHedgePolicy(MessageReader owner)
+    {
+        if (owner.Message("hedge_policy", "envoy.config.route.v3.HedgePolicy") is not { } hedge)
+        {
+            return;
+        }
+
+        hedge.Integer("initial_requests", 1, uint.MaxValue);
+        FractionalPercentReader.Read(hedge, "additional_request_chance");
+
+        if (hedge.Bool("hedge_on_per_try_timeout"))
+        {
+            hedge.Context.Unsupported(hedge.Join("hedge_on_per_try_timeout"), hedge.MarkOf("hedge_on_per_try_timeout"),
+                "'hedge_on_per_try_timeout' of envoy.config.route.v3.HedgePolicy is not supported by this gateway (a per-try timeout " +
+                "cancels the attempt and retries instead); remove it or set it to false");
+        }
+
+        hedge.Finish();
     }
 
     private static TimeSpan Max1Ms(TimeSpan value) => TimeSpan.FromMilliseconds(Math.Max(1, (long)value.TotalMilliseconds));

@@ -26,6 +26,15 @@ public sealed record DownstreamHttp2Config
     /// <summary>max_inbound_priority_frames_per_stream (Envoy's default 100), enforced by the gateway's HTTP/2 flood guard.</summary>
     public long MaxInboundPriorityFramesPerStream { get; init; } = 100;
 
+    /// <summary>max_outbound_frames (Envoy's default 10000): frames queued and not yet sent, enforced by the gateway's HTTP/2 output guard.</summary>
+    public long MaxOutboundFrames { get; init; } = 10000;
+
+    /// <summary>max_outbound_control_frames (Envoy's default 1000): queued PING/SETTINGS acknowledgements and RST_STREAMs.</summary>
+    public long MaxOutboundControlFrames { get; init; } = 1000;
+
+    /// <summary>max_inbound_window_update_frames_per_data_frame_sent (Envoy's default 10), enforced by the gateway's HTTP/2 flood guard.</summary>
+    public long MaxInboundWindowUpdateFramesPerDataFrameSent { get; init; } = 10;
+
     /// <summary>connection_keepalive.interval: PINGs are sent after this much silence; null = none (Envoy's default).</summary>
     public TimeSpan? KeepaliveInterval { get; init; }
 
@@ -33,5 +42,5 @@ public sealed record DownstreamHttp2Config
     public TimeSpan? KeepaliveTimeout { get; init; }
 
     public override string ToString() =>
-        $"{HpackTableSize}/{MaxConcurrentStreams}/{InitialStreamWindowSize}/{InitialConnectionWindowSize}/{KeepaliveInterval}/{KeepaliveTimeout}/{MaxConsecutiveInboundFramesWithEmptyPayload}/{MaxInboundPriorityFramesPerStream}";
+        $"{HpackTableSize}/{MaxConcurrentStreams}/{InitialStreamWindowSize}/{InitialConnectionWindowSize}/{KeepaliveInterval}/{KeepaliveTimeout}/{MaxConsecutiveInboundFramesWithEmptyPayload}/{MaxInboundPriorityFramesPerStream}/{MaxOutboundFrames}/{MaxOutboundControlFrames}/{MaxInboundWindowUpdateFramesPerDataFrameSent}";
 }

@@ -10,7 +10,8 @@ namespace Gateway.Clusters.Resilience;
 /// failures, per-try timeouts), <c>gateway-error</c> (502/503/504 and the same failures),
 /// <c>connect-failure</c>, <c>reset</c> (no response at all), <c>reset-before-request</c> (a failure
 /// before anything was sent), <c>retriable-4xx</c> (409), <c>retriable-status-codes</c>,
-/// <c>envoy-ratelimited</c> (a response with x-envoy-ratelimited, which no other condition retries), and
+/// <c>envoy-ratelimited</c> (a response with x-envoy-ratelimited, which no other condition retries),
+/// <c>retriable-headers</c> (a response matching retriable_headers or a name x-envoy-retriable-header-names lists), and
 /// the gRPC conditions (<c>cancelled</c>, <c>deadline-exceeded</c>, <c>internal</c>,
 /// <c>resource-exhausted</c>, <c>unavailable</c>) on a response's grpc-status. Unknown words are ignored.
 /// Back-off: fully jittered exponential (a random delay below base × 2^(n-1), capped at max_interval);
@@ -26,12 +27,19 @@ public sealed class RetryPlan
     private readonly IReadOnlyList<RetryResetHeaderConfig> _resetHeaders;
     private readonly long _resetMaxMs;
     private readonly IReadOnlyList<int> _codes;
+    private readonly Func<HttpResponseMessage, bool>? _retriableHeaders;
+    private readonly IReadOnlyList<string> _retriableHeaderNames;
 
     private RetryPlan(RetryConditions on, IReadOnlyList<int> codes, int numRetries, TimeSpan? perTry, double baseMs, double maxMs,
-        IReadOnlyList<RetryResetHeaderConfig> resetHeaders, long resetMaxMs)
+        IReadOnlyList<RetryResetHeaderConfig> resetHeaders, long resetMaxMs, Func<HttpResponseMessage, bool>? retriableHeaders,
+        IReadOnlyList<string> retriableHeaderNames, IReadOnlyList<RetryHostPredicateConfig> hostPredicates, int hostSelectionMaxAttempts)
     {
         _on = on;
         _codes = codes;
+        _retriableHeaders = retriableHeaders;
+        _retriableHeaderNames = retriableHeaderNames;
+        HostPredicates = hostPredicates;
+        HostSelectionMaxAttempts = hostSelectionMaxAttempts;
         NumRetries = Math.Max(0, numRetries);
         PerTryTimeout = perTry is { } t && t > TimeSpan.Zero ? t : null;
         _baseMs = baseMs > 0 ? baseMs : 25;
@@ -66,18 +74,24 @@ public sealed class RetryPlan
         }
     }
 
-    /// <summary>The route's plan; null when the route has no retry_policy.</summary>
-    public static RetryPlan? Create(RetryPolicyConfig? config) => config is null
+    /// <summary>
+    /// The route's plan; null when the route has no retry_policy. <paramref name="retriableHeaders"/> is the policy's
+    /// retriable_headers compiled by the caller (the header matchers live with the filters); null when it has none.
+    /// </summary>
+    public static RetryPlan? Create(RetryPolicyConfig? config, Func<HttpResponseMessage, bool>? retriableHeaders = null) => config is null
         ? null
         : new RetryPlan(Parse(config.RetryOn), config.RetriableStatusCodes, config.NumRetries, config.PerTryTimeout,
-            config.BaseInterval.TotalMilliseconds, config.MaxInterval.TotalMilliseconds, config.ResetHeaders, (long)config.ResetMaxInterval.TotalMilliseconds);
+            config.BaseInterval.TotalMilliseconds, config.MaxInterval.TotalMilliseconds, config.ResetHeaders, (long)config.ResetMaxInterval.TotalMilliseconds,
+            retriableHeaders, [], config.HostPredicates, config.HostSelectionMaxAttempts);
 
     /// <summary>
     /// The plan for a request carrying Envoy's retry headers (kept only on internal requests): x-envoy-retry-on
     /// and x-envoy-retry-grpc-on add conditions, x-envoy-max-retries replaces num_retries when any condition
-    /// applies, x-envoy-retriable-status-codes adds codes. Null when nothing would ever retry.
+    /// applies, x-envoy-retriable-status-codes adds codes, x-envoy-retriable-header-names adds name-only retriable
+    /// headers (a response carrying one is retried under <c>retriable-headers</c>). Null when nothing would ever retry.
     /// </summary>
-    public static RetryPlan? WithRequestHeaders(RetryPlan? route, string? retryOn, string? retryGrpcOn, string? maxRetries, string? statusCodes)
+    public static RetryPlan? WithRequestHeaders(RetryPlan? route, string? retryOn, string? retryGrpcOn, string? maxRetries, string? statusCodes,
+        string? headerNames = null)
     {
         var on = route?._on ?? RetryConditions.None;
         if (retryOn is not null)
@@ -116,8 +130,41 @@ public sealed class RetryPlan
             codes = merged;
         }
 
+        IReadOnlyList<string> names = route?._retriableHeaderNames ?? [];
+        if (headerNames is not null)
+        {
+            names = [.. names, .. headerNames.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+        }
+
         return new RetryPlan(on, codes, retries, route?.PerTryTimeout, route?._baseMs ?? 25, route?._maxMs ?? 250,
-            route?._resetHeaders ?? [], route?._resetMaxMs ?? 300_000);
+            route?._resetHeaders ?? [], route?._resetMaxMs ?? 300_000, route?._retriableHeaders, names,
+            route?.HostPredicates ?? [], route?.HostSelectionMaxAttempts ?? 1);
+    }
+
+    /// <summary>retry_host_predicate of the policy: the hosts a retry's pick avoids; empty for none.</summary>
+    public IReadOnlyList<RetryHostPredicateConfig> HostPredicates { get; }
+
+    /// <summary>host_selection_retry_max_attempts: extra picks a retry makes while a predicate rejects the host.</summary>
+    public int HostSelectionMaxAttempts { get; }
+
+    /// <summary>
+    /// A response header's value as Envoy's header matchers see it: <c>:status</c> is the status code; several values
+    /// (headers and content headers alike) are joined with commas; null when absent.
+    /// </summary>
+    public static string? ResponseHeaderValue(HttpResponseMessage response, string name)
+    {
+        if (name == ":status")
+        {
+            return ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (!response.Headers.NonValidated.TryGetValues(name, out var values) &&
+            (response.Content is null || !response.Content.Headers.NonValidated.TryGetValues(name, out values)))
+        {
+            return null;
+        }
+
+        return values.Count == 1 ? values.ToString() : string.Join(',', values);
     }
 
     public int NumRetries { get; }
@@ -140,6 +187,11 @@ public sealed class RetryPlan
             return true;
         }
 
+        if ((_on & RetryConditions.RetriableHeaders) != 0 && RetriesOnHeaders(response))
+        {
+            return true;
+        }
+
         if ((_on & RetryConditions.AnyGrpc) != 0 && response.Headers.TryGetValues("grpc-status", out var values))
         {
             var condition = values.FirstOrDefault() switch
@@ -152,6 +204,24 @@ public sealed class RetryPlan
                 _ => RetryConditions.None,
             };
             return (_on & condition) != 0;
+        }
+
+        return false;
+    }
+
+    private bool RetriesOnHeaders(HttpResponseMessage response)
+    {
+        if (_retriableHeaders?.Invoke(response) == true)
+        {
+            return true;
+        }
+
+        foreach (var name in _retriableHeaderNames)
+        {
+            if (ResponseHeaderValue(response, name) is not null)
+            {
+                return true;
+            }
         }
 
         return false;
@@ -245,6 +315,7 @@ public sealed class RetryPlan
                 "retriable-4xx" => RetryConditions.Retriable4xx,
                 "retriable-status-codes" => RetryConditions.RetriableStatusCodes,
                 "envoy-ratelimited" => RetryConditions.EnvoyRateLimited,
+                "retriable-headers" => RetryConditions.RetriableHeaders,
                 "cancelled" => RetryConditions.GrpcCancelled,
                 "deadline-exceeded" => RetryConditions.GrpcDeadlineExceeded,
                 "internal" => RetryConditions.GrpcInternal,
@@ -282,6 +353,7 @@ public sealed class RetryPlan
         GrpcInternal = 1 << 10,
         GrpcResourceExhausted = 1 << 11,
         GrpcUnavailable = 1 << 12,
+        RetriableHeaders = 1 << 13,
         AnyGrpc = GrpcCancelled | GrpcDeadlineExceeded | GrpcInternal | GrpcResourceExhausted | GrpcUnavailable,
     }
 }

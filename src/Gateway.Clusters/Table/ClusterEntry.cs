@@ -137,6 +137,28 @@ public sealed class ClusterEntry : IDisposable
     }
 
     /// <summary>
+    /// A retry's pick with retry_host_predicate (Envoy's LoadBalancerBase::chooseHost): up to
+    /// <paramref name="reselections"/> + 1 picks while <paramref name="reject"/> turns the host down, then the last one
+    /// picked even if rejected; null when none is healthy.
+    /// </summary>
+    public UpstreamEndpoint? PickEndpoint(Func<UpstreamEndpoint, bool> reject, int reselections)
+    {
+        var healthy = Volatile.Read(ref _endpoints).BestPriorityHealthy;
+        if (healthy.Length == 0)
+        {
+            return null;
+        }
+
+        var host = _loadBalancer.Pick(healthy);
+        for (var i = 0; i < reselections && reject(host); i++)
+        {
+            host = _loadBalancer.Pick(healthy);
+        }
+
+        return host;
+    }
+
+    /// <summary>
     /// Counts a request to <paramref name="endpoint"/> as sent: <c>upstream_rq_total</c>/<c>_active</c> of
     /// the cluster, <c>rq_total</c>/<c>rq_active</c> of the host (also what least-request balancing
     /// reads). Pair every call with <see cref="EndUpstreamRequest"/>.
@@ -257,6 +279,7 @@ public sealed class ClusterEntry : IDisposable
             EnableMultipleHttp2Connections = true,
             ActivityHeadersPropagator = null,
             ConnectCallback = ConnectAsync,
+            PlaintextStreamFilter = ConnectionReady,
             // Envoy passes header bytes through; UTF-8 keeps non-ASCII values (e.g. an injected
             // callout body) instead of failing the request.
             RequestHeaderEncodingSelector = static (_, _) => System.Text.Encoding.UTF8,
@@ -327,7 +350,38 @@ public sealed class ClusterEntry : IDisposable
 
     /// <summary>Opens upstream connections, counting them per cluster and per host as Envoy does.</summary>
     private ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken token) =>
-        OpenAsync(context.DnsEndPoint, FindEndpoint(context.DnsEndPoint)?.Stats, token);
+        context.InitialRequestMessage.Options.TryGetValue(IUpstreamConnectObserver.OptionKey, out var observer)
+            ? ObservedConnectAsync(context, observer, token)
+            : OpenAsync(context.DnsEndPoint, FindEndpoint(context.DnsEndPoint)?.Stats, token);
+
+    /// <summary>
+    /// A connection opened for a request whose router watches it (a per-try timeout that excludes connect time). It is
+    /// ready once <see cref="ConnectionReady"/> sees it, after the handler's own TLS handshake when it makes one.
+    /// </summary>
+    private async ValueTask<Stream> ObservedConnectAsync(SocketsHttpConnectionContext context, IUpstreamConnectObserver observer, CancellationToken token)
+    {
+        observer.ConnectStarted();
+        try
+        {
+            return await OpenAsync(context.DnsEndPoint, FindEndpoint(context.DnsEndPoint)?.Stats, token).ConfigureAwait(false);
+        }
+        catch
+        {
+            observer.ConnectFinished();
+            throw;
+        }
+    }
+
+    /// <summary>The connection is usable (TCP up, TLS done): Envoy's onPoolReady for the request it was opened for.</summary>
+    private static ValueTask<Stream> ConnectionReady(SocketsHttpPlaintextStreamFilterContext context, CancellationToken token)
+    {
+        if (context.InitialRequestMessage.Options.TryGetValue(IUpstreamConnectObserver.OptionKey, out var observer))
+        {
+            observer.ConnectFinished();
+        }
+
+        return new ValueTask<Stream>(context.PlaintextStream);
+    }
 
     /// <summary>
     /// A raw connection to <paramref name="endpoint"/> for tcp_proxy: counted as the pool's are

@@ -16,9 +16,14 @@ public sealed class HeaderMatcher
         _matcher = config.Matcher is null ? null : new StringMatcher(config.Matcher);
     }
 
-    public bool Matches(HttpRequest request, string rawTarget)
+    public bool Matches(HttpRequest request, string rawTarget) => MatchesValue(ValueOf(request, rawTarget));
+
+    /// <summary>The header's name, as configured.</summary>
+    public string Name => _config.Name;
+
+    /// <summary>Matches the header's value (null when absent), for headers held elsewhere than an HttpRequest (upstream responses).</summary>
+    public bool MatchesValue(string? value)
     {
-        var value = ValueOf(request, rawTarget);
         if (value is null && _config.TreatMissingAsEmpty)
         {
             value = "";

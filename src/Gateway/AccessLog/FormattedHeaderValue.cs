@@ -29,6 +29,15 @@ public sealed class FormattedHeaderValue : HeaderValueFormatter
     public static HeaderValueOption Compile(HeaderValueOptionConfig option) =>
         new(option, option.Format is { } format ? new FormattedHeaderValue(format) : null);
 
+    /// <summary>
+    /// A request header's option: Envoy formats request headers with no response headers in the context, so
+    /// <c>%RESP(x)%</c> (and <c>%TRAILER(x)%</c>) there are absent, whatever the response already holds.
+    /// </summary>
+    public static HeaderValueOption CompileRequest(HeaderValueOptionConfig option) =>
+        option.Format is { } format && format.Any(p => p.IsCommand && p.Text is "RESP" or "TRAILER")
+            ? new(option, new FormattedHeaderValue(format.Where(p => !(p.IsCommand && p.Text is "RESP" or "TRAILER")).ToArray()))
+            : Compile(option);
+
     public override string Format(HttpFilterContext context)
     {
         var state = (RequestState)context;

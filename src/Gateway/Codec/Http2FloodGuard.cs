@@ -10,23 +10,30 @@ namespace Gateway.Codec;
 /// (nothing is copied or changed) and aborts the connection when
 /// <c>max_consecutive_inbound_frames_with_empty_payload</c> (HEADERS, CONTINUATION or DATA frames with
 /// no payload and no END_STREAM, Envoy's default 1) or <c>max_inbound_priority_frames_per_stream</c>
-/// (PRIORITY frames beyond that many per opened stream plus one, default 100) is exceeded, counting
-/// <c>http2.inbound_empty_frames_flood</c> / <c>http2.inbound_priority_frames_flood</c>.
+/// (PRIORITY frames beyond that many per opened stream plus one, default 100) or
+/// <c>max_inbound_window_update_frames_per_data_frame_sent</c> (WINDOW_UPDATE frames beyond
+/// 5 + 2 x (opened streams + that many per DATA frame sent), default 10) is exceeded, counting
+/// <c>http2.inbound_empty_frames_flood</c> / <c>http2.inbound_priority_frames_flood</c> /
+/// <c>http2.inbound_window_update_frames_flood</c>. A stream is opened by the HEADERS frame of a new
+/// stream id, as Envoy's opened_streams_.
 /// </summary>
 internal sealed class Http2FloodGuard : PipeReader
 {
     private const int PrefaceLength = 24;
-    private const byte Data = 0x0, Headers = 0x1, Priority = 0x2, Continuation = 0x9;
-    private const byte EndStream = 0x1, EndHeaders = 0x4, Padded = 0x8, PriorityFlag = 0x20;
+    private const byte Data = 0x0, Headers = 0x1, Priority = 0x2, WindowUpdate = 0x8, Continuation = 0x9;
+    private const byte EndStream = 0x1, Padded = 0x8, PriorityFlag = 0x20;
 
     /// <summary>Process-wide, as Envoy's http2.* codec stats.</summary>
     public static long InboundEmptyFramesFlood;
     public static long InboundPriorityFramesFlood;
+    public static long InboundWindowUpdateFramesFlood;
 
     private readonly PipeReader _inner;
     private readonly ConnectionContext _connection;
     private readonly long _maxEmpty;
     private readonly long _maxPriorityPerStream;
+    private readonly long _maxWindowUpdatesPerDataFrame;
+    private readonly Http2OutboundGuard? _outbound;
 
     // Scanner state, over the byte stream: the preface, then 9-byte frame headers and skipped payloads.
     private long _prefaceLeft = PrefaceLength;
@@ -37,22 +44,28 @@ internal sealed class Http2FloodGuard : PipeReader
     private int _pendingType;
     private int _pendingFlags;
     private int _pendingLength;
+    private int _pendingStream;
 
     private long _consecutiveEmpty;
     private long _priorityFrames;
     private long _openedStreams;
-    private bool _tripped;
+    private int _lastStream;
+    private long _windowUpdates;
+    private string? _tripped;
 
     // How far into the buffer last returned the scan has got, to scan only new bytes.
     private ReadOnlySequence<byte> _lastBuffer;
     private long _scanned;
 
-    public Http2FloodGuard(PipeReader inner, ConnectionContext connection, long maxConsecutiveEmpty, long maxPriorityPerStream)
+    /// <param name="outbound">The connection's output guard, which counts the DATA frames sent.</param>
+    public Http2FloodGuard(PipeReader inner, ConnectionContext connection, Gateway.Clusters.Model.DownstreamHttp2Config limits, Http2OutboundGuard? outbound)
     {
         _inner = inner;
         _connection = connection;
-        _maxEmpty = maxConsecutiveEmpty;
-        _maxPriorityPerStream = maxPriorityPerStream;
+        _maxEmpty = limits.MaxConsecutiveInboundFramesWithEmptyPayload;
+        _maxPriorityPerStream = limits.MaxInboundPriorityFramesPerStream;
+        _maxWindowUpdatesPerDataFrame = limits.MaxInboundWindowUpdateFramesPerDataFrameSent;
+        _outbound = outbound;
     }
 
     public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
@@ -88,7 +101,7 @@ internal sealed class Http2FloodGuard : PipeReader
     private ReadResult Inspect(ReadResult result)
     {
         _lastBuffer = result.Buffer;
-        if (_tripped || result.Buffer.Length <= _scanned)
+        if (_tripped is not null || result.Buffer.Length <= _scanned)
         {
             return result;
         }
@@ -98,11 +111,10 @@ internal sealed class Http2FloodGuard : PipeReader
         foreach (var segment in fresh)
         {
             Scan(segment.Span);
-            if (_tripped)
+            if (_tripped is not null)
             {
                 // Envoy closes the connection on a flood; Kestrel sees its input fail.
-                _connection.Abort(new ConnectionAbortedException(_consecutiveEmpty > _maxEmpty
-                    ? "Too many consecutive frames with an empty payload" : "Too many PRIORITY frames"));
+                _connection.Abort(new ConnectionAbortedException(_tripped));
                 break;
             }
         }
@@ -112,7 +124,7 @@ internal sealed class Http2FloodGuard : PipeReader
 
     private void Scan(ReadOnlySpan<byte> bytes)
     {
-        while (!bytes.IsEmpty && !_tripped)
+        while (!bytes.IsEmpty && _tripped is null)
         {
             if (_prefaceLeft > 0)
             {
@@ -134,7 +146,7 @@ internal sealed class Http2FloodGuard : PipeReader
             {
                 _needPadLength = false;
                 var left = _pendingLength - 1 - bytes[0] - ((_pendingType == Headers && (_pendingFlags & PriorityFlag) != 0) ? 5 : 0);
-                Track(_pendingType, _pendingFlags, left <= 0);
+                Track(_pendingType, _pendingFlags, _pendingStream, left <= 0);
                 _skip = _pendingLength - 1;
                 bytes = bytes[1..];
                 continue;
@@ -153,28 +165,30 @@ internal sealed class Http2FloodGuard : PipeReader
             var length = (_header[0] << 16) | (_header[1] << 8) | _header[2];
             var type = _header[3];
             var flags = _header[4];
+            var stream = ((_header[5] & 0x7f) << 24) | (_header[6] << 16) | (_header[7] << 8) | _header[8];
             if ((type == Data || type == Headers) && (flags & Padded) != 0 && length > 0)
             {
                 // Padding may make a frame empty: its pad length (the payload's first byte) decides.
-                (_needPadLength, _pendingType, _pendingFlags, _pendingLength) = (true, type, flags, length);
+                (_needPadLength, _pendingType, _pendingFlags, _pendingLength, _pendingStream) = (true, type, flags, length, stream);
                 continue;
             }
 
             var payload = length - (type == Headers && (flags & PriorityFlag) != 0 ? 5 : 0);
-            Track(type, flags, payload <= 0);
+            Track(type, flags, stream, payload <= 0);
             _skip = length;
         }
     }
 
-    private void Track(int type, int flags, bool empty)
+    private void Track(int type, int flags, int stream, bool empty)
     {
         switch (type)
         {
             case Headers:
             case Continuation:
             case Data:
-                if (type == Headers && (flags & EndHeaders) != 0)
+                if (type == Headers && stream > _lastStream)
                 {
+                    _lastStream = stream;
                     _openedStreams++;
                 }
 
@@ -182,7 +196,7 @@ internal sealed class Http2FloodGuard : PipeReader
                 if (_consecutiveEmpty > _maxEmpty)
                 {
                     Interlocked.Increment(ref InboundEmptyFramesFlood);
-                    _tripped = true;
+                    _tripped = "Too many consecutive frames with an empty payload";
                 }
 
                 break;
@@ -190,7 +204,15 @@ internal sealed class Http2FloodGuard : PipeReader
                 if (++_priorityFrames > _maxPriorityPerStream * (1 + _openedStreams))
                 {
                     Interlocked.Increment(ref InboundPriorityFramesFlood);
-                    _tripped = true;
+                    _tripped = "Too many PRIORITY frames";
+                }
+
+                break;
+            case WindowUpdate:
+                if (++_windowUpdates > 5 + (2 * (_openedStreams + (_maxWindowUpdatesPerDataFrame * (_outbound?.DataFramesSent ?? 0)))))
+                {
+                    Interlocked.Increment(ref InboundWindowUpdateFramesFlood);
+                    _tripped = "Too many WINDOW_UPDATE frames";
                 }
 
                 break;

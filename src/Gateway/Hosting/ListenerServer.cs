@@ -82,16 +82,14 @@ internal sealed class ListenerServer : IDisposable
 
             if (listen.Protocols.HasFlag(HttpProtocols.Http2))
             {
-                // After TLS: Envoy's inbound HTTP/2 flood limits, for connections that speak HTTP/2.
+                // After TLS: Envoy's HTTP/2 flood limits, for connections that speak HTTP/2.
                 var http2 = http.Protocol.Http2;
                 var prior = listen.Protocols == HttpProtocols.Http2;
                 listen.Use(next => connection =>
                 {
-                    if (prior || connection.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.ITlsApplicationProtocolFeature>()?.ApplicationProtocol.Span.SequenceEqual("h2"u8) == true)
+                    if (prior || SpeaksH2(connection))
                     {
-                        var transport = connection.Transport;
-                        connection.Transport = new GuardedPipe(
-                            new Http2FloodGuard(transport.Input, connection, http2.MaxConsecutiveInboundFramesWithEmptyPayload, http2.MaxInboundPriorityFramesPerStream), transport.Output);
+                        GuardHttp2(connection, http2);
                     }
 
                     return next(connection);
@@ -103,11 +101,9 @@ internal sealed class ListenerServer : IDisposable
                 // After TLS: Envoy's HTTP/1 codec rules on the plaintext, for connections that speak HTTP/1.
                 listen.Use(next => connection =>
                 {
-                    if (connection.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.ITlsApplicationProtocolFeature>()?.ApplicationProtocol.Span.SequenceEqual("h2"u8) != true &&
-                        connection.Items[ListenerSlot.ItemKey] is DownstreamConnection downstream)
+                    if (!SpeaksH2(connection) && connection.Items[ListenerSlot.ItemKey] is DownstreamConnection downstream)
                     {
-                        var transport = connection.Transport;
-                        connection.Transport = new GuardedPipe(new Http1RequestGuard(transport.Input, downstream, limits), transport.Output);
+                        GuardHttp1(connection, downstream, limits);
                     }
 
                     return next(connection);
@@ -127,10 +123,13 @@ internal sealed class ListenerServer : IDisposable
     {
         var slot = new ListenerSlot(listener.Name, isAdmin: false);
         var http = HttpChains(listener).FirstOrDefault();
-        var options = NewOptions(services, http?.Http?.MaxRequestHeadersKb ?? 60);
+        var options = NewOptions(services, MaxHeadersKb(listener));
         if (http?.Http is { } chainHttp)
         {
-            ApplyHttp2Settings(options, chainHttp.Protocol.Http2);
+            // One Kestrel server for all chains: the first HTTP chain's connection settings; Kestrel's
+            // header count lets every chain's own limit through (each chain's HTTP/1 guard applies its own).
+            ApplyConnectionSettings(options, chainHttp.Protocol);
+            options.Limits.MaxRequestHeaderCount = HttpChains(listener).Max(c => Math.Max(c.Http!.Protocol.MaxHeadersCount, 1));
         }
 
         var handler = new Network.NetworkConnectionHandler(slot, snapshot, loggerFactory);
@@ -154,9 +153,33 @@ internal sealed class ListenerServer : IDisposable
                             : ValueTask.FromException<System.Net.Security.SslServerAuthenticationOptions>(new IOException("no TLS filter chain for this connection")),
                 });
             }
+
+            // After TLS: the codec guards of the chain picked (its own HCM's limits), as an HTTP listener's.
+            var prior = listen.Protocols == HttpProtocols.Http2;
+            listen.Use(next => connection =>
+            {
+                if (connection.Items.TryGetValue(Network.CompiledFilterChain.ItemKey, out var value) && value is Network.CompiledFilterChain { Config.Http: { } chainHttp, Http1Limits: { } chainLimits } &&
+                    connection.Items[ListenerSlot.ItemKey] is DownstreamConnection downstream)
+                {
+                    if (prior || SpeaksH2(connection))
+                    {
+                        GuardHttp2(connection, chainHttp.Protocol.Http2);
+                    }
+                    else
+                    {
+                        GuardHttp1(connection, downstream, chainLimits);
+                    }
+                }
+
+                return next(connection);
+            });
         });
         return new ListenerServer(slot, BindingOf(listener), options, transport, loggerFactory);
     }
+
+    /// <summary>The largest max_request_headers_kb of a network listener's HTTP chains: Kestrel's own limits must let each chain's through.</summary>
+    private static int MaxHeadersKb(ListenerConfig listener) =>
+        HttpChains(listener).Select(c => c.Http!.MaxRequestHeadersKb).DefaultIfEmpty(60).Max();
 
     private static IEnumerable<FilterChainConfig> HttpChains(ListenerConfig listener) =>
         listener.FilterChains.Append(listener.DefaultFilterChain).OfType<FilterChainConfig>().Where(c => c.Kind == NetworkFilterKind.HttpConnectionManager);
@@ -190,7 +213,8 @@ internal sealed class ListenerServer : IDisposable
             // Chains, certificates and filters are read from the snapshot per connection; only what
             // Kestrel's pipeline was built with needs a new socket.
             var http = HttpChains(listener).FirstOrDefault();
-            return string.Join('|', listener.Address.Address, listener.Address.Port, "network", http?.Http?.CodecType, http?.Http?.MaxRequestHeadersKb, http?.Http?.Protocol.Http2, http?.Tls is not null);
+            return string.Join('|', listener.Address.Address, listener.Address.Port, "network", http?.Http?.CodecType, MaxHeadersKb(listener),
+                string.Join(',', HttpChains(listener).Select(c => c.Http!.Protocol.MaxHeadersCount)), http?.Http?.Protocol, http?.Tls is not null);
         }
 
         return string.Join('|',
@@ -269,7 +293,25 @@ internal sealed class ListenerServer : IDisposable
         connection.ConnectionClosed.Register(static state => ((Timer)state!).Dispose(), timer);
     }
 
-    /// <summary>The connection's transport with its input behind the HTTP/1 guard.</summary>
+    private static bool SpeaksH2(ConnectionContext connection) =>
+        connection.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.ITlsApplicationProtocolFeature>()?.ApplicationProtocol.Span.SequenceEqual("h2"u8) == true;
+
+    /// <summary>Envoy's HTTP/2 flood limits: the input's frames read (inbound floods), the output's counted (outbound queue).</summary>
+    private static void GuardHttp2(ConnectionContext connection, DownstreamHttp2Config http2)
+    {
+        var transport = connection.Transport;
+        var output = new Http2OutboundGuard(transport.Output, connection, http2.MaxOutboundFrames, http2.MaxOutboundControlFrames);
+        connection.Transport = new GuardedPipe(new Http2FloodGuard(transport.Input, connection, http2, output), output);
+    }
+
+    /// <summary>Envoy's HTTP/1 codec rules on the connection's input.</summary>
+    private static void GuardHttp1(ConnectionContext connection, DownstreamConnection downstream, Http1Limits limits)
+    {
+        var transport = connection.Transport;
+        connection.Transport = new GuardedPipe(new Http1RequestGuard(transport.Input, downstream, limits), transport.Output);
+    }
+
+    /// <summary>The connection's transport with its input (and for HTTP/2 its output) behind the codec guards.</summary>
     private sealed class GuardedPipe(PipeReader input, PipeWriter output) : IDuplexPipe
     {
         public PipeReader Input { get; } = input;

@@ -23,6 +23,7 @@ internal sealed class CompiledFilterChain
         if (config.Kind == NetworkFilterKind.HttpConnectionManager)
         {
             HttpSlot = new ListenerSlot(HttpKey(listenerName, config.Index), isAdmin: false);
+            Http1Limits = Codec.Http1Limits.Of(config.Http!);
         }
 
         if (config.Tls is { } tls)
@@ -56,6 +57,9 @@ internal sealed class CompiledFilterChain
 
     /// <summary>For an HCM chain: the slot whose name finds its <see cref="Proxy.ListenerRuntime"/> in the snapshot.</summary>
     public ListenerSlot? HttpSlot { get; }
+
+    /// <summary>For an HCM chain: its HTTP/1 codec rules (the chain's own HCM settings).</summary>
+    public Codec.Http1Limits? Http1Limits { get; }
 
     public TcpProxyRuntime? TcpProxy { get; }
 

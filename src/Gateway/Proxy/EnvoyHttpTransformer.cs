@@ -120,9 +120,9 @@ public sealed class EnvoyHttpTransformer : HttpTransformer
             HeaderMutator.Apply(headers, clusterHeaders.ResponseHeadersToRemove, clusterHeaders.ResponseHeadersToAdd, state);
         }
 
-        if (route.ResponseHeadersToAdd.Count > 0 || route.ResponseHeadersToRemove.Count > 0)
+        if (route.ResponseHeaderLevels.Length > 0)
         {
-            HeaderMutator.Apply(headers, route.ResponseHeadersToRemove, route.ResponseHeadersToAdd, state);
+            HeaderMutator.Apply(headers, route.ResponseHeaderLevels, state);
         }
 
         // The encoder filters see the response as the router passes it on (Envoy's router is the first encoder).

@@ -128,9 +128,9 @@ public sealed partial class ProxyHandler
                 HeaderMutator.Apply(headers, clusterHeaders.RequestHeadersToRemove, clusterHeaders.RequestHeadersToAdd, state);
             }
 
-            if (route.RequestHeadersToAdd.Count > 0 || route.RequestHeadersToRemove.Count > 0)
+            if (route.RequestHeaderLevels.Length > 0)
             {
-                HeaderMutator.Apply(headers, route.RequestHeadersToRemove, route.RequestHeadersToAdd, state);
+                HeaderMutator.Apply(headers, route.RequestHeaderLevels, state);
             }
 
             switch (route.Kind)
@@ -175,8 +175,9 @@ public sealed partial class ProxyHandler
             filters?.Complete();
             Interlocked.Decrement(ref stats.DownstreamRqActive);
             // Envoy counts a status class only for a response that was sent, and a client reset as rx_reset.
-            // A reset the stream timers made (the forwarder then aborts the connection) is not the client's.
-            var aborted = context.RequestAborted.IsCancellationRequested && (watch is null || watch.Kind == Codec.StreamTimeoutKind.None);
+            // A reset the stream timers or a router deadline made (the forwarder then aborts the connection) is not the client's.
+            var aborted = context.RequestAborted.IsCancellationRequested && !state.ResetByDeadline &&
+                (watch is null || watch.Kind == Codec.StreamTimeoutKind.None);
             Codec.DownstreamReset.OnStreamEnd(context, state, connection, aborted, stats);
 
             if (!aborted || context.Response.HasStarted)
@@ -232,6 +233,12 @@ public sealed partial class ProxyHandler
         {
             ReadControlHeaders(headers, router, ref globalTimeout, ref perTryTimeout, ref plan, ref timeoutAlt);
             expectedTimeout = CompiledRoute.ExpectedTimeoutText(globalTimeout, perTryTimeout);
+        }
+
+        if (plan is not null && route.RetriableRequestHeaders is { } retriable && !MatchesAny(retriable, context.Request, rawTarget))
+        {
+            // retriable_request_headers: Envoy clears retry_on for a request matching none (x-envoy-retry-on's too).
+            plan = null;
         }
 
         if (perTryTimeout >= globalTimeout && globalTimeout > TimeSpan.Zero)
@@ -295,6 +302,7 @@ public sealed partial class ProxyHandler
                 state.UpstreamMetadata = endpoint.Metadata;
                 state.UpstreamHostname = endpoint.Hostname;
                 state.AttemptCount++;
+                retry?.OnHostAttempted(endpoint);
                 ForwarderError error;
                 using (var attempt = call.StartAttempt(endpoint))
                 {
@@ -313,7 +321,10 @@ public sealed partial class ProxyHandler
                     return;
                 }
 
-                var aborted = context.RequestAborted.IsCancellationRequested;
+                // A deadline that cut a started response made the forwarder abort the connection, which may already
+                // show as RequestAborted here: that abort is the deadline's, not the client's.
+                var aborted = context.RequestAborted.IsCancellationRequested &&
+                    !(deadline is { Fired: true } && error == ForwarderError.ResponseBodyCanceled && context.Response.HasStarted);
                 if (deadline is { Fired: true } && !aborted && (error != ForwarderError.None || retry is { SwallowedStatus: > 0 }))
                 {
                     // A swallowed (retried) response ended its attempt: then no upstream request is in flight.
@@ -348,7 +359,7 @@ public sealed partial class ProxyHandler
                         headers[HeaderNames.XEnvoyExpectedRqTimeoutMs] = Math.Max(1, (long)expected.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
                     }
 
-                    endpoint = cluster.PickEndpoint();
+                    endpoint = retry.PickRetryEndpoint(cluster);
                     if (endpoint is null)
                     {
                         await ReplyNoHealthyUpstreamAsync(state, cluster).ConfigureAwait(false);
@@ -418,12 +429,27 @@ public sealed partial class ProxyHandler
         Take(headers, HeaderNames.XEnvoyRetryGrpcOn, out var retryGrpcOn);
         Take(headers, HeaderNames.XEnvoyMaxRetries, out var maxRetries);
         Take(headers, HeaderNames.XEnvoyRetriableStatusCodes, out var statusCodes);
-        headers.Remove(HeaderNames.XEnvoyRetriableHeaderNames);
+        Take(headers, HeaderNames.XEnvoyRetriableHeaderNames, out var headerNames);
+        // Hedging is not served: x-envoy-hedge-on-per-try-timeout is consumed as Envoy does, and a per-try timeout retries.
         headers.Remove(HeaderNames.XEnvoyHedgeOnPerTryTimeout);
-        if (retryOn.Count + retryGrpcOn.Count + maxRetries.Count + statusCodes.Count > 0)
+        if (retryOn.Count + retryGrpcOn.Count + maxRetries.Count + statusCodes.Count + headerNames.Count > 0)
         {
-            plan = Clusters.Resilience.RetryPlan.WithRequestHeaders(plan, NullIfEmpty(retryOn), NullIfEmpty(retryGrpcOn), NullIfEmpty(maxRetries), NullIfEmpty(statusCodes));
+            plan = Clusters.Resilience.RetryPlan.WithRequestHeaders(plan, NullIfEmpty(retryOn), NullIfEmpty(retryGrpcOn), NullIfEmpty(maxRetries),
+                NullIfEmpty(statusCodes), NullIfEmpty(headerNames));
         }
+    }
+
+    private static bool MatchesAny(Filters.Matching.HeaderMatcher[] matchers, HttpRequest request, string rawTarget)
+    {
+        foreach (var matcher in matchers)
+        {
+            if (matcher.Matches(request, rawTarget))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool Take(IHeaderDictionary headers, string name, out Microsoft.Extensions.Primitives.StringValues value)
@@ -516,6 +542,7 @@ public sealed partial class ProxyHandler
             state.ResponseCodeDetails = "max_duration_timeout";
             if (context.Response.HasStarted)
             {
+                state.ResetByDeadline = true;
                 return;
             }
 
@@ -539,6 +566,7 @@ public sealed partial class ProxyHandler
         if (context.Response.HasStarted)
         {
             (state.ResponseFlags, state.ResponseCodeDetails) = ("UT", "response_timeout");
+            state.ResetByDeadline = true;
             return;
         }
 
@@ -711,9 +739,9 @@ public sealed partial class ProxyHandler
 
     private static void ApplyResponseHeaders(RequestState state, CompiledRoute route)
     {
-        if (route.ResponseHeadersToAdd.Count > 0 || route.ResponseHeadersToRemove.Count > 0)
+        if (route.ResponseHeaderLevels.Length > 0)
         {
-            HeaderMutator.Apply(state.HttpContext.Response.Headers, route.ResponseHeadersToRemove, route.ResponseHeadersToAdd, state);
+            HeaderMutator.Apply(state.HttpContext.Response.Headers, route.ResponseHeaderLevels, state);
         }
     }
 

@@ -41,6 +41,12 @@ public sealed class RequestState : HttpFilterContext
     /// <summary>At least one retry was made (Envoy's reset bodies then say "retried and the latest reset reason").</summary>
     internal bool Retried { get; set; }
 
+    /// <summary>
+    /// A router deadline fired after the response had started, so the gateway itself reset the downstream: the
+    /// client abort Kestrel then signals (asynchronously, sometimes before the request ends) is not the client's.
+    /// </summary>
+    internal bool ResetByDeadline { get; set; }
+
     /// <summary>The Upgrade type of an upgrade request (Connection: upgrade), else null.</summary>
     public string? UpgradeType { get; internal set; }
 

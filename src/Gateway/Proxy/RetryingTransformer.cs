@@ -1,3 +1,4 @@
+using Gateway.Clusters.Model;
 using Gateway.Clusters.Resilience;
 using Gateway.Clusters.Table;
 using Microsoft.AspNetCore.Http;
@@ -25,9 +26,10 @@ internal sealed class RetryingTransformer : HttpTransformer
     private readonly TimeSpan _perTryTimeout;
     private readonly CancellationToken _deadline;
     private readonly TimeProvider _time;
-    private CancellationTokenSource? _perTry;
+    private PerTryTimer? _perTry;
     private TimeSpan? _rateLimitedDelay;
     private bool _abandoned;
+    private List<UpstreamEndpoint>? _attempted;
 
     /// <summary>A retry was taken and its attempt has not been judged yet (Envoy's armed callback).</summary>
     private bool _armed;
@@ -57,7 +59,10 @@ internal sealed class RetryingTransformer : HttpTransformer
     /// <summary>Envoy's flag when a retry was wanted but not made: URX (retries exhausted) or UO (circuit breaker), else null.</summary>
     public string? NotRetriedFlag { get; private set; }
 
-    /// <summary>The token for one attempt: the request's deadlines, plus per_try_timeout until headers arrive.</summary>
+    /// <summary>
+    /// The token for one attempt: the request's deadlines, plus per_try_timeout until headers arrive (its clock
+    /// started once the connection is up and the request body is in, see <see cref="PerTryTimer"/>).
+    /// </summary>
     public CancellationToken StartAttempt()
     {
         SwallowedStatus = 0;
@@ -65,8 +70,7 @@ internal sealed class RetryingTransformer : HttpTransformer
         _perTry = null;
         if (_perTryTimeout > TimeSpan.Zero)
         {
-            _perTry = _deadline.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(_deadline) : new CancellationTokenSource();
-            _perTry.CancelAfter(_perTryTimeout);
+            _perTry = new PerTryTimer(_perTryTimeout, Body, _deadline);
             return _perTry.Token;
         }
 
@@ -76,15 +80,23 @@ internal sealed class RetryingTransformer : HttpTransformer
     /// <summary>True when the attempt's per-try timeout fired (not a deadline, not the client going away).</summary>
     public bool PerTryTimedOut => _perTry?.IsCancellationRequested == true && !_deadline.IsCancellationRequested;
 
-    public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken) =>
-        _inner.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+    public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        if (_perTry is { } timer)
+        {
+            // A connection the pool opens for this request holds the per-try clock until it is up.
+            proxyRequest.Options.Set(IUpstreamConnectObserver.OptionKey, timer);
+        }
+
+        return _inner.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+    }
 
     public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
         if (proxyResponse is not null)
         {
             // Headers arrived: the per-try timer stops here (Envoy ignores it once the response started).
-            _perTry?.CancelAfter(Timeout.InfiniteTimeSpan);
+            _perTry?.Stop();
             var status = (int)proxyResponse.StatusCode;
             if (_plan is not null && Decide(_plan.RetriesResponse(status, proxyResponse)))
             {
@@ -135,6 +147,47 @@ internal sealed class RetryingTransformer : HttpTransformer
         _rateLimitedDelay = null;
         return delay <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(delay, _time, cancellationToken);
     }
+
+    /// <summary>Envoy's onHostAttempted: remembered only when retry_host_predicate has previous_hosts.</summary>
+    public void OnHostAttempted(UpstreamEndpoint endpoint)
+    {
+        if (_plan is { HostPredicates.Count: > 0 })
+        {
+            (_attempted ??= []).Add(endpoint);
+        }
+    }
+
+    /// <summary>The host for a retry: with retry_host_predicate, picks again while a predicate rejects the host (up to host_selection_retry_max_attempts).</summary>
+    public UpstreamEndpoint? PickRetryEndpoint(ClusterEntry cluster) => _plan is { HostPredicates.Count: > 0 } plan
+        ? cluster.PickEndpoint(ShouldSelectAnotherHost, plan.HostSelectionMaxAttempts)
+        : cluster.PickEndpoint();
+
+    /// <summary>Envoy's RetryStateImpl::shouldSelectAnotherHost: any predicate rejecting the host.</summary>
+    private bool ShouldSelectAnotherHost(UpstreamEndpoint host)
+    {
+        foreach (var predicate in _plan!.HostPredicates)
+        {
+            var reject = predicate.Kind switch
+            {
+                RetryHostPredicateKind.PreviousHosts => _attempted?.Exists(a => ReferenceEquals(a, host) || a.Address == host.Address) == true,
+                RetryHostPredicateKind.OmitCanaryHosts => LbMetadata(host) is { } lb && lb.TryGetValue("canary", out var canary) && canary is true,
+                _ => predicate.Metadata is { Count: > 0 } labels && LbMetadata(host) is { } lb2 && labels.All(l => lb2.TryGetValue(l.Key, out var v) && ValueMatches(v, l.Value)),
+            };
+            if (reject)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IReadOnlyDictionary<string, object?>? LbMetadata(UpstreamEndpoint host) =>
+        host.Metadata is { } metadata && metadata.TryGetValue("envoy.lb", out var lb) ? lb as IReadOnlyDictionary<string, object?> : null;
+
+    /// <summary>Envoy's metadataLabelMatch with list_as_any: a host's list value matches when one of its items does.</summary>
+    private static bool ValueMatches(object? hostValue, object? wanted) =>
+        hostValue is List<object?> list ? list.Exists(item => Equals(item, wanted)) : Equals(hostValue, wanted);
 
     /// <summary>Releases the slot held and the per-try timer; call once when the request ends.</summary>
     public void Finish()

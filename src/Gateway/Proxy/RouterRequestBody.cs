@@ -36,6 +36,9 @@ internal sealed class RouterRequestBody : Stream
     /// <summary>The whole body has been read (Envoy's "downstream request complete").</summary>
     public bool Ended => _ended;
 
+    /// <summary>Called once when the downstream body has been read to its end (the per-try timer waits for it).</summary>
+    public Action? OnEnded { get; set; }
+
     /// <summary>True while everything read so far is kept (a retry can replay it).</summary>
     public bool Buffering { get; private set; }
 
@@ -133,6 +136,7 @@ internal sealed class RouterRequestBody : Stream
             if (!_ended)
             {
                 _ended = true;
+                OnEnded?.Invoke();
                 if (_routeTimeout > TimeSpan.Zero)
                 {
                     _deadline?.Arm(DeadlineKind.Route, _routeTimeout);

@@ -23,10 +23,11 @@ public sealed class CompiledRoute
         TypedPerFilterConfig = MergePerFilterConfigs(table.TypedPerFilterConfig, virtualHost.TypedPerFilterConfig, config.TypedPerFilterConfig);
         Name = config.Name ?? "";
         Matcher = new RouteMatcher(config.Match, runtime);
-        RequestHeadersToAdd = config.Headers.RequestAdd.Concat(virtualHost.Headers.RequestAdd).Concat(table.Headers.RequestAdd).Select(AccessLog.FormattedHeaderValue.Compile).ToArray();
-        RequestHeadersToRemove = config.Headers.RequestRemove.Concat(virtualHost.Headers.RequestRemove).Concat(table.Headers.RequestRemove).Distinct().ToArray();
-        ResponseHeadersToAdd = config.Headers.ResponseAdd.Concat(virtualHost.Headers.ResponseAdd).Concat(table.Headers.ResponseAdd).Select(AccessLog.FormattedHeaderValue.Compile).ToArray();
-        ResponseHeadersToRemove = config.Headers.ResponseRemove.Concat(virtualHost.Headers.ResponseRemove).Concat(table.Headers.ResponseRemove).Distinct().ToArray();
+        HeaderMutationConfig[] levels = [config.Headers, virtualHost.Headers, table.Headers];
+        RequestHeaderLevels = levels.Where(l => l.RequestAdd.Count + l.RequestRemove.Count > 0)
+            .Select(l => new Proxy.HeaderEditLevel(l.RequestRemove, l.RequestAdd.Select(AccessLog.FormattedHeaderValue.CompileRequest).ToArray())).ToArray();
+        ResponseHeaderLevels = levels.Where(l => l.ResponseAdd.Count + l.ResponseRemove.Count > 0)
+            .Select(l => new Proxy.HeaderEditLevel(l.ResponseRemove, l.ResponseAdd.Select(AccessLog.FormattedHeaderValue.Compile).ToArray())).ToArray();
 
         if (config.Forward is { } forward)
         {
@@ -59,7 +60,10 @@ public sealed class CompiledRoute
                 new ForwarderRequestConfig { ActivityTimeout = activity, Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower, AllowResponseBuffering = false },
             };
             AllowsUpgrade = forward.UpgradeTypes.Count > 0;
-            Retry = Clusters.Resilience.RetryPlan.Create(retryPolicy);
+            Retry = Clusters.Resilience.RetryPlan.Create(retryPolicy, Proxy.RetriableResponseHeaders.Compile(retryPolicy?.RetriableHeaders));
+            RetriableRequestHeaders = retryPolicy is { RetriableRequestHeaders.Count: > 0 } p
+                ? p.RetriableRequestHeaders.Select(h => new HeaderMatcher(h)).ToArray()
+                : null;
         }
         else if (config.DirectResponse is { } direct)
         {
@@ -170,6 +174,9 @@ public sealed class CompiledRoute
     /// <summary>The route's retry_policy, compiled; null without one.</summary>
     public Clusters.Resilience.RetryPlan? Retry { get; }
 
+    /// <summary>retriable_request_headers of the retry policy: a request matching none of them is not retried; null when unset.</summary>
+    internal HeaderMatcher[]? RetriableRequestHeaders { get; }
+
     /// <summary>True when upgrade_configs on the route enables an upgrade (WebSocket).</summary>
     public bool AllowsUpgrade { get; }
 
@@ -184,14 +191,11 @@ public sealed class CompiledRoute
     /// <summary>The redirect's regex_rewrite substitution in .NET syntax, converted once.</summary>
     internal string? RedirectSubstitution { get; }
 
-    /// <summary>request_headers_to_add of route, virtual host and route table, in that order; values with command operators compiled.</summary>
-    public IReadOnlyList<Filters.Headers.HeaderValueOption> RequestHeadersToAdd { get; }
+    /// <summary>The route's, virtual host's and route configuration's request header edits, one level each (Envoy evaluates each level on its own); empty when none.</summary>
+    public Proxy.HeaderEditLevel[] RequestHeaderLevels { get; }
 
-    public IReadOnlyList<string> RequestHeadersToRemove { get; }
-
-    public IReadOnlyList<Filters.Headers.HeaderValueOption> ResponseHeadersToAdd { get; }
-
-    public IReadOnlyList<string> ResponseHeadersToRemove { get; }
+    /// <summary>As <see cref="RequestHeaderLevels"/>, for the response.</summary>
+    public Proxy.HeaderEditLevel[] ResponseHeaderLevels { get; }
 
     /// <summary>Rewrites the request target (path + query) as prefix_rewrite / regex_rewrite say.</summary>
     public string RewriteTarget(string rawTarget, int pathLength)

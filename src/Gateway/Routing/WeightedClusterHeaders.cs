@@ -12,7 +12,7 @@ internal sealed class WeightedClusterHeaders
     private WeightedClusterHeaders(HeaderMutationConfig config)
     {
         RequestHeadersToRemove = config.RequestRemove;
-        RequestHeadersToAdd = config.RequestAdd.Select(AccessLog.FormattedHeaderValue.Compile).ToArray();
+        RequestHeadersToAdd = config.RequestAdd.Select(AccessLog.FormattedHeaderValue.CompileRequest).ToArray();
         ResponseHeadersToRemove = config.ResponseRemove;
         ResponseHeadersToAdd = config.ResponseAdd.Select(AccessLog.FormattedHeaderValue.Compile).ToArray();
     }

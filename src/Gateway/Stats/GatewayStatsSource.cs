@@ -108,6 +108,9 @@ public sealed class GatewayStatsSource
         writer.Counter("server.config_reload_failure", ref state.ConfigReloadFailures);
         writer.Counter("http2.inbound_empty_frames_flood", ref Codec.Http2FloodGuard.InboundEmptyFramesFlood);
         writer.Counter("http2.inbound_priority_frames_flood", ref Codec.Http2FloodGuard.InboundPriorityFramesFlood);
+        writer.Counter("http2.inbound_window_update_frames_flood", ref Codec.Http2FloodGuard.InboundWindowUpdateFramesFlood);
+        writer.Counter("http2.outbound_flood", ref Codec.Http2OutboundGuard.OutboundFlood);
+        writer.Counter("http2.outbound_control_flood", ref Codec.Http2OutboundGuard.OutboundControlFlood);
         writer.Gauge("cluster_manager.active_clusters", snapshot.Clusters.Count);
         writer.Gauge("listener_manager.total_listeners_active", snapshot.Config.Listeners.Count);
     }

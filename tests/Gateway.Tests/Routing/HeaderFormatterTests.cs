@@ -158,4 +158,74 @@ public sealed class HeaderFormatterTests
         Assert.Equal("bob", EchoUpstream.SeenHeader(response, "x-legacy"));
         Assert.Equal("[\"a\",\"b\"]", EchoUpstream.SeenHeader(response, "x-roles"));
     }
+
+    [Fact]
+    public async Task One_levels_additions_are_formatted_against_the_headers_before_that_level()
+    {
+        await using var upstream = await EchoUpstream.StartAsync();
+        var yaml = EnvoyYaml.WithRoutes(
+            """
+            - match: { prefix: "/" }
+              route: { cluster: echo }
+              request_headers_to_add:
+              - header: { key: x-client, value: "changed" }
+                append_action: OVERWRITE_IF_EXISTS_OR_ADD
+              - header: { key: x-copy, value: "%REQ(x-client)%" }
+              - header: { key: x-stage, value: "route" }
+              - header: { key: x-gone, value: "added by the route" }
+              - header: { key: x-dup, value: "appended" }
+              - header: { key: x-dup, value: "overwritten" }
+                append_action: OVERWRITE_IF_EXISTS_OR_ADD
+              - header: { key: x-twice, value: "one" }
+                append_action: ADD_IF_ABSENT
+              - header: { key: x-twice, value: "two" }
+                append_action: ADD_IF_ABSENT
+            """,
+            Cluster(upstream.Port),
+            vhostExtra: """
+            request_headers_to_add:
+            - header: { key: x-prev, value: "%REQ(x-stage)%/%REQ(x-copy)%" }
+            request_headers_to_remove: [x-gone]
+            """);
+        await using var gateway = await TestGateway.StartAsync(yaml);
+        var response = await RawHttpConnection.ExchangeAsync(gateway.Port, "GET /a HTTP/1.1\r\nHost: a\r\nx-client: original\r\n\r\n");
+        Assert.True(response.Status == 200, response.ToString());
+        var seen = (string name) => EchoUpstream.SeenHeader(response, name);
+        // Envoy's evaluateHeaders: the route's entries all see x-client as it came in ...
+        Assert.Equal("changed", seen("x-client"));
+        Assert.Equal("original", seen("x-copy"));
+        // ... overwrites are made before additions, and ADD_IF_ABSENT asks the headers the level started with.
+        Assert.Matches("^overwritten, ?appended$", seen("x-dup"));
+        Assert.Matches("^one, ?two$", seen("x-twice"));
+        // The virtual host's level comes after the route's: it sees the route's edits and removes what it added.
+        Assert.Equal("route/original", seen("x-prev"));
+        Assert.Null(seen("x-gone"));
+    }
+
+    [Fact]
+    public async Task Response_operators_in_request_headers_are_absent()
+    {
+        await using var upstream = await EchoUpstream.StartAsync();
+        var yaml = EnvoyYaml.WithRoutes(
+            """
+            - match: { prefix: "/" }
+              route: { cluster: echo }
+              request_headers_to_add:
+              - header: { key: x-server, value: "%RESP(server)%" }
+              - header: { key: x-server-kept, value: "[%RESP(server)%]" }
+              - header: { key: x-status, value: "%RESP(:status)%" }
+              response_headers_to_add:
+              - header: { key: x-server-seen, value: "%RESP(server)%" }
+            """,
+            Cluster(upstream.Port));
+        await using var gateway = await TestGateway.StartAsync(yaml);
+        var response = await RawHttpConnection.ExchangeAsync(gateway.Port, "GET /a HTTP/1.1\r\nHost: a\r\n\r\n");
+        Assert.True(response.Status == 200, response.ToString());
+        var seen = (string name) => EchoUpstream.SeenHeader(response, name);
+        // Envoy formats request headers with no response headers in the context.
+        Assert.Null(seen("x-server"));
+        Assert.Equal("[]", seen("x-server-kept"));
+        Assert.Null(seen("x-status"));
+        Assert.NotNull(response.Header("x-server-seen"));
+    }
 }

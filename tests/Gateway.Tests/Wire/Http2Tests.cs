@@ -13,6 +13,7 @@ namespace Gateway.Tests.Wire;
 /// in the SETTINGS the gateway sends, the fields Kestrel cannot honour refused by name, and what the
 /// server does under the floods Envoy has limits for.
 /// </summary>
+[Collection(Http2FloodStats.Name)]
 public class Http2Tests(ITestOutputHelper output)
 {
     private static string Yaml(int upstreamPort, string http2Options = "") => EnvoyYaml.WithRoutes(
@@ -72,10 +73,9 @@ public class Http2Tests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("{ max_outbound_frames: 5000 }", "max_outbound_frames")]
-    [InlineData("{ max_outbound_control_frames: 10 }", "max_outbound_control_frames")]
-    [InlineData("{ max_inbound_window_update_frames_per_data_frame_sent: 1 }", "max_inbound_window_update_frames_per_data_frame_sent")]
     [InlineData("{ allow_connect: true }", "allow_connect")]
+    [InlineData("{ max_outbound_frames: 0 }", "max_outbound_frames")]
+    [InlineData("{ max_inbound_window_update_frames_per_data_frame_sent: 0 }", "max_inbound_window_update_frames_per_data_frame_sent")]
     [InlineData("{ custom_settings_parameters: [{ identifier: 9, value: 1 }] }", "custom_settings_parameters")]
     public void LimitsKestrelCannotHonourAreRefusedByNameUnlessAtEnvoysDefault(string options, string field)
     {
@@ -88,8 +88,8 @@ public class Http2Tests(ITestOutputHelper output)
     public void FloodLimitsAndKeepaliveAreRead()
     {
         var loaded = BootstrapLoader.Load(Yaml(1,
-            "{ max_outbound_frames: 10000, max_outbound_control_frames: 1000, max_consecutive_inbound_frames_with_empty_payload: 3, " +
-            "max_inbound_priority_frames_per_stream: 7, max_inbound_window_update_frames_per_data_frame_sent: 10, " +
+            "{ max_outbound_frames: 5000, max_outbound_control_frames: 10, max_consecutive_inbound_frames_with_empty_payload: 3, " +
+            "max_inbound_priority_frames_per_stream: 7, max_inbound_window_update_frames_per_data_frame_sent: 2, " +
             "override_stream_error_on_invalid_http_message: true, connection_keepalive: { interval: 30s, timeout: 5s } }"), "envoy.yaml",
             new BootstrapLoadOptions(false, FilterFactories.Create(new GatewayOptions())));
         var http2 = loaded.Config.Listeners[0].Http!.Protocol.Http2;
@@ -97,6 +97,9 @@ public class Http2Tests(ITestOutputHelper output)
         Assert.Equal(TimeSpan.FromSeconds(5), http2.KeepaliveTimeout);
         Assert.Equal(3, http2.MaxConsecutiveInboundFramesWithEmptyPayload);
         Assert.Equal(7, http2.MaxInboundPriorityFramesPerStream);
+        Assert.Equal(5000, http2.MaxOutboundFrames);
+        Assert.Equal(10, http2.MaxOutboundControlFrames);
+        Assert.Equal(2, http2.MaxInboundWindowUpdateFramesPerDataFrameSent);
     }
 
     [Fact]
@@ -223,6 +226,126 @@ public class Http2Tests(ITestOutputHelper output)
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal(body.Length, (await response.Content.ReadAsStringAsync()).Length);
+        }
+    }
+
+    /// <summary>
+    /// PINGs from a client that never reads: their ACKs queue once the socket's buffers are full, and
+    /// past max_outbound_control_frames (1000) queued the connection is closed (Envoy's
+    /// http2.outbound_control_flood), where Kestrel alone would stop reading and keep it.
+    /// </summary>
+    [Fact]
+    public async Task APingFloodFromAClientThatDoesNotReadClosesTheConnection()
+    {
+        await using var upstream = await EchoUpstream.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(Yaml(upstream.Port));
+        var before = await gateway.StatsAsync();
+        var sent = await FloodPingsAsync(gateway, "http2.outbound_control_flood", before);
+        var after = await gateway.StatsAsync();
+        output.WriteLine($"{sent} PINGs sent before the connection closed");
+        Assert.Equal(before.GetValueOrDefault("http2.outbound_control_flood") + 1, after["http2.outbound_control_flood"]);
+        Assert.Equal(before.GetValueOrDefault("http2.outbound_flood"), after["http2.outbound_flood"]);
+    }
+
+    /// <summary>max_outbound_frames bounds the whole queue (control frames included), checked first: http2.outbound_flood.</summary>
+    [Fact]
+    public async Task MaxOutboundFramesBoundsTheQueue()
+    {
+        await using var upstream = await EchoUpstream.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(Yaml(upstream.Port, "{ max_outbound_frames: 100 }"));
+        var before = await gateway.StatsAsync();
+        await FloodPingsAsync(gateway, "http2.outbound_flood", before);
+        var after = await gateway.StatsAsync();
+        Assert.Equal(before.GetValueOrDefault("http2.outbound_flood") + 1, after["http2.outbound_flood"]);
+        Assert.Equal(before.GetValueOrDefault("http2.outbound_control_flood"), after["http2.outbound_control_flood"]);
+    }
+
+    /// <summary>Sends PINGs without reading until <paramref name="stat"/> counts; then the connection must end. Returns the PINGs sent.</summary>
+    /// <param name="open">Opens the connection (default: cleartext to the first listener, with a small receive buffer).</param>
+    internal static async Task<int> FloodPingsAsync(TestGateway gateway, string stat, Dictionary<string, long> before, Func<Task<RawHttp2Connection>>? open = null)
+    {
+        await using var connection = await (open ?? (() => RawHttp2Connection.OpenAsync(gateway.Port, receiveBuffer: 4096)))();
+        var batch = Enumerable.Range(0, 1000).Select(_ => (Http2Frame.Ping, (byte)0, 0, new byte[8])).ToList();
+        var sent = 0;
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            while (await connection.TryWriteFramesAsync(batch, limit.Token))
+            {
+                sent += batch.Count;
+                if ((await gateway.StatsAsync()).GetValueOrDefault(stat) > before.GetValueOrDefault(stat))
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"the gateway kept a connection that sent {sent} PINGs and read none");
+        }
+
+        // Whatever was sent before the close, the connection ends.
+        while (await connection.ReadFrameAsync(10_000) is not null)
+        {
+        }
+
+        Assert.True(connection.Closed);
+        return sent;
+    }
+
+    /// <summary>
+    /// WINDOW_UPDATE frames with nothing sent: Envoy allows 5 + 2 x (opened streams +
+    /// max_inbound_window_update_frames_per_data_frame_sent x DATA frames sent), so the sixth closes
+    /// the connection (http2.inbound_window_update_frames_flood).
+    /// </summary>
+    [Fact]
+    public async Task WindowUpdatesWithNoDataSentCloseTheConnection()
+    {
+        await using var upstream = await EchoUpstream.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(Yaml(upstream.Port));
+        var before = (await gateway.StatsAsync()).GetValueOrDefault("http2.inbound_window_update_frames_flood");
+        await using var connection = await RawHttp2Connection.OpenAsync(gateway.Port);
+        var update = (Http2Frame.WindowUpdate, (byte)0, 0, new byte[] { 0, 0, 0, 1 });
+        await connection.WriteFramesAsync([update, update, update, update, update, (Http2Frame.Ping, 0, 0, new byte[8])]);
+        var ack = await connection.ReadUntilAsync(Http2Frame.Ping);
+        Assert.NotNull(ack); // five are allowed
+        Assert.Equal(before, (await gateway.StatsAsync()).GetValueOrDefault("http2.inbound_window_update_frames_flood"));
+
+        await connection.TryWriteFramesAsync([update]);
+        while (await connection.ReadFrameAsync(10_000) is not null)
+        {
+        }
+
+        Assert.True(connection.Closed);
+        Assert.Equal(before + 1, (await gateway.StatsAsync())["http2.inbound_window_update_frames_flood"]);
+    }
+
+    /// <summary>h2load (Debian nghttp2-client), bodies both ways over many streams: the flood guards leave a normal client alone.</summary>
+    [Fact]
+    public async Task H2loadIsServedUnderTheFloodGuards()
+    {
+        if (!File.Exists("/usr/bin/h2load"))
+        {
+            output.WriteLine("h2load (Debian nghttp2-client) not installed; .ci/run installs it");
+            return;
+        }
+
+        await using var upstream = await EchoUpstream.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(Yaml(upstream.Port));
+        var body = Path.Combine(gateway.Directory, "body");
+        await File.WriteAllBytesAsync(body, new byte[100_000]);
+        var before = await gateway.StatsAsync();
+        var start = new ProcessStartInfo("/usr/bin/h2load", $"-n 300 -c 2 -m 20 -d {body} http://127.0.0.1:{gateway.Port}/a") { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var h2load = Process.Start(start)!;
+        var text = await h2load.StandardOutput.ReadToEndAsync();
+        await h2load.WaitForExitAsync();
+        output.WriteLine(text);
+        Assert.Equal(0, h2load.ExitCode);
+        Assert.Contains("300 succeeded, 0 failed", text);
+        var after = await gateway.StatsAsync();
+        foreach (var stat in new[] { "http2.outbound_flood", "http2.outbound_control_flood", "http2.inbound_window_update_frames_flood", "http2.inbound_empty_frames_flood" })
+        {
+            Assert.Equal(before.GetValueOrDefault(stat), after.GetValueOrDefault(stat));
         }
     }
 }

@@ -12,20 +12,55 @@ public sealed class RawHttp2Connection : IAsyncDisposable
     private static readonly byte[] Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
 
     private readonly TcpClient _client;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
 
-    private RawHttp2Connection(TcpClient client)
+    private RawHttp2Connection(TcpClient client, Stream? stream = null)
     {
         _client = client;
-        _stream = client.GetStream();
+        _stream = stream ?? client.GetStream();
+    }
+
+    /// <summary>As <see cref="OpenAsync"/>, over TLS to <paramref name="serverName"/> with ALPN h2 (any certificate accepted).</summary>
+    public static async Task<RawHttp2Connection> OpenTlsAsync(int port, string serverName, int receiveBuffer = 0)
+    {
+        var client = new TcpClient { NoDelay = true };
+        if (receiveBuffer > 0)
+        {
+            client.ReceiveBufferSize = receiveBuffer;
+        }
+
+        await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+        var tls = new System.Net.Security.SslStream(client.GetStream());
+        await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions
+        {
+            TargetHost = serverName,
+            ApplicationProtocols = [System.Net.Security.SslApplicationProtocol.Http2],
+            RemoteCertificateValidationCallback = static (_, _, _, _) => true,
+        });
+        var connection = new RawHttp2Connection(client, tls);
+        await connection._stream.WriteAsync(Preface);
+        await connection.WriteFrameAsync(Http2Frame.Settings, 0, 0, []);
+        return connection;
     }
 
     /// <summary>Connects and sends the preface with an empty SETTINGS frame.</summary>
-    public static async Task<RawHttp2Connection> OpenAsync(int port)
+    /// <param name="prefix">Bytes sent before the preface (a PROXY protocol header).</param>
+    /// <param name="receiveBuffer">The socket's receive buffer, when not the system's (a small one makes a client that does not read fill the server's queue soon).</param>
+    public static async Task<RawHttp2Connection> OpenAsync(int port, byte[]? prefix = null, int receiveBuffer = 0)
     {
         var client = new TcpClient { NoDelay = true };
+        if (receiveBuffer > 0)
+        {
+            client.ReceiveBufferSize = receiveBuffer;
+        }
+
         await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
         var connection = new RawHttp2Connection(client);
+        if (prefix is not null)
+        {
+            await connection._stream.WriteAsync(prefix);
+        }
+
         await connection._stream.WriteAsync(Preface);
         await connection.WriteFrameAsync(Http2Frame.Settings, 0, 0, []);
         return connection;
@@ -37,11 +72,11 @@ public sealed class RawHttp2Connection : IAsyncDisposable
     public Task WriteFrameAsync(byte type, byte flags, int streamId, byte[] payload) => WriteFramesAsync([(type, flags, streamId, payload)]);
 
     /// <summary>Writes frames in one socket write; false when the server has closed the connection.</summary>
-    public async Task<bool> TryWriteFramesAsync(IEnumerable<(byte Type, byte Flags, int StreamId, byte[] Payload)> frames)
+    public async Task<bool> TryWriteFramesAsync(IEnumerable<(byte Type, byte Flags, int StreamId, byte[] Payload)> frames, CancellationToken cancellationToken = default)
     {
         try
         {
-            await WriteFramesAsync(frames);
+            await WriteFramesAsync(frames, cancellationToken);
             return true;
         }
         catch (IOException)
@@ -50,7 +85,7 @@ public sealed class RawHttp2Connection : IAsyncDisposable
         }
     }
 
-    public async Task WriteFramesAsync(IEnumerable<(byte Type, byte Flags, int StreamId, byte[] Payload)> frames)
+    public async Task WriteFramesAsync(IEnumerable<(byte Type, byte Flags, int StreamId, byte[] Payload)> frames, CancellationToken cancellationToken = default)
     {
         using var buffer = new MemoryStream();
         foreach (var (type, flags, streamId, payload) in frames)
@@ -66,7 +101,7 @@ public sealed class RawHttp2Connection : IAsyncDisposable
             buffer.Write(payload);
         }
 
-        await _stream.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+        await _stream.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken);
     }
 
     /// <summary>The server closed the connection (a read hit its end), as opposed to a read timing out.</summary>
