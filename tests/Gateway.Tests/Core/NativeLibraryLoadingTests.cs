@@ -83,7 +83,11 @@ public sealed class NativeLibraryLoadingTests : IDisposable
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             while (true)
             {
-                Assert.False(process.HasExited, $"the gateway exited: {await stderr}");
+                if (process.HasExited)
+                {
+                    Assert.Fail($"the gateway exited: {await stderr}");
+                }
+
                 try
                 {
                     using var response = await client.GetAsync("/", deadline.Token);
