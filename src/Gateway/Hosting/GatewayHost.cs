@@ -68,7 +68,12 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var loaded = GatewayConfigLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, factories) { OverlayYaml = options.ConfigYaml });
         var config = loaded.Config;
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // The empty builder, not the slim one: the gateway takes nothing from appsettings.json, ASPNETCORE_/DOTNET_
+        // variables or the hosting environment, and the slim builder's configuration sources (with a file watcher
+        // on the content root), routing and logging defaults cost every start time and memory (issue 15).
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // Kestrel's services and socket transport; ListenerManager below replaces Kestrel's IServer with one server per listener.
+        builder.WebHost.UseKestrelCore();
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog(GatewayLogging.Create(options, out var logLevels), dispose: true);
         builder.Services.AddSingleton(logLevels);

@@ -1,11 +1,9 @@
-using System.Security.Cryptography;
-
 namespace Gateway.Proxy;
 
 /// <summary>
 /// The x-request-id the gateway generates: a random (version 4, RFC 4122 variant) UUID in lowercase
 /// 8-4-4-4-12 form, as Envoy's. Like Envoy's RandomGeneratorImpl::uuid it takes its random bytes from a
-/// per-thread buffer refilled from the cryptographic generator in blocks, instead of one read of the
+/// per-thread buffer refilled from the kernel's cryptographic generator in blocks (<see cref="KernelRandom"/>), instead of one read of the
 /// kernel's random source per request (which <see cref="Guid.NewGuid"/> does on Linux).
 /// </summary>
 public static class RequestIdGenerator
@@ -29,7 +27,7 @@ public static class RequestIdGenerator
         if (buffer is null || _next == buffer.Length)
         {
             buffer ??= _buffer = new byte[16 * UuidsPerRefill];
-            RandomNumberGenerator.Fill(buffer);
+            KernelRandom.Fill(buffer);
             _next = 0;
         }
 
