@@ -183,7 +183,7 @@ start_proxy() { # name
             [[ -n ${AOT_BIN:-} && -x ${AOT_BIN:-} ]] || die "proxy '$name' needs AOT_BIN=path/to/published/Gateway (bench/aot-publish.sh prints one)"
             render "$BENCH_DIR/conf/passthrough.envoy.yaml.tmpl" "$WORK/$name.envoy.yaml" PORT="$port" ADMIN_PORT="$(free_port)" UPSTREAM_PORT="$up"
             local aotenv=AOT_BENCH=1
-            [[ $name == aotgen0 ]] && aotenv=DOTNET_GCgen0size=0x4000000
+            [[ $name == aotgen0 ]] && aotenv=DOTNET_GCgen0size=4000000   # the AOT runtime reads hex without 0x
             spawn "$name" env "$aotenv" "$AOT_BIN" -c "$WORK/$name.envoy.yaml" --log-level warning ;;
         yarp) spawn yarp $(probe_env yarp) dotnet "$YARP_DLL" --urls "http://127.0.0.1:$port" --upstream "http://127.0.0.1:$up/" ;;
         nginx)
