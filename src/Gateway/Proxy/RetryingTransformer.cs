@@ -132,20 +132,14 @@ internal sealed class RetryingTransformer : HttpTransformer
 
         context.Features.Set<IForwarderErrorFeature>(null);
         Body?.Rewind();
-        TimeSpan delay;
-        if (_rateLimitedDelay is { } limited)
-        {
-            delay = limited;
-            Interlocked.Increment(ref _cluster.Stats.UpstreamRqRetryBackoffRatelimited);
-        }
-        else
-        {
-            delay = _plan!.Backoff(Retries);
-            Interlocked.Increment(ref _cluster.Stats.UpstreamRqRetryBackoffExponential);
-        }
-
+        var limited = _rateLimitedDelay;
         _rateLimitedDelay = null;
-        return delay <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(delay, _time, cancellationToken);
+        var delay = limited ?? _plan!.Backoff(Retries);
+        // The wait is set up before the back-off is counted, so whoever sees the count (a test on a fake clock)
+        // finds the timer already registered.
+        var wait = delay <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(delay, _time, cancellationToken);
+        Interlocked.Increment(ref limited is not null ? ref _cluster.Stats.UpstreamRqRetryBackoffRatelimited : ref _cluster.Stats.UpstreamRqRetryBackoffExponential);
+        return wait;
     }
 
     /// <summary>Envoy's onHostAttempted: remembered only when retry_host_predicate has previous_hosts.</summary>
