@@ -13,6 +13,7 @@ internal static class RouteConfigReader
         var name = config.String("name") ?? "";
         config.Accept("validate_clusters");
         var headers = ReadHeaderMutation(config);
+        var mostSpecificWins = config.Bool("most_specific_header_mutations_wins");
         var hosts = new List<VirtualHostConfig>();
         var domains = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var host in config.Messages("virtual_hosts", "envoy.config.route.v3.VirtualHost"))
@@ -25,7 +26,7 @@ internal static class RouteConfigReader
 
         var perFilter = PerFilterConfigReader.Read(config, parsers);
         config.Finish();
-        return new RouteTableConfig(name, hosts, headers) { TypedPerFilterConfig = perFilter };
+        return new RouteTableConfig(name, hosts, headers) { TypedPerFilterConfig = perFilter, MostSpecificHeaderMutationsWins = mostSpecificWins };
     }
 
     private static VirtualHostConfig? ReadVirtualHost(MessageReader host, IReadOnlySet<string> clusterNames, HashSet<string> seenDomains, string routeConfigName, IReadOnlyList<IHttpFilterConfigParser> parsers)

@@ -23,7 +23,11 @@ public sealed class CompiledRoute
         TypedPerFilterConfig = MergePerFilterConfigs(table.TypedPerFilterConfig, virtualHost.TypedPerFilterConfig, config.TypedPerFilterConfig);
         Name = config.Name ?? "";
         Matcher = new RouteMatcher(config.Match, runtime);
-        HeaderMutationConfig[] levels = [config.Headers, virtualHost.Headers, table.Headers];
+        // Envoy's getRequestHeaderParsers: most specific first unless the table asks for the reverse (then the
+        // route, evaluated last, wins); a weighted cluster's edits come before either way (ClusterHeaders).
+        HeaderMutationConfig[] levels = table.MostSpecificHeaderMutationsWins
+            ? [table.Headers, virtualHost.Headers, config.Headers]
+            : [config.Headers, virtualHost.Headers, table.Headers];
         RequestHeaderLevels = levels.Where(l => l.RequestAdd.Count + l.RequestRemove.Count > 0)
             .Select(l => new Proxy.HeaderEditLevel(l.RequestRemove, l.RequestAdd.Select(AccessLog.FormattedHeaderValue.CompileRequest).ToArray())).ToArray();
         ResponseHeaderLevels = levels.Where(l => l.ResponseAdd.Count + l.ResponseRemove.Count > 0)
