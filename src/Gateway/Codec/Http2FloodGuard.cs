@@ -36,10 +36,7 @@ internal sealed class Http2FloodGuard : PipeReader
     private readonly Http2OutboundGuard? _outbound;
 
     // Scanner state, over the byte stream: the preface, then 9-byte frame headers and skipped payloads.
-    private long _prefaceLeft = PrefaceLength;
-    private readonly byte[] _header = new byte[9];
-    private int _headerFill;
-    private long _skip;
+    private Http2FrameHeaderReader _frames = new(PrefaceLength);
     private bool _needPadLength;
     private int _pendingType;
     private int _pendingFlags;
@@ -126,56 +123,31 @@ internal sealed class Http2FloodGuard : PipeReader
     {
         while (!bytes.IsEmpty && _tripped is null)
         {
-            if (_prefaceLeft > 0)
-            {
-                var n = (int)Math.Min(_prefaceLeft, bytes.Length);
-                _prefaceLeft -= n;
-                bytes = bytes[n..];
-                continue;
-            }
-
-            if (_skip > 0)
-            {
-                var n = (int)Math.Min(_skip, bytes.Length);
-                _skip -= n;
-                bytes = bytes[n..];
-                continue;
-            }
-
             if (_needPadLength)
             {
                 _needPadLength = false;
                 var left = _pendingLength - 1 - bytes[0] - ((_pendingType == Headers && (_pendingFlags & PriorityFlag) != 0) ? 5 : 0);
                 Track(_pendingType, _pendingFlags, _pendingStream, left <= 0);
-                _skip = _pendingLength - 1;
+                _frames.Skip = _pendingLength - 1;
                 bytes = bytes[1..];
                 continue;
             }
 
-            var take = Math.Min(9 - _headerFill, bytes.Length);
-            bytes[..take].CopyTo(_header.AsSpan(_headerFill));
-            _headerFill += take;
-            bytes = bytes[take..];
-            if (_headerFill < 9)
+            if (!_frames.TryRead(ref bytes, out var length, out var type, out var flags, out var stream))
             {
                 return;
             }
 
-            _headerFill = 0;
-            var length = (_header[0] << 16) | (_header[1] << 8) | _header[2];
-            var type = _header[3];
-            var flags = _header[4];
-            var stream = ((_header[5] & 0x7f) << 24) | (_header[6] << 16) | (_header[7] << 8) | _header[8];
             if ((type == Data || type == Headers) && (flags & Padded) != 0 && length > 0)
             {
                 // Padding may make a frame empty: its pad length (the payload's first byte) decides.
+                _frames.Skip = 0;
                 (_needPadLength, _pendingType, _pendingFlags, _pendingLength, _pendingStream) = (true, type, flags, length, stream);
                 continue;
             }
 
             var payload = length - (type == Headers && (flags & PriorityFlag) != 0 ? 5 : 0);
             Track(type, flags, stream, payload <= 0);
-            _skip = length;
         }
     }
 

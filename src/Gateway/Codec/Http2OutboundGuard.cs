@@ -36,9 +36,7 @@ internal sealed class Http2OutboundGuard : PipeWriter
     private readonly object _sync = new();
 
     // Frame scanner over the output byte stream: a header may straddle two writes.
-    private readonly byte[] _header = new byte[9];
-    private int _headerFill;
-    private long _skip;
+    private Http2FrameHeaderReader _frames;
 
     // Frames written and not yet handed to the transport (a flush hands them over).
     private long _queuedFrames;
@@ -274,30 +272,10 @@ internal sealed class Http2OutboundGuard : PipeWriter
     /// <summary>Counts the frames whose headers <paramref name="bytes"/> hold; true when a limit is passed.</summary>
     private bool Scan(ReadOnlySpan<byte> bytes)
     {
-        while (!bytes.IsEmpty)
+        while (_frames.TryRead(ref bytes, out _, out var type, out var flags, out _))
         {
-            if (_skip > 0)
-            {
-                var n = (int)Math.Min(_skip, bytes.Length);
-                _skip -= n;
-                bytes = bytes[n..];
-                continue;
-            }
-
-            var take = Math.Min(9 - _headerFill, bytes.Length);
-            bytes[..take].CopyTo(_header.AsSpan(_headerFill));
-            _headerFill += take;
-            bytes = bytes[take..];
-            if (_headerFill < 9)
-            {
-                return false;
-            }
-
-            _headerFill = 0;
-            _skip = (_header[0] << 16) | (_header[1] << 8) | _header[2];
-            var type = _header[3];
             _queuedFrames++;
-            if (type == RstStream || ((type == Ping || type == Settings) && (_header[4] & Ack) != 0))
+            if (type == RstStream || ((type == Ping || type == Settings) && (flags & Ack) != 0))
             {
                 _queuedControlFrames++;
             }
