@@ -10,7 +10,7 @@ namespace Gateway.Proxy;
 /// Applies one level's headers_to_remove, then its headers_to_add as Envoy's HeaderParser::evaluateHeaders does:
 /// every value is formatted, and every append action decided, against the headers as the level found them (after
 /// its removals, before any of its additions); then the overwrites are made, then the additions. A level is the
-/// weighted cluster's, the route's, the virtual host's or the route configuration's edits, applied in that order.
+/// weighted cluster's, the route's, the virtual host's or the route configuration's edits, applied in that order (the last three reversed by most_specific_header_mutations_wins).
 /// </summary>
 public static class HeaderMutator
 {
@@ -80,7 +80,7 @@ public static class HeaderMutator
         }
     }
 
-    /// <summary>Applies levels in order (most specific first; the later one wins an overwrite).</summary>
+    /// <summary>Applies levels in the order CompiledRoute gave them (most specific first unless most_specific_header_mutations_wins; the later one wins an overwrite).</summary>
     public static void Apply(IHeaderDictionary headers, HeaderEditLevel[] levels, HttpFilterContext context)
     {
         foreach (var level in levels)
