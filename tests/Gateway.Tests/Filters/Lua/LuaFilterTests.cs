@@ -120,11 +120,13 @@ public sealed class LuaFilterTests : IAsyncLifetime
         Assert.Equal("true", HeaderEcho.Header(await plain.Content.ReadAsStringAsync(), "x-body-nil"));
     }
 
-    private const string CallScript = """
+    // 5 s unless a test is about the timeout: a fresh gateway's first callout can take over 200 ms under CI
+    // load (the AOT run once answered 503 where the service gave 201).
+    private static string CallScript(int timeoutMs = 5000) => $$"""
         function envoy_on_request(h)
           local headers, body = h:httpCall("service", {
             [":method"] = "POST", [":path"] = "/check", [":authority"] = "service.local", ["x-from-lua"] = "1",
-          }, "question", 200)
+          }, "question", {{timeoutMs}})
           h:headers():add("x-call-status", headers[":status"])
           h:headers():add("x-call-body", body or "nil")
         end
@@ -143,7 +145,7 @@ public sealed class LuaFilterTests : IAsyncLifetime
             ctx.Response.StatusCode = 201;
             await ctx.Response.WriteAsync("answer");
         };
-        await using var gw = await TestGateway.StartAsync(Yaml(CallScript));
+        await using var gw = await TestGateway.StartAsync(Yaml(CallScript()));
         using var response = await gw.Client.GetAsync("/x");
 
         var echo = await response.Content.ReadAsStringAsync();
@@ -157,7 +159,7 @@ public sealed class LuaFilterTests : IAsyncLifetime
     [Fact]
     public async Task HttpCall_to_a_peer_that_is_down_or_slow_returns_503_upstream_failure()
     {
-        await using (var gw = await TestGateway.StartAsync(Yaml(CallScript, servicePort: ClosedPort.Get())))
+        await using (var gw = await TestGateway.StartAsync(Yaml(CallScript(), servicePort: ClosedPort.Get())))
         {
             using var response = await gw.Client.GetAsync("/x");
             var echo = await response.Content.ReadAsStringAsync();
@@ -167,7 +169,7 @@ public sealed class LuaFilterTests : IAsyncLifetime
 
         using var release = new CancellationTokenSource();
         _serviceHandler = ctx => Task.Delay(Timeout.Infinite, release.Token).ContinueWith(_ => { });
-        await using (var gw = await TestGateway.StartAsync(Yaml(CallScript)))
+        await using (var gw = await TestGateway.StartAsync(Yaml(CallScript(timeoutMs: 200))))
         {
             using var response = await gw.Client.GetAsync("/x");
             release.Cancel();
