@@ -177,6 +177,15 @@ start_proxy() { # name
             local gc=DOTNET_GCgen0size=0x4000000
             [[ $name == server ]] && gc=DOTNET_gcServer=1
             spawn "$name" env "$gc" $(probe_env "$name") $(gateway_cmd "$WORK/$name.envoy.yaml") ;;
+        var1 | var2 | var3)
+            # This build (or \$VARn_DLL) with extra environment from \$VARn_ENV ("K=V K=V"), same pass-through config:
+            # runtime / transport knobs side by side without a rebuild.
+            local vn=${name^^} vdll vargs
+            vdll=${vn}_DLL; vdll=${!vdll:-$GATEWAY_DLL}
+            vargs=${vn}_ENV; vargs=${!vargs:-}
+            render "$BENCH_DIR/conf/passthrough.envoy.yaml.tmpl" "$WORK/$name.envoy.yaml" PORT="$port" ADMIN_PORT="$(free_port)" UPSTREAM_PORT="$up"
+            # shellcheck disable=SC2086
+            spawn "$name" env $vargs $(probe_env "$name") $(gateway_cmd "$WORK/$name.envoy.yaml" "$vdll") ;;
         aot | aotgen0)
             # The Native AOT binary ($AOT_BIN, e.g. from bench/aot-publish.sh): no startup hooks, so no alloc figures.
             # aotgen0: the same binary with a 64 MiB gen0 budget from the environment (whatever the binary has built in).
@@ -198,7 +207,7 @@ start_proxy() { # name
         haproxy)
             render "$BENCH_DIR/conf/haproxy.cfg.tmpl" "$WORK/haproxy.cfg" PORT="$port" UPSTREAM_PORT="$up" WORKERS="$NPROC"
             spawn haproxy haproxy -db -f "$WORK/haproxy.cfg" ;;
-        *) die "unknown proxy '$name'; known: gateway httpcall filters base base2 gen0 server aot aotgen0 yarp nginx haproxy direct" ;;
+        *) die "unknown proxy '$name'; known: gateway httpcall filters base base2 var1 var2 var3 gen0 server aot aotgen0 yarp nginx haproxy direct" ;;
     esac
     if [[ $name == httpcall ]]; then
         local deadline=$((SECONDS + 60)) code=
