@@ -178,14 +178,16 @@ start_proxy() { # name
             [[ $name == server ]] && gc=DOTNET_gcServer=1
             spawn "$name" env "$gc" $(probe_env "$name") $(gateway_cmd "$WORK/$name.envoy.yaml") ;;
         var1 | var2 | var3)
-            # This build (or \$VARn_DLL) with extra environment from \$VARn_ENV ("K=V K=V"), same pass-through config:
+            # This build (or \$VARn_DLL, or the native \$VARn_BIN) with extra environment from \$VARn_ENV ("K=V K=V"), same pass-through config:
             # runtime / transport knobs side by side without a rebuild.
             local vn=${name^^} vdll vargs
             vdll=${vn}_DLL; vdll=${!vdll:-$GATEWAY_DLL}
             vargs=${vn}_ENV; vargs=${!vargs:-}
             render "$BENCH_DIR/conf/passthrough.envoy.yaml.tmpl" "$WORK/$name.envoy.yaml" PORT="$port" ADMIN_PORT="$(free_port)" UPSTREAM_PORT="$up"
+            local vbin=${vn}_BIN; vbin=${!vbin:-}   # VARn_BIN: a native (AOT) binary instead, no alloc figures
             # shellcheck disable=SC2086
-            spawn "$name" env $vargs $(probe_env "$name") $(gateway_cmd "$WORK/$name.envoy.yaml" "$vdll") ;;
+            if [[ -n $vbin ]]; then spawn "$name" env $vargs "$vbin" -c "$WORK/$name.envoy.yaml" --log-level warning
+            else spawn "$name" env $vargs $(probe_env "$name") $(gateway_cmd "$WORK/$name.envoy.yaml" "$vdll"); fi ;;
         aot | aotgen0)
             # The Native AOT binary ($AOT_BIN, e.g. from bench/aot-publish.sh): no startup hooks, so no alloc figures.
             # aotgen0: the same binary with a 64 MiB gen0 budget from the environment (whatever the binary has built in).
