@@ -33,7 +33,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
 
-case $MODE in full | soak | alloc | tcp) ;; *) die "unknown mode '$MODE'; use: bench/run.sh [full|soak|alloc|tcp]" ;; esac
+case $MODE in full | soak | alloc | tcp | pair) ;; *) die "unknown mode '$MODE'; use: bench/run.sh [full|soak|alloc|tcp|pair]" ;; esac
 
 WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
 mkdir -p "$WORK/nginx-tmp" "$WORK/www" "$WORK/logs"
@@ -177,6 +177,17 @@ start_proxy() { # name
             local gc=DOTNET_GCgen0size=0x4000000
             [[ $name == server ]] && gc=DOTNET_gcServer=1
             spawn "$name" env "$gc" $(probe_env "$name") $(gateway_cmd "$WORK/$name.envoy.yaml") ;;
+        var1 | var2 | var3)
+            # This build (or \$VARn_DLL, or the native \$VARn_BIN) with extra environment from \$VARn_ENV ("K=V K=V"), same pass-through config:
+            # runtime / transport knobs side by side without a rebuild.
+            local vn=${name^^} vdll vargs
+            vdll=${vn}_DLL; vdll=${!vdll:-$GATEWAY_DLL}
+            vargs=${vn}_ENV; vargs=${!vargs:-}
+            render "$BENCH_DIR/conf/passthrough.envoy.yaml.tmpl" "$WORK/$name.envoy.yaml" PORT="$port" ADMIN_PORT="$(free_port)" UPSTREAM_PORT="$up"
+            local vbin=${vn}_BIN; vbin=${!vbin:-}   # VARn_BIN: a native (AOT) binary instead, no alloc figures
+            # shellcheck disable=SC2086
+            if [[ -n $vbin ]]; then spawn "$name" env $vargs "$vbin" -c "$WORK/$name.envoy.yaml" --log-level warning
+            else spawn "$name" env $vargs $(probe_env "$name") $(gateway_cmd "$WORK/$name.envoy.yaml" "$vdll"); fi ;;
         aot | aotgen0)
             # The Native AOT binary ($AOT_BIN, e.g. from bench/aot-publish.sh): no startup hooks, so no alloc figures.
             # aotgen0: the same binary with a 64 MiB gen0 budget from the environment (whatever the binary has built in).
@@ -198,7 +209,7 @@ start_proxy() { # name
         haproxy)
             render "$BENCH_DIR/conf/haproxy.cfg.tmpl" "$WORK/haproxy.cfg" PORT="$port" UPSTREAM_PORT="$up" WORKERS="$NPROC"
             spawn haproxy haproxy -db -f "$WORK/haproxy.cfg" ;;
-        *) die "unknown proxy '$name'; known: gateway httpcall filters base base2 gen0 server aot aotgen0 yarp nginx haproxy direct" ;;
+        *) die "unknown proxy '$name'; known: gateway httpcall filters base base2 var1 var2 var3 gen0 server aot aotgen0 yarp nginx haproxy direct" ;;
     esac
     if [[ $name == httpcall ]]; then
         local deadline=$((SECONDS + 60)) code=
@@ -375,6 +386,66 @@ run_full() {
     log "wrote $results"
 }
 
+# ---------------------------------------------------------------- pair: CPU per request, proxies loaded at once
+# Each round loads every proxy in PROXIES at the same time (one single-threaded wrk each, PAIR_CONNECTIONS
+# connections), so whatever else runs on the machine during that round hits all of them alike; the per-round
+# ratio of CPU per request to the first proxy is what is compared (median over ROUNDS). Interleaved rounds
+# (the full run) see a different machine each; on a shared 2-core box that spread is larger than the effects.
+run_pair() {
+    ensure_tools
+    build
+    machine_tsv
+    start_upstream
+    local proxies=() p s r
+    for p in $PROXIES; do
+        if start_proxy "$p"; then proxies+=("$p"); fi
+    done
+    log "proxies up: ${proxies[*]}; warm-up ${WARMUP}s per proxy and scenario"
+    for p in "${proxies[@]}"; do for s in $SCENARIOS; do measure "$p" "$s" 32 "$WARMUP" >/dev/null; done; done
+    local out=${PAIR_OUT:-$WORK/pair.tsv}
+    : >"$out"
+    for s in $SCENARIOS; do
+        for r in $(seq "$ROUNDS"); do
+            local -A c0=() wp=()
+            for p in "${proxies[@]}"; do c0[$p]=$(cpu_ticks "${PID[$p]}"); done
+            for p in "${proxies[@]}"; do
+                wrk -t 1 -c "${PAIR_CONNECTIONS:-16}" -d "${DURATION}s" --timeout 10s -s "$(scenario_script "$s")" \
+                    "http://127.0.0.1:${PORT[$p]}$(scenario_path "$s")" >"$WORK/wrk.$p.out" 2>&1 &
+                wp[$p]=$!
+                ALL_PIDS+=($!)
+            done
+            for p in "${proxies[@]}"; do wait "${wp[$p]}" || true; done
+            local line="$s\t$r" first=""
+            for p in "${proxies[@]}"; do
+                local c1 res req rps cpu
+                c1=$(cpu_ticks "${PID[$p]}")
+                res=$(grep '^RESULT' "$WORK/wrk.$p.out" || true)
+                [[ -n $res ]] || { cat "$WORK/wrk.$p.out" >&2; die "wrk gave no result for $p $s"; }
+                req=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$res"); rps=$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<<"$res")
+                cpu=$(awk -v d=$((c1 - c0[$p])) -v t="$CLK_TCK" -v n="$req" 'BEGIN{printf "%.1f", (n > 0 ? d/t*1e6/n : 0)}')
+                [[ -n $first ]] || first=$cpu
+                line+="\t$p\t$rps\t$cpu\t$(awk -v a="$cpu" -v b="$first" 'BEGIN{printf "%.3f", (b > 0 ? a/b : 0)}')"
+            done
+            echo -e "$line" >>"$out"
+            log "pair $s round $r: $(echo -e "$line" | cut -f3-)"
+        done
+    done
+    echo -e "load average at end\t$(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/machine.tsv"
+    python3 - "$out" <<'PY'
+import sys, statistics as st, collections
+ratios, cpus, rpss, order = collections.defaultdict(list), collections.defaultdict(list), collections.defaultdict(list), []
+for line in open(sys.argv[1]):
+    f = line.rstrip("\n").split("\t")
+    for i in range(2, len(f), 4):
+        k = (f[0], f[i]); order.append(k) if k not in order else None
+        rpss[k].append(float(f[i + 1])); cpus[k].append(float(f[i + 2])); ratios[k].append(float(f[i + 3]))
+print("| scenario | proxy | req/s (median) | CPU us/req (median) | CPU/req vs first, per round | median ratio |")
+print("|---|---|---|---|---|---|")
+for k in order:
+    print(f"| {k[0]} | {k[1]} | {st.median(rpss[k]):,.0f} | {st.median(cpus[k]):.1f} | {', '.join(f'{x:.2f}' for x in ratios[k])} | **{st.median(ratios[k]):.2f}x** |")
+PY
+}
+
 # ---------------------------------------------------------------- tcp_proxy vs HAProxy mode tcp
 # Both relay bytes to the nginx upstream: "1m" = GET of a 1 MiB file over keep-alive connections
 # (throughput, MB/s read by wrk), "cps" = GET /get with Connection: close (one TCP connection per
@@ -491,4 +562,5 @@ case $MODE in
     soak) run_soak ;;
     alloc) run_alloc ;;
     tcp) run_tcp ;;
+    pair) run_pair ;;
 esac
