@@ -94,14 +94,16 @@ public sealed class RetryPlan
         string? headerNames = null)
     {
         var on = route?._on ?? RetryConditions.None;
+        // Each header is read for its own kind of word only (Envoy's parseRetryOn / parseRetryGrpcOn); the route's
+        // retry_on takes both kinds.
         if (retryOn is not null)
         {
-            on |= Parse(retryOn.Split(','));
+            on |= Parse(retryOn.Split(',')) & ~RetryConditions.AnyGrpc;
         }
 
         if (retryGrpcOn is not null)
         {
-            on |= Parse(retryGrpcOn.Split(','));
+            on |= Parse(retryGrpcOn.Split(',')) & RetryConditions.AnyGrpc;
         }
 
         if (on == RetryConditions.None)

@@ -65,6 +65,28 @@ public class RouterRetryTests
         Assert.Equal(1, stats["cluster.up.upstream_rq_retry_success"]);
     }
 
+    [Theory]
+    [InlineData("x-envoy-retry-grpc-on", 2)]
+    [InlineData("x-envoy-retry-on", 1)]
+    public async Task GrpcRetryWordsCountOnlyInTheGrpcRetryHeader(string header, int attempts)
+    {
+        // Envoy reads x-envoy-retry-on with parseRetryOn (HTTP words) and x-envoy-retry-grpc-on with parseRetryGrpcOn:
+        // "unavailable" in the HTTP header is an unknown word there, so a grpc-status 14 is not retried.
+        var calls = 0;
+        await using var upstream = await TinyUpstream.StartAsync(async context =>
+        {
+            context.Response.ContentType = "application/grpc";
+            context.Response.Headers["grpc-status"] = Interlocked.Increment(ref calls) == 1 ? "14" : "0";
+            await context.Response.Body.FlushAsync();
+        });
+        await using var gateway = await TestGateway.StartAsync(Yaml(upstream.Port, hcmExtra: Internal));
+        var response = await RawHttpConnection.ExchangeAsync(gateway.Port,
+            $"GET /a HTTP/1.1\r\nHost: a\r\n{header}: unavailable\r\n\r\n");
+        Assert.True(response.Status == 200, response.ToString());
+        Assert.Equal(attempts, Volatile.Read(ref calls));
+        Assert.Equal(attempts == 2 ? "0" : "14", response.Header("grpc-status"));
+    }
+
     [Fact]
     public async Task ExternalRequestRetryHeadersAreIgnored()
     {
