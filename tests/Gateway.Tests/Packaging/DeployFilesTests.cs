@@ -178,6 +178,9 @@ public sealed class DeployFilesTests : IDisposable
 
         Assert.Contains("-p:PublishAot=true", publishCommand);
         Assert.Contains("-a \"$TARGETARCH\"", publishCommand);
+        // The smaller-memory publish (no PIE) only when asked for: the default image keeps ASLR, as Envoy's.
+        Assert.Equal("false", Arg("AOT_LOW_MEMORY"));
+        Assert.Contains("-p:AotLowMemory=\"${AOT_LOW_MEMORY}\"", publishCommand);
         Assert.DoesNotContain("PublishReadyToRun", dockerfile);
         Assert.DoesNotContain("--self-contained false", dockerfile);
 
