@@ -36,7 +36,7 @@ public sealed class DownstreamConnection
         return tooMany && Interlocked.Exchange(ref _abortedForResets, 1) == 0;
     }
 
-    /// <summary>The transport closed (set from ConnectionClosed): a request aborted now lost its connection, not just its stream.</summary>
+    /// <summary>The transport closed (set from ConnectionClosed, or earlier by Http2FloodGuard when the client's side ends): a request aborted now lost its connection, not just its stream.</summary>
     public bool Closed { get; internal set; }
 
     /// <summary>Set by <see cref="Http1RequestGuard"/> when the request it passes on stands for a refused one.</summary>

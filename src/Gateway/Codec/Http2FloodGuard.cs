@@ -15,7 +15,10 @@ namespace Gateway.Codec;
 /// 5 + 2 x (opened streams + that many per DATA frame sent), default 10) is exceeded, counting
 /// <c>http2.inbound_empty_frames_flood</c> / <c>http2.inbound_priority_frames_flood</c> /
 /// <c>http2.inbound_window_update_frames_flood</c>. A stream is opened by the HEADERS frame of a new
-/// stream id, as Envoy's opened_streams_.
+/// stream id, as Envoy's opened_streams_. It also sees the client's end of the connection first (the input
+/// ending, or failing with a reset), before Kestrel aborts the streams on it, and marks the connection closed
+/// then: a stream aborted by it is Envoy's DC (connection termination), not DR (a stream reset), however late
+/// the transport's ConnectionClosed runs.
 /// </summary>
 internal sealed class Http2FloodGuard : PipeReader
 {
@@ -34,6 +37,7 @@ internal sealed class Http2FloodGuard : PipeReader
     private readonly long _maxPriorityPerStream;
     private readonly long _maxWindowUpdatesPerDataFrame;
     private readonly Http2OutboundGuard? _outbound;
+    private readonly DownstreamConnection? _downstream;
 
     // Scanner state, over the byte stream: the preface, then 9-byte frame headers and skipped payloads.
     private Http2FrameHeaderReader _frames = new(PrefaceLength);
@@ -55,8 +59,11 @@ internal sealed class Http2FloodGuard : PipeReader
     private long _scanned;
 
     /// <param name="outbound">The connection's output guard, which counts the DATA frames sent.</param>
-    public Http2FloodGuard(PipeReader inner, ConnectionContext connection, Gateway.Clusters.Model.DownstreamHttp2Config limits, Http2OutboundGuard? outbound)
+    /// <param name="downstream">The connection's state, marked closed when the client's side ends.</param>
+    public Http2FloodGuard(PipeReader inner, ConnectionContext connection, Gateway.Clusters.Model.DownstreamHttp2Config limits, Http2OutboundGuard? outbound,
+        DownstreamConnection? downstream = null)
     {
+        _downstream = downstream;
         _inner = inner;
         _connection = connection;
         _maxEmpty = limits.MaxConsecutiveInboundFramesWithEmptyPayload;
@@ -67,13 +74,34 @@ internal sealed class Http2FloodGuard : PipeReader
 
     public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
-        var result = await _inner.ReadAsync(cancellationToken).ConfigureAwait(false);
+        ReadResult result;
+        try
+        {
+            result = await _inner.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            MarkClosed();
+            throw;
+        }
+
         return Inspect(result);
     }
 
     public override bool TryRead(out ReadResult result)
     {
-        if (!_inner.TryRead(out result))
+        bool read;
+        try
+        {
+            read = _inner.TryRead(out result);
+        }
+        catch (Exception)
+        {
+            MarkClosed();
+            throw;
+        }
+
+        if (!read)
         {
             return false;
         }
@@ -95,8 +123,21 @@ internal sealed class Http2FloodGuard : PipeReader
 
     public override void Complete(Exception? exception = null) => _inner.Complete(exception);
 
+    private void MarkClosed()
+    {
+        if (_downstream is not null)
+        {
+            _downstream.Closed = true;
+        }
+    }
+
     private ReadResult Inspect(ReadResult result)
     {
+        if (result.IsCompleted)
+        {
+            MarkClosed();
+        }
+
         _lastBuffer = result.Buffer;
         if (_tripped is not null || result.Buffer.Length <= _scanned)
         {

@@ -301,7 +301,8 @@ internal sealed class ListenerServer : IDisposable
     {
         var transport = connection.Transport;
         var output = new Http2OutboundGuard(transport.Output, connection, http2.MaxOutboundFrames, http2.MaxOutboundControlFrames);
-        connection.Transport = new GuardedPipe(new Http2FloodGuard(transport.Input, connection, http2, output), output);
+        var downstream = connection.Items.TryGetValue(ListenerSlot.ItemKey, out var item) ? item as DownstreamConnection : null;
+        connection.Transport = new GuardedPipe(new Http2FloodGuard(transport.Input, connection, http2, output, downstream), output);
     }
 
     /// <summary>Envoy's HTTP/1 codec rules on the connection's input.</summary>
