@@ -12,21 +12,13 @@ export BENCH_DIR
 ROUNDS=${ROUNDS:-5}; DURATION=${DURATION:-4}; CONNECTIONS=${CONNECTIONS:-32}; SCENARIOS=${SCENARIOS:-"get post"}
 STARTS=${STARTS:-5}; NPROC=$(nproc)
 [[ -n ${VARIANTS:-} ]] || { sed -n '2,8p' "$0" >&2; exit 2; }
-WORK=$(mktemp -d /tmp/aot-compare.XXXXXX)
-mkdir -p "$WORK/nginx-tmp" "$WORK/www"; chmod 755 "$WORK" "$WORK/www"; chmod 1777 "$WORK/nginx-tmp"
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.3; rm -rf "$WORK"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-render() { local t=$1 o=$2; shift 2; local a=(); for kv in "$@"; do a+=(-e "s|@${kv%%=*}@|${kv#*=}|g"); done; sed "${a[@]}" "$t" >"$o"; }
+. "$BENCH_DIR/loopback-upstream.sh"
+loopback_scratch aot-compare
 rss_kb() { awk '/^VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 ticks() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 TCK=$(getconf CLK_TCK)
 
-UP=$(free_port)
-render "$BENCH_DIR/conf/upstream.nginx.conf.tmpl" "$WORK/up.conf" PORT="$UP" WORKERS="$NPROC" DIR="$WORK"
-nginx -p "$WORK" -c "$WORK/up.conf" -e "$WORK/up.err" >/dev/null 2>&1 & PIDS+=($!)
-until curl -sf -o /dev/null "http://127.0.0.1:$UP/get"; do sleep 0.1; done
+start_upstream
 
 declare -A CMD ENVS PORT PID
 LABELS=()

@@ -12,17 +12,9 @@ export BENCH_DIR
 OUT=${OUT:-/tmp/gateway-prof}; WARMUP=${WARMUP:-4}; SCENARIO=${SCENARIO:-get}; DURATION=${DURATION:-10}; CONNECTIONS=${CONNECTIONS:-32}
 NPROC=$(nproc)
 [[ $# -gt 0 ]] || { sed -n '2,8p' "$0" >&2; exit 2; }
-WORK=$(mktemp -d /tmp/aot-profile.XXXXXX)
-mkdir -p "$WORK/nginx-tmp" "$WORK/www"; chmod 755 "$WORK" "$WORK/www"; chmod 1777 "$WORK/nginx-tmp"
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 0.3; rm -rf "$WORK"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-render() { local t=$1 o=$2; shift 2; local a=(); for kv in "$@"; do a+=(-e "s|@${kv%%=*}@|${kv#*=}|g"); done; sed "${a[@]}" "$t" >"$o"; }
-UP=$(free_port); PORT=$(free_port)
-render "$BENCH_DIR/conf/upstream.nginx.conf.tmpl" "$WORK/up.conf" PORT="$UP" WORKERS="$NPROC" DIR="$WORK"
-nginx -p "$WORK" -c "$WORK/up.conf" -e "$WORK/up.err" >/dev/null 2>&1 & PIDS+=($!)
-until curl -sf -o /dev/null "http://127.0.0.1:$UP/get"; do sleep 0.1; done
+. "$BENCH_DIR/loopback-upstream.sh"
+loopback_scratch aot-profile
+start_upstream; PORT=$(free_port)
 render "$BENCH_DIR/conf/passthrough.envoy.yaml.tmpl" "$WORK/g.yaml" PORT="$PORT" ADMIN_PORT="$(free_port)" UPSTREAM_PORT="$UP"
 DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 "$@" -c "$WORK/g.yaml" --log-level warning --disable-hot-reload >"$WORK/g.log" 2>&1 & GW=$!; PIDS+=($GW)
 until curl -sf -o /dev/null "http://127.0.0.1:$PORT/get"; do sleep 0.1; done
