@@ -605,30 +605,36 @@ internal static class RouteConfigReader
         predicate.Finish();
         var type = typed?.TypeName;
         RetryHostPredicateConfig? result = null;
-        if (type == "envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate" || (type is null && name == "envoy.retry_host_predicates.previous_hosts"))
+        var known = Array.Find(RetryHostPredicates, p => type is null ? p.Name == name : p.Type == type);
+        if (known.Type is null)
         {
-            result = new RetryHostPredicateConfig(RetryHostPredicateKind.PreviousHosts);
+            var field = type is null ? "name" : "typed_config";
+            predicate.Context.Unsupported(predicate.Join(field), predicate.MarkOf(field),
+                $"retry host predicate '{type ?? name}' is not supported by this gateway; use envoy.retry_host_predicates.previous_hosts, " +
+                "omit_canary_hosts or omit_host_metadata");
         }
-        else if (type == "envoy.extensions.retry.host.omit_canary_hosts.v3.OmitCanaryHostsPredicate" || (type is null && name == "envoy.retry_host_predicates.omit_canary_hosts"))
-        {
-            result = new RetryHostPredicateConfig(RetryHostPredicateKind.OmitCanaryHosts);
-        }
-        else if (type == "envoy.extensions.retry.host.omit_host_metadata.v3.OmitHostMetadataConfig" || (type is null && name == "envoy.retry_host_predicates.omit_host_metadata"))
+        else if (known.Kind == RetryHostPredicateKind.OmitHostMetadata)
         {
             var metadata = typed is null ? null : EndpointMetadataReader.Read(typed.Reader, "metadata_match");
             var labels = metadata is not null && metadata.TryGetValue("envoy.lb", out var lb) ? lb as IReadOnlyDictionary<string, object?> : null;
-            result = new RetryHostPredicateConfig(RetryHostPredicateKind.OmitHostMetadata, labels);
+            result = new RetryHostPredicateConfig(known.Kind, labels);
         }
         else
         {
-            predicate.Context.Unsupported(predicate.Join(type is null ? "name" : "typed_config"), predicate.MarkOf(type is null ? "name" : "typed_config"),
-                $"retry host predicate '{type ?? name}' is not supported by this gateway; use envoy.retry_host_predicates.previous_hosts, " +
-                "omit_canary_hosts or omit_host_metadata");
+            result = new RetryHostPredicateConfig(known.Kind);
         }
 
         typed?.Reader.Finish();
         return result;
     }
+
+    /// <summary>The retry host predicates served: typed_config type, and the extension name an empty config goes by.</summary>
+    private static readonly (string Type, string Name, RetryHostPredicateKind Kind)[] RetryHostPredicates =
+    [
+        ("envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate", "envoy.retry_host_predicates.previous_hosts", RetryHostPredicateKind.PreviousHosts),
+        ("envoy.extensions.retry.host.omit_canary_hosts.v3.OmitCanaryHostsPredicate", "envoy.retry_host_predicates.omit_canary_hosts", RetryHostPredicateKind.OmitCanaryHosts),
+        ("envoy.extensions.retry.host.omit_host_metadata.v3.OmitHostMetadataConfig", "envoy.retry_host_predicates.omit_host_metadata", RetryHostPredicateKind.OmitHostMetadata),
+    ];
 
     /// <summary>
     /// A route's or virtual host's hedge_policy. initial_requests and additional_request_chance are read and then unused,

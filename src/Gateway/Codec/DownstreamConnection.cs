@@ -15,6 +15,18 @@ public sealed class DownstreamConnection
 
     internal ListenerSlot Slot { get; }
 
+    /// <summary>
+    /// The state of an accepted connection, kept in its items under <see cref="ListenerSlot.ItemKey"/>: its
+    /// transport, and <see cref="Closed"/> set when the transport closes.
+    /// </summary>
+    internal static DownstreamConnection Attach(ListenerSlot slot, Microsoft.AspNetCore.Connections.ConnectionContext connection)
+    {
+        var downstream = new DownstreamConnection(slot) { Transport = connection };
+        connection.Items[ListenerSlot.ItemKey] = downstream;
+        connection.ConnectionClosed.UnsafeRegister(static state => ((DownstreamConnection)state!).Closed = true, downstream);
+        return downstream;
+    }
+
     /// <summary>The Kestrel connection, for aborting it (too many premature resets).</summary>
     internal Microsoft.AspNetCore.Connections.ConnectionContext? Transport { get; set; }
 

@@ -37,7 +37,7 @@ internal sealed class Http2FloodGuard : PipeReader
     private readonly long _maxPriorityPerStream;
     private readonly long _maxWindowUpdatesPerDataFrame;
     private readonly Http2OutboundGuard? _outbound;
-    private readonly DownstreamConnection? _downstream;
+    private readonly DownstreamConnection _downstream;
 
     // Scanner state, over the byte stream: the preface, then 9-byte frame headers and skipped payloads.
     private Http2FrameHeaderReader _frames = new(PrefaceLength);
@@ -61,7 +61,7 @@ internal sealed class Http2FloodGuard : PipeReader
     /// <param name="outbound">The connection's output guard, which counts the DATA frames sent.</param>
     /// <param name="downstream">The connection's state, marked closed when the client's side ends.</param>
     public Http2FloodGuard(PipeReader inner, ConnectionContext connection, Gateway.Clusters.Model.DownstreamHttp2Config limits, Http2OutboundGuard? outbound,
-        DownstreamConnection? downstream = null)
+        DownstreamConnection downstream)
     {
         _downstream = downstream;
         _inner = inner;
@@ -123,13 +123,7 @@ internal sealed class Http2FloodGuard : PipeReader
 
     public override void Complete(Exception? exception = null) => _inner.Complete(exception);
 
-    private void MarkClosed()
-    {
-        if (_downstream is not null)
-        {
-            _downstream.Closed = true;
-        }
-    }
+    private void MarkClosed() => _downstream.Closed = true;
 
     private ReadResult Inspect(ReadResult result)
     {

@@ -65,9 +65,7 @@ internal sealed class ListenerServer : IDisposable
             };
             listen.Use(next => connection =>
             {
-                var downstream = new DownstreamConnection(slot) { Transport = connection };
-                connection.Items[ListenerSlot.ItemKey] = downstream;
-                connection.ConnectionClosed.UnsafeRegister(static state => ((DownstreamConnection)state!).Closed = true, downstream);
+                DownstreamConnection.Attach(slot, connection);
                 if (maxDuration is { } duration)
                 {
                     CloseAfter(connection, duration);
@@ -87,9 +85,9 @@ internal sealed class ListenerServer : IDisposable
                 var prior = listen.Protocols == HttpProtocols.Http2;
                 listen.Use(next => connection =>
                 {
-                    if (prior || SpeaksH2(connection))
+                    if ((prior || SpeaksH2(connection)) && connection.Items[ListenerSlot.ItemKey] is DownstreamConnection downstream)
                     {
-                        GuardHttp2(connection, http2);
+                        GuardHttp2(connection, downstream, http2);
                     }
 
                     return next(connection);
@@ -163,7 +161,7 @@ internal sealed class ListenerServer : IDisposable
                 {
                     if (prior || SpeaksH2(connection))
                     {
-                        GuardHttp2(connection, chainHttp.Protocol.Http2);
+                        GuardHttp2(connection, downstream, chainHttp.Protocol.Http2);
                     }
                     else
                     {
@@ -297,11 +295,10 @@ internal sealed class ListenerServer : IDisposable
         connection.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.ITlsApplicationProtocolFeature>()?.ApplicationProtocol.Span.SequenceEqual("h2"u8) == true;
 
     /// <summary>Envoy's HTTP/2 flood limits: the input's frames read (inbound floods), the output's counted (outbound queue).</summary>
-    private static void GuardHttp2(ConnectionContext connection, DownstreamHttp2Config http2)
+    private static void GuardHttp2(ConnectionContext connection, DownstreamConnection downstream, DownstreamHttp2Config http2)
     {
         var transport = connection.Transport;
         var output = new Http2OutboundGuard(transport.Output, connection, http2.MaxOutboundFrames, http2.MaxOutboundControlFrames);
-        var downstream = connection.Items.TryGetValue(ListenerSlot.ItemKey, out var item) ? item as DownstreamConnection : null;
         connection.Transport = new GuardedPipe(new Http2FloodGuard(transport.Input, connection, http2, output, downstream), output);
     }
 

@@ -81,10 +81,8 @@ internal sealed partial class NetworkConnectionHandler
     {
         // As an HTTP listener's connection: the codec guards (installed after TLS, by the chain's own
         // HCM settings) and the client-reset accounting (DC once the transport closed, else DR) use it.
-        var downstream = new Codec.DownstreamConnection(chain.HttpSlot!) { Transport = connection };
-        connection.Items[ListenerSlot.ItemKey] = downstream;
+        Codec.DownstreamConnection.Attach(chain.HttpSlot!, connection);
         connection.Items[CompiledFilterChain.ItemKey] = chain;
-        connection.ConnectionClosed.UnsafeRegister(static state => ((Codec.DownstreamConnection)state!).Closed = true, downstream);
         var stats = snapshot.Listeners.GetValueOrDefault(chain.HttpSlot!.Name)?.Stats;
         if (stats is null)
         {

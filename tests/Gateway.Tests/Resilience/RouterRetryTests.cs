@@ -10,12 +10,7 @@ namespace Gateway.Tests.Resilience;
 /// <summary>Envoy's router retries: internal requests' x-envoy-* headers, bodies replayed up to the buffer limit, back-off, stats.</summary>
 public class RouterRetryTests
 {
-    private const string Internal = """
-        use_remote_address: true
-        internal_address_config:
-          cidr_ranges:
-          - { address_prefix: 127.0.0.0, prefix_len: 8 }
-        """;
+    private const string Internal = EnvoyYaml.InternalLoopbackHcm;
 
     private static string Yaml(int port, string routeExtra = "", string hcmExtra = "", string vhostExtra = "") => EnvoyYaml.WithRoutes(
         $$"""

@@ -143,6 +143,14 @@ public static class EnvoyYaml
             StaticCluster("demo", demoPort) + StaticCluster("dead", deadPort),
             hcmExtra: string.IsNullOrWhiteSpace(accessLogs) ? "" : "access_log:\n" + accessLogs);
 
+    /// <summary>HCM fields that make every 127.0.0.0/8 client internal (x-envoy-* request headers are then honoured).</summary>
+    public const string InternalLoopbackHcm = """
+        use_remote_address: true
+        internal_address_config:
+          cidr_ranges:
+          - { address_prefix: 127.0.0.0, prefix_len: 8 }
+        """;
+
     /// <summary>Indents every non-empty line by <paramref name="spaces"/>; ensures a trailing newline.</summary>
     public static string Indent(string block, int spaces)
     {
