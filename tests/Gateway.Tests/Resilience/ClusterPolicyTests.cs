@@ -77,9 +77,10 @@ public class ClusterPolicyTests
             outlier_detection:
               consecutive_5xx: 3
               interval: 0.1s
-              base_ejection_time: 0.5s
+              base_ejection_time: 3s
               max_ejection_percent: 50
             """));
+        // 3 s of ejection: the 10 requests below must all land while the host is out, however slow the machine.
         Assert.True(gateway.Host.State.Current.Clusters.TryGet("backend", out var cluster));
         var bad = cluster.Endpoints.All.Single(e => e.Port == dead);
 
