@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Regenerates src/Gateway/Aot/method-order.txt, the method order the Native AOT publish lays its code out in
 # (IlcOrderFile in src/Gateway/Gateway.csproj): the methods the binary runs while it starts and serves its first
-# requests, start-up first, then the request path, so that they share a few hundred KiB of the image instead of
+# requests, the request path first, then what only start-up runs, so that they share a few hundred KiB of the image instead of
 # being spread over all of its 10 MB of code (each first touch of a page maps the large page-cache folio around
 # it: spread out, start-up alone made 8.5 MB of the code resident; bench/SESSION6.md).
 #   bench/aot-order.sh [BINARY]      BINARY: a published gateway with its .dbg beside it (default: publish one)
 # Each config below runs under valgrind's callgrind (exact: every function executed, not a sample): dump after the
-# first proxied 200 (start-up), then GET and POST through it and the admin pages (request path), then stop.
+# first proxied 200 (start-up), then GET and POST through it and the admin pages (request path: everything that runs
+# in this second part), then stop.
 # Needs valgrind, elfutils (eu-unstrip), binutils (nm), nginx, curl. Rerun it when start-up or the request path
 # changes much; names that no longer exist are skipped by ILC, so a stale file costs memory, never correctness.
 set -euo pipefail
@@ -70,9 +71,10 @@ for cg in glob.glob(f"{work}/*.cg.1"):
     startup |= executed(cg)
 for cg in glob.glob(f"{work}/*.cg.2"):
     requests |= executed(cg)
-requests -= startup
-# Within each group, the binary's current order (what the default layout put together stays together).
-lines = sorted(startup, key=address.get) + sorted(requests, key=address.get)
+startup -= requests
+# The request path first (what runs per request sits together), then what only start-up runs; within each group
+# the binary's current order (what the default layout put together stays together).
+lines = sorted(requests, key=address.get) + sorted(startup, key=address.get)
 open(order, "w").write("\n".join(lines) + "\n")
-print(f"aot-order: {len(startup)} start-up and {len(requests)} request-path methods -> {order}", file=sys.stderr)
+print(f"aot-order: {len(requests)} request-path and {len(startup)} start-up-only methods -> {order}", file=sys.stderr)
 EOF
