@@ -15,7 +15,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH_DIR/.." && pwd)
 ORDER=${ORDER:-$REPO/src/Gateway/Aot/method-order.txt}
 NPROC=$(nproc)
-for tool in valgrind callgrind_control eu-unstrip nm nginx curl; do
+for tool in valgrind callgrind_control eu-unstrip nm strip nginx curl; do
     command -v "$tool" >/dev/null || { echo "aot-order: $tool is needed (apt-get install valgrind elfutils binutils nginx curl)" >&2; exit 2; }
 done
 . "$BENCH_DIR/loopback-upstream.sh"
@@ -27,7 +27,6 @@ if [[ -z $BIN ]]; then BIN=$(OUT="$WORK/publish" "$BENCH_DIR/aot-publish.sh"); f
 eu-unstrip "$BIN" "$BIN.dbg" -o "$WORK/Gateway"
 strip --strip-debug "$WORK/Gateway"
 nm -S "$WORK/Gateway" | awk '$3 ~ /^[tT]$/ {print $1, $4}' >"$WORK/text-symbols"
-cp "$(dirname "$BIN")"/*.so "$WORK/" 2>/dev/null || true
 
 start_upstream
 profile() { # name config-file listener-url admin-url
