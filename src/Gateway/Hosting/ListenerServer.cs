@@ -247,6 +247,16 @@ internal sealed class ListenerServer : IDisposable
     }
 
     /// <summary>
+    /// "No timeout" for Kestrel's connection timers. Not <see cref="Timeout.InfiniteTimeSpan"/>: Kestrel stores that
+    /// as <see cref="TimeSpan.MaxValue"/>, and its TimeoutControl adds it to the last heartbeat's timestamp, which
+    /// overflows to a deadline in the past: the next heartbeat (within 1 s) fires it. For the request-headers timer
+    /// that answered 408 to a request whose head was being parsed at that heartbeat (one POST in 100,000-200,000 under
+    /// load), and idle_timeout: 0s closed every idle keep-alive connection within a second. Ten years is never (and
+    /// caps a configured idle_timeout, which would overflow the same way).
+    /// </summary>
+    internal static readonly TimeSpan KestrelNoTimeout = TimeSpan.FromDays(3650);
+
+    /// <summary>
     /// Envoy's connection settings instead of Kestrel's defaults: no minimum data rates (Envoy has
     /// none), the idle timeout (common_http_protocol_options.idle_timeout, 1 hour by default), no header
     /// timeout of Kestrel's own (request_headers_timeout is the guard's, answered as Envoy does).
@@ -256,8 +266,8 @@ internal sealed class ListenerServer : IDisposable
         var limits = options.Limits;
         limits.MinRequestBodyDataRate = null;
         limits.MinResponseDataRate = null;
-        limits.KeepAliveTimeout = protocol.IdleTimeout;
-        limits.RequestHeadersTimeout = Timeout.InfiniteTimeSpan;
+        limits.KeepAliveTimeout = protocol.IdleTimeout == Timeout.InfiniteTimeSpan || protocol.IdleTimeout > KestrelNoTimeout ? KestrelNoTimeout : protocol.IdleTimeout;
+        limits.RequestHeadersTimeout = KestrelNoTimeout;
         limits.MaxRequestHeaderCount = Math.Max(protocol.MaxHeadersCount, 1);
         limits.Http2.KeepAlivePingTimeout = Timeout.InfiniteTimeSpan;
         ApplyHttp2Settings(options, protocol.Http2);

@@ -31,6 +31,24 @@ public class ConnectionManagerTests
         Assert.Equal(200, served.Status);
     }
 
+    /// <summary>
+    /// idle_timeout: 0s disables the connection idle timeout (Envoy's HCM): a keep-alive connection left idle stays
+    /// open and serves the next request. (Kestrel, told "no timeout" as InfiniteTimeSpan, armed a deadline that
+    /// overflowed into the past and closed the connection at its next 1 s heartbeat.)
+    /// </summary>
+    [Fact]
+    public async Task AZeroIdleTimeoutKeepsAnIdleConnectionOpen()
+    {
+        await using var upstream = await EchoUpstream.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(Yaml(upstream.Port, "common_http_protocol_options: { idle_timeout: 0s }"));
+        await using var connection = await RawHttpConnection.OpenAsync(gateway.Port);
+        await connection.SendAsync("GET /a HTTP/1.1\r\nHost: a\r\n\r\n");
+        Assert.Equal(200, (await connection.ReadResponseAsync()).Status);
+        Assert.False(await connection.IsClosedAsync(2500)); // two of Kestrel's heartbeats
+        await connection.SendAsync("GET /b HTTP/1.1\r\nHost: a\r\n\r\n");
+        Assert.Equal(200, (await connection.ReadResponseAsync()).Status);
+    }
+
     [Fact]
     public async Task ExpectedTimeoutHeaderTakesTheShorterPerTryTimeout()
     {

@@ -214,6 +214,27 @@ public class Http2Tests(ITestOutputHelper output)
         Assert.Equal(before + 1, (await gateway.StatsAsync())["http2.inbound_priority_frames_flood"]);
     }
 
+    /// <summary>
+    /// A header block split over HEADERS and a CONTINUATION sent seconds later is served: without
+    /// request_headers_timeout Envoy waits for the rest. (Kestrel, told "no timeout" as InfiniteTimeSpan, armed a
+    /// deadline that overflowed into the past and reset the connection at its next 1 s heartbeat.)
+    /// </summary>
+    [Fact]
+    public async Task AHeaderBlockWhoseContinuationComesSecondsLaterIsServed()
+    {
+        await using var upstream = await EchoUpstream.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(Yaml(upstream.Port));
+        await using var connection = await RawHttp2Connection.OpenAsync(gateway.Port);
+        var block = RawHttp2Connection.RequestHeaders();
+        await connection.WriteFrameAsync(Http2Frame.Headers, 0x1, 1, block[..3]); // END_STREAM, not END_HEADERS
+        await Task.Delay(2500); // two of Kestrel's heartbeats
+        await connection.WriteFrameAsync(0x9, 0x4, 1, block[3..]); // CONTINUATION, END_HEADERS
+        var response = await connection.ReadUntilAsync(Http2Frame.Headers);
+        Assert.NotNull(response);
+        Assert.Equal(1, response.StreamId);
+        Assert.Equal(0x88, response.Payload[0]); // :status 200 (HPACK static index 8)
+    }
+
     [Fact]
     public async Task BodiesAndManyStreamsPassTheFrameGuard()
     {
