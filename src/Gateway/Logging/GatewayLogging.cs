@@ -31,6 +31,11 @@ public static class GatewayLogging
             .MinimumLevel.Override("Yarp", LogEventLevel.Warning)
             .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
             .Enrich.With(new EnvoyLogEnricher());
+        // YARP's forwarder reports every failed request (an upstream that refused the connection, a client gone
+        // mid-body) as a warning with the exception's stack trace; Envoy logs those at debug, and so does the
+        // router's own one-line "upstream request ... failed" here. YARP's lines show only while router is at debug.
+        var router = levels.Components["router"];
+        configuration = configuration.Filter.ByExcluding(e => router.MinimumLevel > LogEventLevel.Debug && IsFromForwarder(e));
         foreach (var (component, levelSwitch) in levels.Components)
         {
             configuration = configuration.MinimumLevel.Override(component, levelSwitch);
@@ -54,4 +59,9 @@ public static class GatewayLogging
         }
         return configuration.CreateLogger();
     }
+
+    private static bool IsFromForwarder(LogEvent logEvent) =>
+        logEvent.Properties.TryGetValue("SourceContext", out var source)
+        && source is ScalarValue { Value: string category }
+        && category.StartsWith("Yarp.ReverseProxy.Forwarder.", StringComparison.Ordinal);
 }

@@ -58,6 +58,36 @@ public sealed class LogOutputTests : IDisposable
         Assert.Equal("main", listening.GetProperty("Component").GetString());
     }
 
+    /// <summary>
+    /// An upstream that refuses the connection is a 503 and, at the default level, nothing in the log (Envoy logs it
+    /// at debug): not YARP's warning with a stack trace per request. At router:debug the router says it in one line.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_refused_upstream_logs_no_warning_and_one_router_line_at_debug(bool routerDebug)
+    {
+        var closed = TestGateway.FreePort();
+        File.WriteAllText(Path.Combine(_directory, "dead.yaml"), EnvoyYaml.WithRoutes("""
+            - match: { prefix: "/" }
+              route: { cluster: dead }
+            """, EnvoyYaml.StaticCluster("dead", closed)));
+        string[] args = routerDebug ? ["-c", "dead.yaml", "--component-log-level", "router:debug"] : ["-c", "dead.yaml"];
+        await using var gateway = await ServingProcess.StartAsync(_directory, p => ServingProcess.AdminLineIn(p.StdErr), args);
+        var listening = Assert.Single(gateway.StdErr, l => l.Contains("listener 'listener_0' listening on", StringComparison.Ordinal));
+        var port = int.Parse(listening[(listening.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        using var client = new HttpClient();
+        Assert.Equal(503, (int)(await client.GetAsync($"http://127.0.0.1:{port}/x")).StatusCode);
+
+        Assert.Equal(0, await gateway.QuitAsync());
+        var router = gateway.StdErr.Where(l => l.Contains("][router] upstream request to cluster 'dead'", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(routerDebug ? 1 : 0, router.Length);
+        if (!routerDebug)
+        {
+            Assert.DoesNotContain(gateway.StdErr, l => l.Contains("[warning]", StringComparison.Ordinal) || l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        }
+    }
+
     [Fact]
     public void Format_flags_render_as_envoys_and_colour_marks_only_the_level()
     {
