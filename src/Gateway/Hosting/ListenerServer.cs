@@ -60,9 +60,10 @@ internal sealed class ListenerServer : IDisposable
             {
                 CodecType.Http1 => HttpProtocols.Http1,
                 CodecType.Http2 => HttpProtocols.Http2,
-                // Cleartext AUTO serves HTTP/1.1 (Kestrel cannot sniff h2c beside it); TLS offers h2 via ALPN.
-                _ => listener.Tls is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2,
+                // TLS offers h2 via ALPN; cleartext AUTO tells HTTP/2 by its preface (H2cPriorKnowledge), as Envoy does.
+                _ => listener.Tls is not null || H2cPriorKnowledge.Supported ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1,
             };
+            var sniff = listener.Tls is null && listen.Protocols == HttpProtocols.Http1AndHttp2;
             listen.Use(next => connection =>
             {
                 DownstreamConnection.Attach(slot, connection);
@@ -76,6 +77,18 @@ internal sealed class ListenerServer : IDisposable
             if (listener.Tls is { } tls)
             {
                 listen.UseHttps(X509Certificate2.CreateFromPem(tls.CertificateChainPem, tls.PrivateKeyPem));
+            }
+
+            if (sniff)
+            {
+                var idle = http.Protocol.IdleTimeout;
+                listen.Use(next => async connection =>
+                {
+                    if (await H2cPriorKnowledge.ChooseAsync(connection, idle).ConfigureAwait(false))
+                    {
+                        await next(connection).ConfigureAwait(false);
+                    }
+                });
             }
 
             if (listen.Protocols.HasFlag(HttpProtocols.Http2))
@@ -134,7 +147,9 @@ internal sealed class ListenerServer : IDisposable
         options.Listen(IPAddress.Parse(listener.Address.Address), listener.Address.Port, listen =>
         {
             slot.ListenOptions = listen;
-            listen.Protocols = http?.Tls is not null ? HttpProtocols.Http1AndHttp2
+            // Cleartext: each connection's protocol from its chain's codec_type, AUTO by the preface (H2cPriorKnowledge).
+            var perChain = http is not null && http.Tls is null && H2cPriorKnowledge.Supported;
+            listen.Protocols = http?.Tls is not null || perChain ? HttpProtocols.Http1AndHttp2
                 : http?.Http?.CodecType == CodecType.Http2 ? HttpProtocols.Http2 : HttpProtocols.Http1;
             listen.Use(next => connection =>
             {
@@ -149,6 +164,32 @@ internal sealed class ListenerServer : IDisposable
                         context.Connection.Items.TryGetValue(Network.CompiledFilterChain.ItemKey, out var chain) && chain is Network.CompiledFilterChain { ServerOptions: { } tls }
                             ? ValueTask.FromResult(tls)
                             : ValueTask.FromException<System.Net.Security.SslServerAuthenticationOptions>(new IOException("no TLS filter chain for this connection")),
+                });
+            }
+
+            if (perChain)
+            {
+                listen.Use(next => async connection =>
+                {
+                    var chainHttp = connection.Items.TryGetValue(Network.CompiledFilterChain.ItemKey, out var value) && value is Network.CompiledFilterChain { Config.Http: { } h } ? h : null;
+                    switch (chainHttp?.CodecType)
+                    {
+                        case CodecType.Http1:
+                            H2cPriorKnowledge.Choose(connection, http2: false);
+                            break;
+                        case CodecType.Http2:
+                            H2cPriorKnowledge.Choose(connection, http2: true);
+                            break;
+                        default:
+                            if (!await H2cPriorKnowledge.ChooseAsync(connection, chainHttp?.Protocol.IdleTimeout ?? Timeout.InfiniteTimeSpan).ConfigureAwait(false))
+                            {
+                                return;
+                            }
+
+                            break;
+                    }
+
+                    await next(connection).ConfigureAwait(false);
                 });
             }
 
@@ -302,7 +343,8 @@ internal sealed class ListenerServer : IDisposable
     }
 
     private static bool SpeaksH2(ConnectionContext connection) =>
-        connection.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.ITlsApplicationProtocolFeature>()?.ApplicationProtocol.Span.SequenceEqual("h2"u8) == true;
+        connection.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.ITlsApplicationProtocolFeature>()?.ApplicationProtocol.Span.SequenceEqual("h2"u8) == true
+        || H2cPriorKnowledge.ChoseHttp2(connection);
 
     /// <summary>Envoy's HTTP/2 flood limits: the input's frames read (inbound floods), the output's counted (outbound queue).</summary>
     private static void GuardHttp2(ConnectionContext connection, DownstreamConnection downstream, DownstreamHttp2Config http2)

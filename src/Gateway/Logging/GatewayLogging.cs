@@ -34,8 +34,10 @@ public static class GatewayLogging
         // YARP's forwarder reports every failed request (an upstream that refused the connection, a client gone
         // mid-body) as a warning with the exception's stack trace; Envoy logs those at debug, and so does the
         // router's own one-line "upstream request ... failed" here. YARP's lines show only while router is at debug.
+        // Kestrel warns that a cleartext HTTP/1-and-2 endpoint will use HTTP/1.1 only: not so here, each connection
+        // is told by its first bytes (Codec.H2cPriorKnowledge).
         var router = levels.Components["router"];
-        configuration = configuration.Filter.ByExcluding(e => router.MinimumLevel > LogEventLevel.Debug && IsFromForwarder(e));
+        configuration = configuration.Filter.ByExcluding(e => IsKestrelCleartextHttp2Warning(e) || (router.MinimumLevel > LogEventLevel.Debug && IsFromForwarder(e)));
         foreach (var (component, levelSwitch) in levels.Components)
         {
             configuration = configuration.MinimumLevel.Override(component, levelSwitch);
@@ -59,6 +61,11 @@ public static class GatewayLogging
         }
         return configuration.CreateLogger();
     }
+
+    private static bool IsKestrelCleartextHttp2Warning(LogEvent logEvent) =>
+        logEvent.Properties.TryGetValue("EventId", out var id)
+        && id is StructureValue { Properties: var fields }
+        && fields.Any(f => f is { Name: "Name", Value: ScalarValue { Value: "Http2DisabledWithHttp1AndNoTls" } });
 
     private static bool IsFromForwarder(LogEvent logEvent) =>
         logEvent.Properties.TryGetValue("SourceContext", out var source)

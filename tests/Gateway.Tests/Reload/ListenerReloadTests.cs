@@ -63,7 +63,7 @@ public class ListenerReloadTests
     {
         await using var upstream = await DemoUpstreamServer.StartAsync();
         var port = TestGateway.FreePort();
-        await using var gateway = await TestGateway.StartAsync(WithSecondListener(EnvoyYaml.Backend([upstream.Port], "v1"), port));
+        await using var gateway = await TestGateway.StartAsync(WithSecondListener(EnvoyYaml.Backend([upstream.Port], "v1"), port, codec: "HTTP1"));
         using var http2 = new HttpClient(new SocketsHttpHandler { UseProxy = false })
         {
             BaseAddress = new Uri($"http://127.0.0.1:{port}/"),

@@ -46,7 +46,8 @@ public sealed class RawHttp2Connection : IAsyncDisposable
     /// <summary>Connects and sends the preface with an empty SETTINGS frame.</summary>
     /// <param name="prefix">Bytes sent before the preface (a PROXY protocol header).</param>
     /// <param name="receiveBuffer">The socket's receive buffer, when not the system's (a small one makes a client that does not read fill the server's queue soon).</param>
-    public static async Task<RawHttp2Connection> OpenAsync(int port, byte[]? prefix = null, int receiveBuffer = 0)
+    /// <param name="splitPrefaceAfter">When not 0, the preface goes in two writes this many bytes apart, 100 ms between them.</param>
+    public static async Task<RawHttp2Connection> OpenAsync(int port, byte[]? prefix = null, int receiveBuffer = 0, int splitPrefaceAfter = 0)
     {
         var client = new TcpClient { NoDelay = true };
         if (receiveBuffer > 0)
@@ -61,7 +62,17 @@ public sealed class RawHttp2Connection : IAsyncDisposable
             await connection._stream.WriteAsync(prefix);
         }
 
-        await connection._stream.WriteAsync(Preface);
+        if (splitPrefaceAfter > 0)
+        {
+            await connection._stream.WriteAsync(Preface.AsMemory(0, splitPrefaceAfter));
+            await Task.Delay(100);
+            await connection._stream.WriteAsync(Preface.AsMemory(splitPrefaceAfter));
+        }
+        else
+        {
+            await connection._stream.WriteAsync(Preface);
+        }
+
         await connection.WriteFrameAsync(Http2Frame.Settings, 0, 0, []);
         return connection;
     }

@@ -1,0 +1,101 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Gateway.Codec;
+
+/// <summary>
+/// Envoy's <c>codec_type: AUTO</c> on cleartext: a connection that opens with the HTTP/2 client preface speaks
+/// HTTP/2 (prior knowledge, as gRPC clients and <c>curl --http2-prior-knowledge</c> do), any other HTTP/1.1.
+/// Kestrel has no ALPN to go by without TLS and serves every cleartext connection of an HTTP/1-and-2 endpoint as
+/// HTTP/1.1; it takes a per-connection choice from its HttpProtocolsFeature, the one its TLS middleware sets per SNI
+/// host. That type is internal: both instances are made once here through its public constructor, and
+/// <see cref="Supported"/> says whether this Kestrel has it (a test fails when it does not).
+/// </summary>
+internal static class H2cPriorKnowledge
+{
+    private const string FeatureTypeName = "Microsoft.AspNetCore.Server.Kestrel.Core.Internal.HttpProtocolsFeature, Microsoft.AspNetCore.Server.Kestrel.Core";
+
+    [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)]
+    private static readonly Type? FeatureType = Type.GetType(FeatureTypeName, throwOnError: false);
+
+    private static readonly object? Http1 = Create(HttpProtocols.Http1);
+    private static readonly object? Http2 = Create(HttpProtocols.Http2);
+
+    private static ReadOnlySpan<byte> Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
+
+    /// <summary>Whether a connection's protocol can be chosen; when not, cleartext AUTO stays HTTP/1.1 only.</summary>
+    public static bool Supported => Http1 is not null && Http2 is not null;
+
+    /// <summary>Whether <see cref="ChooseAsync"/> chose HTTP/2 for this connection.</summary>
+    public static bool ChoseHttp2(ConnectionContext connection) =>
+        FeatureType is not null && ReferenceEquals(connection.Features[FeatureType], Http2);
+
+    /// <summary>Sets the connection's protocol without looking (a filter chain whose codec_type says which).</summary>
+    public static void Choose(ConnectionContext connection, bool http2) => connection.Features[FeatureType!] = http2 ? Http2 : Http1;
+
+    /// <summary>
+    /// Reads the connection's first bytes, leaving them unconsumed for the codec, and sets its protocol: HTTP/2 when
+    /// they are the preface, HTTP/1.1 as soon as they differ (or the client ends). False when nothing told within
+    /// <paramref name="idleTimeout"/> (Envoy's idle timeout of a connection without streams) or the connection closed.
+    /// </summary>
+    public static async ValueTask<bool> ChooseAsync(ConnectionContext connection, TimeSpan idleTimeout)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+        if (idleTimeout != Timeout.InfiniteTimeSpan)
+        {
+            idle.CancelAfter(idleTimeout);
+        }
+
+        var input = connection.Transport.Input;
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync(idle.Token).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                var verdict = Match(buffer);
+                if (verdict is not null || result.IsCompleted || result.IsCanceled)
+                {
+                    input.AdvanceTo(buffer.Start);
+                    Choose(connection, http2: verdict == true);
+                    return true;
+                }
+
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>True: the whole preface; false: bytes that are not it; null: a prefix of it so far.</summary>
+    private static bool? Match(ReadOnlySequence<byte> buffer)
+    {
+        Span<byte> head = stackalloc byte[24];
+        var length = (int)Math.Min(buffer.Length, head.Length);
+        buffer.Slice(0, length).CopyTo(head);
+        if (!Preface.StartsWith(head[..length]))
+        {
+            return false;
+        }
+
+        return length == Preface.Length ? true : null;
+    }
+
+    private static object? Create(HttpProtocols protocols)
+    {
+        try
+        {
+            return FeatureType is null ? null : Activator.CreateInstance(FeatureType, protocols);
+        }
+        catch (MissingMethodException)
+        {
+            return null;
+        }
+    }
+}
