@@ -39,22 +39,18 @@ internal static class H2cPriorKnowledge
     /// <summary>
     /// Reads the connection's first bytes, leaving them unconsumed for the codec, and sets its protocol: HTTP/2 when
     /// they are the preface, HTTP/1.1 as soon as they differ (or the client ends). False when nothing told within
-    /// <paramref name="idleTimeout"/> (Envoy's idle timeout of a connection without streams) or the connection closed.
+    /// <paramref name="idleTimeout"/> (Envoy's idle timeout of a connection without streams): the connection closes.
     /// </summary>
     public static async ValueTask<bool> ChooseAsync(ConnectionContext connection, TimeSpan idleTimeout)
     {
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
-        if (idleTimeout != Timeout.InfiniteTimeSpan)
-        {
-            idle.CancelAfter(idleTimeout);
-        }
-
+        // A client that closes completes the read; only silence needs a timer.
+        using var idle = idleTimeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(idleTimeout);
         var input = connection.Transport.Input;
         try
         {
             while (true)
             {
-                var result = await input.ReadAsync(idle.Token).ConfigureAwait(false);
+                var result = await input.ReadAsync(idle?.Token ?? default).ConfigureAwait(false);
                 var buffer = result.Buffer;
                 var verdict = Match(buffer);
                 if (verdict is not null || result.IsCompleted || result.IsCanceled)

@@ -60,6 +60,16 @@ public class AutoCodecTests
         Assert.Equal(200, response.Status);
     }
 
+    /// <summary>A connection that sends nothing is closed at idle_timeout, while its codec is still unknown.</summary>
+    [Fact]
+    public async Task ASilentConnectionIsClosedAtTheIdleTimeout()
+    {
+        await using var upstream = await EchoUpstream.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(Yaml(upstream.Port, "common_http_protocol_options: { idle_timeout: 0.3s }\n"));
+        await using var connection = await RawHttpConnection.OpenAsync(gateway.Port);
+        Assert.True(await connection.IsClosedAsync(5000));
+    }
+
     /// <summary>codec_type HTTP1 stays HTTP/1.1 only: the preface is not taken as HTTP/2 there.</summary>
     [Fact]
     public async Task AnHttp1OnlyListenerDoesNotSpeakHttp2()
