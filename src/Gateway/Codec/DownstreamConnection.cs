@@ -27,6 +27,18 @@ public sealed class DownstreamConnection
         return downstream;
     }
 
+    /// <summary>
+    /// The connection manager's counters this connection counts in: its slot's, or for a network listener's chain the
+    /// chain's own (set when the chain is picked; a chain's slot carries none).
+    /// </summary>
+    internal Proxy.HttpConnectionManagerStats? Stats
+    {
+        get => _stats ?? Slot.Stats;
+        set => _stats = value;
+    }
+
+    private Proxy.HttpConnectionManagerStats? _stats;
+
     /// <summary>The Kestrel connection, for aborting it (too many premature resets).</summary>
     internal Microsoft.AspNetCore.Connections.ConnectionContext? Transport { get; set; }
 

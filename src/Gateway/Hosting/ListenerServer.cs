@@ -120,6 +120,8 @@ internal sealed class ListenerServer : IDisposable
                     return next(connection);
                 });
             }
+
+            listen.Use(next => connection => CountCodecAsync(connection, listen.Protocols == HttpProtocols.Http2 || SpeaksH2(connection), next));
         });
         return new ListenerServer(slot, BindingOf(listener), options, transport, loggerFactory);
     }
@@ -212,6 +214,7 @@ internal sealed class ListenerServer : IDisposable
 
                 return next(connection);
             });
+            listen.Use(next => connection => CountCodecAsync(connection, prior || SpeaksH2(connection), next));
         });
         return new ListenerServer(slot, BindingOf(listener), options, transport, loggerFactory);
     }
@@ -388,6 +391,39 @@ internal sealed class ListenerServer : IDisposable
         finally
         {
             Interlocked.Decrement(ref stats.DownstreamCxActive);
+        }
+    }
+
+    /// <summary>downstream_cx_http1/http2/ssl_total and _active of the connection manager the connection was given to, once its codec is known.</summary>
+    private static async Task CountCodecAsync(ConnectionContext connection, bool http2, ConnectionDelegate next)
+    {
+        var stats = connection.Items.TryGetValue(ListenerSlot.ItemKey, out var value) && value is DownstreamConnection downstream ? downstream.Stats : null;
+        if (stats is null)
+        {
+            await next(connection).ConfigureAwait(false);
+            return;
+        }
+
+        var tls = connection.Features.Get<ITlsConnectionFeature>() is not null;
+        Interlocked.Increment(ref http2 ? ref stats.DownstreamCxHttp2Total : ref stats.DownstreamCxHttp1Total);
+        Interlocked.Increment(ref http2 ? ref stats.DownstreamCxHttp2Active : ref stats.DownstreamCxHttp1Active);
+        if (tls)
+        {
+            Interlocked.Increment(ref stats.DownstreamCxSslTotal);
+            Interlocked.Increment(ref stats.DownstreamCxSslActive);
+        }
+
+        try
+        {
+            await next(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref http2 ? ref stats.DownstreamCxHttp2Active : ref stats.DownstreamCxHttp1Active);
+            if (tls)
+            {
+                Interlocked.Decrement(ref stats.DownstreamCxSslActive);
+            }
         }
     }
 

@@ -81,9 +81,10 @@ internal sealed partial class NetworkConnectionHandler
     {
         // As an HTTP listener's connection: the codec guards (installed after TLS, by the chain's own
         // HCM settings) and the client-reset accounting (DC once the transport closed, else DR) use it.
-        Codec.DownstreamConnection.Attach(chain.HttpSlot!, connection);
+        var downstream = Codec.DownstreamConnection.Attach(chain.HttpSlot!, connection);
         connection.Items[CompiledFilterChain.ItemKey] = chain;
         var stats = snapshot.Listeners.GetValueOrDefault(chain.HttpSlot!.Name)?.Stats;
+        downstream.Stats = stats;
         if (stats is null)
         {
             await next(connection).ConfigureAwait(false);

@@ -17,6 +17,14 @@ public sealed class HttpConnectionManagerStats
     public long DownstreamRqTooManyPrematureResets;
     public long DownstreamCxTotal;
     public long DownstreamCxActive;
+    public long DownstreamCxHttp1Total;
+    public long DownstreamCxHttp1Active;
+    public long DownstreamCxHttp2Total;
+    public long DownstreamCxHttp2Active;
+    public long DownstreamCxSslTotal;
+    public long DownstreamCxSslActive;
+    public long DownstreamRqHttp1Total;
+    public long DownstreamRqHttp2Total;
     public long NoRoute;
     public long NoCluster;
     public long RqDirectResponse;

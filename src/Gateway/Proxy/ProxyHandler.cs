@@ -40,6 +40,7 @@ public sealed partial class ProxyHandler
     {
         var stats = listener.Stats;
         Interlocked.Increment(ref stats.DownstreamRqTotal);
+        Interlocked.Increment(ref HttpProtocol.IsHttp2(context.Request.Protocol) ? ref stats.DownstreamRqHttp2Total : ref stats.DownstreamRqHttp1Total);
         Interlocked.Increment(ref stats.DownstreamRqActive);
         var state = new RequestState(context, snapshot.Clusters, listener, Stopwatch.GetTimestamp());
         context.Features.Set(state);

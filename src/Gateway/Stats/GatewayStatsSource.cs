@@ -186,6 +186,11 @@ public sealed class GatewayStatsSource
         Counter("downstream_rq_timeout", ref s.DownstreamRqTimeout);
         Counter("downstream_rq_too_many_premature_resets", ref s.DownstreamRqTooManyPrematureResets);
         Counter("downstream_cx_total", ref s.DownstreamCxTotal);
+        Counter("downstream_cx_http1_total", ref s.DownstreamCxHttp1Total);
+        Counter("downstream_cx_http2_total", ref s.DownstreamCxHttp2Total);
+        Counter("downstream_cx_ssl_total", ref s.DownstreamCxSslTotal);
+        Counter("downstream_rq_http1_total", ref s.DownstreamRqHttp1Total);
+        Counter("downstream_rq_http2_total", ref s.DownstreamRqHttp2Total);
         Counter("no_route", ref s.NoRoute);
         Counter("no_cluster", ref s.NoCluster);
         Counter("rq_direct_response", ref s.RqDirectResponse);
@@ -193,6 +198,9 @@ public sealed class GatewayStatsSource
         Counter("downstream_rq_max_duration_reached", ref s.DownstreamRqMaxDurationReached);
         writer.Gauge(prefix + "downstream_rq_active", Volatile.Read(ref s.DownstreamRqActive), "http.downstream_rq_active", tags);
         writer.Gauge(prefix + "downstream_cx_active", Volatile.Read(ref s.DownstreamCxActive), "http.downstream_cx_active", tags);
+        writer.Gauge(prefix + "downstream_cx_http1_active", Volatile.Read(ref s.DownstreamCxHttp1Active), "http.downstream_cx_http1_active", tags);
+        writer.Gauge(prefix + "downstream_cx_http2_active", Volatile.Read(ref s.DownstreamCxHttp2Active), "http.downstream_cx_http2_active", tags);
+        writer.Gauge(prefix + "downstream_cx_ssl_active", Volatile.Read(ref s.DownstreamCxSslActive), "http.downstream_cx_ssl_active", tags);
         ReportClass(writer, prefix + "downstream_rq_", "http.downstream_rq_xx", tags, ref s.DownstreamRq1xx, ref s.DownstreamRq2xx, ref s.DownstreamRq3xx, ref s.DownstreamRq4xx, ref s.DownstreamRq5xx);
     }
 

@@ -167,6 +167,13 @@ public sealed class MultiChainCodecTests
         }
 
         var before = await gateway.StatsAsync();
+        foreach (var prefix in new[] { "http.lenient.", "http.strict." })
+        {
+            // One TLS connection per chain, counted by the chain's own connection manager.
+            Assert.Equal((1, 1, 1, 0), (before[prefix + "downstream_cx_ssl_total"], before[prefix + "downstream_cx_http2_total"],
+                before[prefix + "downstream_rq_http2_total"], before[prefix + "downstream_cx_http1_total"]));
+        }
+
         await Http2Tests.FloodPingsAsync(gateway, "http2.outbound_control_flood", before, () => RawHttp2Connection.OpenTlsAsync(gateway.Port, "b.example.com", receiveBuffer: 4096));
         Assert.Equal(before.GetValueOrDefault("http2.outbound_control_flood") + 1, (await gateway.StatsAsync())["http2.outbound_control_flood"]);
     }

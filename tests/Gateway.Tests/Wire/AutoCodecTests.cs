@@ -34,6 +34,31 @@ public class AutoCodecTests
         Assert.Contains("over h1", await overH1.Content.ReadAsStringAsync());
     }
 
+    /// <summary>Envoy's per-codec counters of the connection manager: downstream_cx_http1/http2_total and _active, downstream_rq_http1/http2_total.</summary>
+    [Fact]
+    public async Task ConnectionsAndRequestsAreCountedPerCodec()
+    {
+        await using var upstream = await EchoUpstream.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(Yaml(upstream.Port));
+        using (var h2 = new HttpClient(new SocketsHttpHandler()) { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact })
+        using (var h1 = new HttpClient(new SocketsHttpHandler()))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                (await h2.GetAsync($"http://127.0.0.1:{gateway.Port}/a")).EnsureSuccessStatusCode();
+            }
+
+            (await h1.GetAsync($"http://127.0.0.1:{gateway.Port}/b")).EnsureSuccessStatusCode();
+            var open = await gateway.StatsAsync();
+            Assert.Equal((1, 1, 1, 1), (open["http.ingress_http.downstream_cx_http2_total"], open["http.ingress_http.downstream_cx_http2_active"],
+                open["http.ingress_http.downstream_cx_http1_total"], open["http.ingress_http.downstream_cx_http1_active"]));
+            Assert.Equal((3, 1, 0), (open["http.ingress_http.downstream_rq_http2_total"], open["http.ingress_http.downstream_rq_http1_total"], open["http.ingress_http.downstream_cx_ssl_total"]));
+        }
+
+        await TestGateway.WaitUntilAsync(() => gateway.StatsAsync().GetAwaiter().GetResult() is var s
+            && s["http.ingress_http.downstream_cx_http2_active"] == 0 && s["http.ingress_http.downstream_cx_http1_active"] == 0);
+    }
+
     [Fact]
     public async Task APrefaceSplitAcrossTwoWritesIsStillHttp2()
     {
