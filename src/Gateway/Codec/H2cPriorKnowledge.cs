@@ -41,32 +41,58 @@ internal static class H2cPriorKnowledge
     /// they are the preface, HTTP/1.1 as soon as they differ (or the client ends). False when nothing told within
     /// <paramref name="idleTimeout"/> (Envoy's idle timeout of a connection without streams): the connection closes.
     /// </summary>
-    public static async ValueTask<bool> ChooseAsync(ConnectionContext connection, TimeSpan idleTimeout)
+    public static ValueTask<bool> ChooseAsync(ConnectionContext connection, TimeSpan idleTimeout)
+    {
+        // Most clients have sent their first bytes by the time the connection is served: told without a wait or a timer.
+        var input = connection.Transport.Input;
+        if (input.TryRead(out var ready))
+        {
+            if (TryChoose(connection, input, ready))
+            {
+                return new ValueTask<bool>(true);
+            }
+
+            input.AdvanceTo(ready.Buffer.Start, ready.Buffer.End);
+        }
+
+        return WaitAsync(connection, input, idleTimeout);
+    }
+
+    private static async ValueTask<bool> WaitAsync(ConnectionContext connection, PipeReader input, TimeSpan idleTimeout)
     {
         // A client that closes completes the read; only silence needs a timer.
         using var idle = idleTimeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(idleTimeout);
-        var input = connection.Transport.Input;
         try
         {
             while (true)
             {
                 var result = await input.ReadAsync(idle?.Token ?? default).ConfigureAwait(false);
-                var buffer = result.Buffer;
-                var verdict = Match(buffer);
-                if (verdict is not null || result.IsCompleted || result.IsCanceled)
+                if (TryChoose(connection, input, result))
                 {
-                    input.AdvanceTo(buffer.Start);
-                    Choose(connection, http2: verdict == true);
                     return true;
                 }
 
-                input.AdvanceTo(buffer.Start, buffer.End);
+                input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
             }
         }
         catch (OperationCanceledException)
         {
             return false;
         }
+    }
+
+    /// <summary>Sets the protocol when the bytes so far tell (leaving them unconsumed); false while they are a prefix of the preface.</summary>
+    private static bool TryChoose(ConnectionContext connection, PipeReader input, ReadResult result)
+    {
+        var verdict = Match(result.Buffer);
+        if (verdict is null && !result.IsCompleted && !result.IsCanceled)
+        {
+            return false;
+        }
+
+        input.AdvanceTo(result.Buffer.Start);
+        Choose(connection, http2: verdict == true);
+        return true;
     }
 
     /// <summary>True: the whole preface; false: bytes that are not it; null: a prefix of it so far.</summary>
