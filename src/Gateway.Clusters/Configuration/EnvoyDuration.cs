@@ -24,6 +24,16 @@ public static class EnvoyDuration
         return true;
     }
 
+    /// <summary>
+    /// The longest delay .NET's timers take (Timer, Task.Delay, CancellationTokenSource: 2^32-2 ms, 49.7 days); they
+    /// throw beyond it. Envoy takes any Duration and its timers fire that late; here a longer one waits this long,
+    /// which is never for a timeout (a route timeout of 60 days answered every request 500 before).
+    /// </summary>
+    public static readonly TimeSpan LongestTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    /// <summary><paramref name="value"/>, or <see cref="LongestTimer"/> when it is longer.</summary>
+    public static TimeSpan ForTimers(TimeSpan value) => value > LongestTimer ? LongestTimer : value;
+
     /// <summary>Formats a duration as Envoy's config dump does (<c>15s</c>, <c>0.250s</c>).</summary>
     public static string Format(TimeSpan value) =>
         value.Ticks % TimeSpan.TicksPerSecond == 0

@@ -197,7 +197,7 @@ public sealed class MessageReader
         return null;
     }
 
-    /// <summary>Reads a google.protobuf.Duration: <c>"15s"</c>, <c>"0.25s"</c>, or <c>{seconds, nanos}</c>.</summary>
+    /// <summary>Reads a google.protobuf.Duration: <c>"15s"</c>, <c>"0.25s"</c>, or <c>{seconds, nanos}</c>; at most <see cref="EnvoyDuration.LongestTimer"/>.</summary>
     public TimeSpan? Duration(string field)
     {
         var node = Take(field);
@@ -210,7 +210,7 @@ public sealed class MessageReader
         {
             if (EnvoyDuration.TryParse(text, out var value))
             {
-                return value;
+                return EnvoyDuration.ForTimers(value);
             }
 
             Context.Error(Join(field), YamlMark.Of(node),
@@ -224,7 +224,7 @@ public sealed class MessageReader
             var seconds = inner.Integer("seconds", 0, 315_576_000_000) ?? 0;
             var nanos = inner.Integer("nanos", 0, 999_999_999) ?? 0;
             inner.Finish();
-            return TimeSpan.FromSeconds(seconds) + TimeSpan.FromTicks(nanos / 100);
+            return EnvoyDuration.ForTimers(TimeSpan.FromSeconds(seconds) + TimeSpan.FromTicks(nanos / 100));
         }
 
         Context.Error(Join(field), YamlMark.Of(node), $"expected a duration such as '15s', got {Describe(node)}");

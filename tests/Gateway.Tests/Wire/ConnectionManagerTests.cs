@@ -49,6 +49,27 @@ public class ConnectionManagerTests
         Assert.Equal(200, (await connection.ReadResponseAsync()).Status);
     }
 
+    /// <summary>
+    /// Durations longer than a .NET timer holds (49.7 days) are taken, as Envoy takes them, and mean "not in this
+    /// connection's life": a route timeout of 60 days answered every request 500 before, and an idle timeout that long
+    /// dropped each connection.
+    /// </summary>
+    [Fact]
+    public async Task DurationsLongerThanATimerHoldsAreServed()
+    {
+        await using var upstream = await EchoUpstream.StartAsync();
+        const string Long = "5184000s";
+        await using var gateway = await TestGateway.StartAsync(Yaml(upstream.Port,
+            $"common_http_protocol_options: {{ idle_timeout: {Long}, max_connection_duration: {Long} }}\nstream_idle_timeout: {Long}\nrequest_timeout: {Long}",
+            $", timeout: {Long}, idle_timeout: {{ seconds: 5184000 }}, retry_policy: {{ retry_on: 5xx, per_try_timeout: {Long} }}"));
+        await using var connection = await RawHttpConnection.OpenAsync(gateway.Port);
+        for (var i = 0; i < 2; i++)
+        {
+            await connection.SendAsync("GET /a HTTP/1.1\r\nHost: a\r\n\r\n");
+            Assert.Equal(200, (await connection.ReadResponseAsync()).Status);
+        }
+    }
+
     [Fact]
     public async Task ExpectedTimeoutHeaderTakesTheShorterPerTryTimeout()
     {
