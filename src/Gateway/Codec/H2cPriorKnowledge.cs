@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.IO.Pipelines;
+using Gateway.Clusters.Model;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -29,12 +30,26 @@ internal static class H2cPriorKnowledge
     /// <summary>Whether a connection's protocol can be chosen; when not, cleartext AUTO stays HTTP/1.1 only.</summary>
     public static bool Supported => Http1 is not null && Http2 is not null;
 
-    /// <summary>Whether <see cref="ChooseAsync"/> chose HTTP/2 for this connection.</summary>
+    /// <summary>Whether this connection's protocol was chosen to be HTTP/2.</summary>
     public static bool ChoseHttp2(ConnectionContext connection) =>
         FeatureType is not null && ReferenceEquals(connection.Features[FeatureType], Http2);
 
-    /// <summary>Sets the connection's protocol without looking (a filter chain whose codec_type says which).</summary>
-    public static void Choose(ConnectionContext connection, bool http2) => connection.Features[FeatureType!] = http2 ? Http2 : Http1;
+    /// <summary>
+    /// The protocol for a connection of a filter chain: its codec_type when that says which, else (AUTO) by the
+    /// first bytes, as <see cref="ChooseAsync(ConnectionContext, TimeSpan)"/>.
+    /// </summary>
+    public static ValueTask<bool> ChooseAsync(ConnectionContext connection, CodecType codec, TimeSpan idleTimeout)
+    {
+        if (codec is CodecType.Http1 or CodecType.Http2)
+        {
+            Choose(connection, http2: codec == CodecType.Http2);
+            return new ValueTask<bool>(true);
+        }
+
+        return ChooseAsync(connection, idleTimeout);
+    }
+
+    private static void Choose(ConnectionContext connection, bool http2) => connection.Features[FeatureType!] = http2 ? Http2 : Http1;
 
     /// <summary>
     /// Reads the connection's first bytes, leaving them unconsumed for the codec, and sets its protocol: HTTP/2 when

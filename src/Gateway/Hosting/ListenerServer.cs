@@ -171,27 +171,14 @@ internal sealed class ListenerServer : IDisposable
 
             if (perChain)
             {
+                // Kestrel is only reached through an HTTP chain (NetworkConnectionHandler.ServeHttpAsync), which is in the items.
                 listen.Use(next => async connection =>
                 {
-                    var chainHttp = connection.Items.TryGetValue(Network.CompiledFilterChain.ItemKey, out var value) && value is Network.CompiledFilterChain { Config.Http: { } h } ? h : null;
-                    switch (chainHttp?.CodecType)
+                    var chainHttp = ((Network.CompiledFilterChain)connection.Items[Network.CompiledFilterChain.ItemKey]!).Config.Http!;
+                    if (await H2cPriorKnowledge.ChooseAsync(connection, chainHttp.CodecType, chainHttp.Protocol.IdleTimeout).ConfigureAwait(false))
                     {
-                        case CodecType.Http1:
-                            H2cPriorKnowledge.Choose(connection, http2: false);
-                            break;
-                        case CodecType.Http2:
-                            H2cPriorKnowledge.Choose(connection, http2: true);
-                            break;
-                        default:
-                            if (!await H2cPriorKnowledge.ChooseAsync(connection, chainHttp?.Protocol.IdleTimeout ?? Timeout.InfiniteTimeSpan).ConfigureAwait(false))
-                            {
-                                return;
-                            }
-
-                            break;
+                        await next(connection).ConfigureAwait(false);
                     }
-
-                    await next(connection).ConfigureAwait(false);
                 });
             }
 
@@ -295,8 +282,8 @@ internal sealed class ListenerServer : IDisposable
     /// as <see cref="TimeSpan.MaxValue"/>, and its TimeoutControl adds it to the last heartbeat's timestamp, which
     /// overflows to a deadline in the past: the next heartbeat (within 1 s) fires it. For the request-headers timer
     /// that answered 408 to a request whose head was being parsed at that heartbeat (one POST in 100,000-200,000 under
-    /// load), and idle_timeout: 0s closed every idle keep-alive connection within a second. Ten years is never (and
-    /// caps a configured idle_timeout, which would overflow the same way).
+    /// load), and idle_timeout: 0s closed every idle keep-alive connection within a second. Ten years is never (a
+    /// configured idle_timeout is at most EnvoyDuration.LongestTimer, 49.7 days, so it cannot overflow).
     /// </summary>
     internal static readonly TimeSpan KestrelNoTimeout = TimeSpan.FromDays(3650);
 
@@ -310,7 +297,7 @@ internal sealed class ListenerServer : IDisposable
         var limits = options.Limits;
         limits.MinRequestBodyDataRate = null;
         limits.MinResponseDataRate = null;
-        limits.KeepAliveTimeout = protocol.IdleTimeout == Timeout.InfiniteTimeSpan || protocol.IdleTimeout > KestrelNoTimeout ? KestrelNoTimeout : protocol.IdleTimeout;
+        limits.KeepAliveTimeout = protocol.IdleTimeout == Timeout.InfiniteTimeSpan ? KestrelNoTimeout : protocol.IdleTimeout;
         limits.RequestHeadersTimeout = KestrelNoTimeout;
         limits.MaxRequestHeaderCount = Math.Max(protocol.MaxHeadersCount, 1);
         limits.Http2.KeepAlivePingTimeout = Timeout.InfiniteTimeSpan;

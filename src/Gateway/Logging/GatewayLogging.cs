@@ -1,5 +1,6 @@
 using Gateway.Cli;
 using Serilog;
+using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting;
 
@@ -33,11 +34,15 @@ public static class GatewayLogging
             .Enrich.With(new EnvoyLogEnricher());
         // YARP's forwarder reports every failed request (an upstream that refused the connection, a client gone
         // mid-body) as a warning with the exception's stack trace; Envoy logs those at debug, and so does the
-        // router's own one-line "upstream request ... failed" here. YARP's lines show only while router is at debug.
+        // router's own one-line "upstream request ... failed" here. YARP's lines show only while router is at debug:
+        // its level follows router's (off above debug, so YARP does not build them at all).
+        var router = levels.Components["router"];
+        var forwarder = new LoggingLevelSwitch(ForwarderLevel(router.MinimumLevel));
+        router.MinimumLevelChanged += (_, e) => forwarder.MinimumLevel = ForwarderLevel(e.NewLevel);
+        configuration = configuration.MinimumLevel.Override("Yarp.ReverseProxy.Forwarder", forwarder);
         // Kestrel warns that a cleartext HTTP/1-and-2 endpoint will use HTTP/1.1 only: not so here, each connection
         // is told by its first bytes (Codec.H2cPriorKnowledge).
-        var router = levels.Components["router"];
-        configuration = configuration.Filter.ByExcluding(e => IsKestrelCleartextHttp2Warning(e) || (router.MinimumLevel > LogEventLevel.Debug && IsFromForwarder(e)));
+        configuration = configuration.Filter.ByExcluding(IsKestrelCleartextHttp2Warning);
         foreach (var (component, levelSwitch) in levels.Components)
         {
             configuration = configuration.MinimumLevel.Override(component, levelSwitch);
@@ -62,13 +67,11 @@ public static class GatewayLogging
         return configuration.CreateLogger();
     }
 
+    private static LogEventLevel ForwarderLevel(LogEventLevel router) => router <= LogEventLevel.Debug ? LogEventLevel.Warning : Off;
+
     private static bool IsKestrelCleartextHttp2Warning(LogEvent logEvent) =>
-        logEvent.Properties.TryGetValue("EventId", out var id)
+        logEvent.Level == LogEventLevel.Warning
+        && logEvent.Properties.TryGetValue("EventId", out var id)
         && id is StructureValue { Properties: var fields }
         && fields.Any(f => f is { Name: "Name", Value: ScalarValue { Value: "Http2DisabledWithHttp1AndNoTls" } });
-
-    private static bool IsFromForwarder(LogEvent logEvent) =>
-        logEvent.Properties.TryGetValue("SourceContext", out var source)
-        && source is ScalarValue { Value: string category }
-        && category.StartsWith("Yarp.ReverseProxy.Forwarder.", StringComparison.Ordinal);
 }
