@@ -102,7 +102,8 @@ public class AutoCodecTests
         await using var upstream = await EchoUpstream.StartAsync();
         await using var gateway = await TestGateway.StartAsync(Yaml(upstream.Port, "codec_type: HTTP1\n"));
         await using var connection = await RawHttp2Connection.OpenAsync(gateway.Port);
-        await connection.WriteFrameAsync(Http2Frame.Headers, 0x5, 1, RawHttp2Connection.RequestHeaders());
+        // The HTTP/1 codec may refuse the preface and close before this write lands (then the write reports false).
+        await connection.TryWriteFramesAsync([(Http2Frame.Headers, 0x5, 1, RawHttp2Connection.RequestHeaders())]);
         Assert.Null(await connection.ReadUntilAsync(Http2Frame.Headers, 3000));
     }
 }
