@@ -84,7 +84,7 @@ public static class LocalReplyWriter
     /// Envoy's Grpc::Common::isGrpcRequestHeaders: content-type exactly application/grpc, or application/grpc+suffix
     /// or with parameters. application/grpc-web is not gRPC: its local replies keep their HTTP status.
     /// </summary>
-    private static bool IsGrpc(HttpRequest request)
+    public static bool IsGrpc(HttpRequest request)
     {
         if (request.ContentType is not { } type || !type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase))
         {

@@ -48,6 +48,7 @@ internal static class HttpConnectionManagerReader
         var protocol = DownstreamProtocolReader.ReadProtocol(hcm);
         var edge = DownstreamProtocolReader.ReadEdge(hcm);
         var tracing = TracingConfigReader.Read(hcm, clusterNames);
+        var pathNormalization = ReadPathNormalization(hcm);
         var maxHeadersKb = (int)(hcm.Integer("max_request_headers_kb", 1, 8192) ?? 60);
         var upgrades = new List<string>();
         foreach (var upgrade in hcm.Messages("upgrade_configs", "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.UpgradeConfig"))
@@ -89,7 +90,24 @@ internal static class HttpConnectionManagerReader
             Protocol = protocol,
             Edge = edge,
             Tracing = tracing,
+            PathNormalization = pathNormalization,
         };
+    }
+
+    private static PathNormalizationConfig ReadPathNormalization(MessageReader hcm)
+    {
+        // Unset, normalize_path and the escaped-slash action take Envoy's runtime defaults: off and KEEP_UNCHANGED.
+        var normalize = hcm.Bool("normalize_path");
+        var merge = hcm.Bool("merge_slashes");
+        var escaped = hcm.Enum("path_with_escaped_slashes_action", EscapedSlashesAction.KeepUnchanged,
+            "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.PathWithEscapedSlashesAction");
+        if (escaped is EscapedSlashesAction.ImplementationSpecificDefault)
+        {
+            escaped = EscapedSlashesAction.KeepUnchanged;
+        }
+
+        var config = new PathNormalizationConfig(normalize, merge, escaped);
+        return config.IsNone ? PathNormalizationConfig.None : config;
     }
 
     /// <summary>rds from a file: the RouteConfiguration named route_config_name in the config source's DiscoveryResponse.</summary>

@@ -29,4 +29,7 @@ public sealed record HttpConnectionManagerConfig(
 
     /// <summary>Client address and internal-request rules at the edge.</summary>
     public EdgeAddressConfig Edge { get; init; } = EdgeAddressConfig.Default;
+
+    /// <summary>normalize_path, merge_slashes and path_with_escaped_slashes_action.</summary>
+    public PathNormalizationConfig PathNormalization { get; init; } = PathNormalizationConfig.None;
 }

@@ -30,6 +30,8 @@ public sealed class HttpConnectionManagerStats
     public long RqDirectResponse;
     public long RqRedirect;
     public long DownstreamRqMaxDurationReached;
+    public long DownstreamRqFailedPathNormalization;
+    public long DownstreamRqRedirectedWithNormalizedPath;
 
     public void RecordResponse(int status)
     {

@@ -26,11 +26,15 @@ public sealed class ListenerRuntime
         AllowsWebSocket = Http.UpgradeTypes.Contains("websocket", StringComparer.OrdinalIgnoreCase);
         Transformer = new EnvoyHttpTransformer(this);
         Edge = new EdgeRules(Http);
+        PathNormalizer = PathNormalizer.Create(Http.PathNormalization);
         Timeouts = Codec.StreamTimeoutPolicy.Create(Http, stats);
     }
 
     /// <summary>The HCM's stream timers; null when no stream can time out.</summary>
     internal Codec.StreamTimeoutPolicy? Timeouts { get; }
+
+    /// <summary>normalize_path, merge_slashes and the escaped-slash action; null when the HCM has none of them on.</summary>
+    internal PathNormalizer? PathNormalizer { get; }
 
     /// <summary>Client address, internal/edge and request id rules (mutateRequestHeaders).</summary>
     internal EdgeRules Edge { get; }

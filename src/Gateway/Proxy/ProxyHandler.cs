@@ -96,6 +96,18 @@ public sealed partial class ProxyHandler
                 rawTarget = AbsoluteForm.Apply(request, requestFeature, rawTarget);
             }
 
+            if (listener.PathNormalizer is { } normalizer && rawTarget.Length > 0 && rawTarget[0] == '/')
+            {
+                var action = normalizer.Normalize(ref rawTarget);
+                if (action != PathNormalizeAction.Continue)
+                {
+                    await ReplyToPathNormalizationAsync(state, action, rawTarget).ConfigureAwait(false);
+                    return;
+                }
+
+                requestFeature.RawTarget = rawTarget;
+            }
+
             if (http.Protocol.DefaultHostForHttp10 is { } defaultHost && !request.Host.HasValue && HttpProtocol.IsHttp10(request.Protocol))
             {
                 request.Host = new HostString(defaultHost);
@@ -598,6 +610,24 @@ public sealed partial class ProxyHandler
     private static readonly byte[] DownstreamDurationTimeoutBody = "downstream duration timeout"u8.ToArray();
 
     internal static string AttemptText(int attempts) => attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A path the connection manager's rules refused (400), or rewrote with UNESCAPE_AND_REDIRECT (307 to the
+    /// new path; a gRPC client cannot follow a redirect, so it gets the 400).
+    /// </summary>
+    private static Task ReplyToPathNormalizationAsync(RequestState state, PathNormalizeAction action, string normalizedTarget)
+    {
+        var stats = state.Listener.Stats;
+        if (action == PathNormalizeAction.Redirect && !LocalReplyWriter.IsGrpc(state.HttpContext.Request))
+        {
+            Interlocked.Increment(ref stats.DownstreamRqRedirectedWithNormalizedPath);
+            state.HttpContext.Response.Headers.Location = normalizedTarget;
+            return state.SendLocalReplyAsync(new LocalReplyData(StatusCodes.Status307TemporaryRedirect, default, "path_normalization_failed"));
+        }
+
+        Interlocked.Increment(ref stats.DownstreamRqFailedPathNormalization);
+        return state.SendLocalReplyAsync(new LocalReplyData(StatusCodes.Status400BadRequest, default, "path_normalization_failed"));
+    }
 
     private static Task ReplyToCodecErrorAsync(HttpContext context, RequestState state, Codec.CodecError error)
     {
