@@ -38,12 +38,11 @@ internal static class DownstreamProtocolReader
                 MaxHeadersCount = (int)(common.Integer("max_headers_count", 1, int.MaxValue) ?? 100),
                 MaxStreamDuration = common.Duration("max_stream_duration") is { } msd && msd > TimeSpan.Zero ? msd : null,
             };
-            var underscores = common.String("headers_with_underscores_action");
-            if (underscores is not null && !underscores.Equals("ALLOW", StringComparison.OrdinalIgnoreCase))
+            config = config with
             {
-                common.Unsupported("headers_with_underscores_action", "only ALLOW (the default) is implemented");
-            }
-
+                HeadersWithUnderscores = common.Enum("headers_with_underscores_action", HeadersWithUnderscoresAction.Allow,
+                    "envoy.config.core.v3.HttpProtocolOptions.HeadersWithUnderscoresAction"),
+            };
             common.Finish();
         }
 

@@ -20,6 +20,9 @@ public sealed record DownstreamProtocolConfig
     /// <summary>common_http_protocol_options.max_headers_count (Envoy's default 100; more is 431).</summary>
     public int MaxHeadersCount { get; init; } = 100;
 
+    /// <summary>common_http_protocol_options.headers_with_underscores_action (Envoy's default ALLOW).</summary>
+    public HeadersWithUnderscoresAction HeadersWithUnderscores { get; init; }
+
     /// <summary>common_http_protocol_options.idle_timeout: a connection with no stream for this long is closed (Envoy: 1 hour).</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromHours(1);
 

@@ -75,6 +75,13 @@ public sealed partial class ProxyHandler
                 return;
             }
 
+            if (http.Protocol.HeadersWithUnderscores is not Clusters.Model.HeadersWithUnderscoresAction.Allow &&
+                !UnderscoreHeaderRule.Apply(headers, http.Protocol.HeadersWithUnderscores, HttpProtocol.IsHttp2(request.Protocol)))
+            {
+                await RejectUnderscoreHeaderAsync(context, state).ConfigureAwait(false);
+                return;
+            }
+
             if (connection?.StartRequest() is { } nominated)
             {
                 foreach (var name in nominated)
@@ -627,6 +634,18 @@ public sealed partial class ProxyHandler
 
         Interlocked.Increment(ref stats.DownstreamRqFailedPathNormalization);
         return state.SendLocalReplyAsync(new LocalReplyData(StatusCodes.Status400BadRequest, default, "path_normalization_failed"));
+    }
+
+    /// <summary>REJECT_REQUEST of headers_with_underscores_action: HTTP/1's codec answers 400 and closes; HTTP/2's resets the stream.</summary>
+    private static Task RejectUnderscoreHeaderAsync(HttpContext context, RequestState state)
+    {
+        if (HttpProtocol.IsHttp2(context.Request.Protocol) && context.Features.Get<IHttpResetFeature>() is { } reset)
+        {
+            reset.Reset(2); // INTERNAL_ERROR, as nghttp2 resets a stream its header callback failed
+            return Task.CompletedTask;
+        }
+
+        return ReplyToCodecErrorAsync(context, state, new Codec.CodecError(StatusCodes.Status400BadRequest, "http1.unexpected_underscore"));
     }
 
     private static Task ReplyToCodecErrorAsync(HttpContext context, RequestState state, Codec.CodecError error)

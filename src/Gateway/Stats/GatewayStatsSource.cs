@@ -106,6 +106,10 @@ public sealed class GatewayStatsSource
         writer.Gauge("server.memory_heap_size", GC.GetGCMemoryInfo().HeapSizeBytes);
         writer.Counter("server.config_reload_success", ref state.ConfigReloads);
         writer.Counter("server.config_reload_failure", ref state.ConfigReloadFailures);
+        writer.Counter("http1.dropped_headers_with_underscores", ref Proxy.UnderscoreHeaderRule.Http1DroppedHeaders);
+        writer.Counter("http1.requests_rejected_with_underscores_in_headers", ref Proxy.UnderscoreHeaderRule.Http1RejectedRequests);
+        writer.Counter("http2.dropped_headers_with_underscores", ref Proxy.UnderscoreHeaderRule.Http2DroppedHeaders);
+        writer.Counter("http2.requests_rejected_with_underscores_in_headers", ref Proxy.UnderscoreHeaderRule.Http2RejectedRequests);
         writer.Counter("http2.inbound_empty_frames_flood", ref Codec.Http2FloodGuard.InboundEmptyFramesFlood);
         writer.Counter("http2.inbound_priority_frames_flood", ref Codec.Http2FloodGuard.InboundPriorityFramesFlood);
         writer.Counter("http2.inbound_window_update_frames_flood", ref Codec.Http2FloodGuard.InboundWindowUpdateFramesFlood);
