@@ -49,6 +49,8 @@ internal static class HttpConnectionManagerReader
         var edge = DownstreamProtocolReader.ReadEdge(hcm);
         var tracing = TracingConfigReader.Read(hcm, clusterNames);
         var pathNormalization = ReadPathNormalization(hcm);
+        var skipXffAppend = hcm.Bool("skip_xff_append");
+        var via = hcm.String("via") is { Length: > 0 } v ? v : null;
         var maxHeadersKb = (int)(hcm.Integer("max_request_headers_kb", 1, 8192) ?? 60);
         var upgrades = new List<string>();
         foreach (var upgrade in hcm.Messages("upgrade_configs", "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.UpgradeConfig"))
@@ -91,6 +93,8 @@ internal static class HttpConnectionManagerReader
             Edge = edge,
             Tracing = tracing,
             PathNormalization = pathNormalization,
+            SkipXffAppend = skipXffAppend,
+            Via = via,
         };
     }
 

@@ -30,6 +30,12 @@ public sealed record HttpConnectionManagerConfig(
     /// <summary>Client address and internal-request rules at the edge.</summary>
     public EdgeAddressConfig Edge { get; init; } = EdgeAddressConfig.Default;
 
+    /// <summary>skip_xff_append: with use_remote_address, the peer is not appended to x-forwarded-for.</summary>
+    public bool SkipXffAppend { get; init; }
+
+    /// <summary>via: appended to the via header of requests and responses; null when empty.</summary>
+    public string? Via { get; init; }
+
     /// <summary>normalize_path, merge_slashes and path_with_escaped_slashes_action.</summary>
     public PathNormalizationConfig PathNormalization { get; init; } = PathNormalizationConfig.None;
 }

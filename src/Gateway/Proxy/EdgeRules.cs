@@ -60,7 +60,7 @@ internal sealed class EdgeRules
             finalRemote = _edge.XffNumTrustedHops > 0 ? AddressFromXff(xff, _edge.XffNumTrustedHops - 1, out _) : null;
             var peer = context.Connection.RemoteIpAddress;
             finalRemote ??= peer;
-            if (peer is not null)
+            if (peer is not null && !_http.SkipXffAppend)
             {
                 var appended = IPAddress.IsLoopback(peer) ? LocalAddress.Value : peer.ToString();
                 headers[HeaderNames.XForwardedFor] = xff.Count == 0 ? appended : xff + "," + appended;
@@ -130,11 +130,29 @@ internal sealed class EdgeRules
             requestId = sentRequestId.ToString();
         }
 
+        if (_http.Via is { } via)
+        {
+            AppendVia(headers, via);
+            context.Response.OnStarting(static s =>
+            {
+                var (response, value) = ((HttpResponse, string))s;
+                AppendVia(response.Headers, value);
+                return Task.CompletedTask;
+            }, (context.Response, via));
+        }
+
         state.RequestId = requestId;
         if (_http.AlwaysSetRequestIdInResponse)
         {
             context.Response.Headers[HeaderNames.XRequestId] = requestId;
         }
+    }
+
+    /// <summary>Envoy's Utility::appendVia: the value, after any the message already has, comma-separated.</summary>
+    private static void AppendVia(IHeaderDictionary headers, string via)
+    {
+        var existing = headers[HeaderNames.Via];
+        headers[HeaderNames.Via] = existing.Count == 0 ? via : existing.ToString() + ", " + via;
     }
 
     private bool IsInternal(IPAddress address)

@@ -7,6 +7,7 @@ internal static class HeaderNames
     public const string XForwardedProto = "x-forwarded-proto";
     public const string XForwardedFor = "x-forwarded-for";
     public const string XForwardedHost = "x-forwarded-host";
+    public const string Via = "via";
     public const string XEnvoyOriginalHost = "x-envoy-original-host";
     public const string XEnvoyExpectedRqTimeoutMs = "x-envoy-expected-rq-timeout-ms";
     public const string XEnvoyOriginalPath = "x-envoy-original-path";

@@ -106,4 +106,39 @@ public class EdgeHeaderTests
         var lines = await TestGateway.WaitForLinesAsync(path, 1);
         Assert.Equal("1.2.3.4:0 1.2.3.4", Assert.Single(lines));
     }
+
+    [Fact]
+    public async Task SkipXffAppendLeavesXForwardedForAsSentAtTheEdge()
+    {
+        await using var upstream = await EchoUpstream.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(Yaml(upstream.Port, "use_remote_address: true\nskip_xff_append: true"));
+        var response = await RawHttpConnection.ExchangeAsync(gateway.Port, "GET /a HTTP/1.1\r\nHost: a\r\nx-forwarded-for: 10.1.2.3\r\n\r\n");
+        Assert.True(response.Status == 200, response.ToString());
+        Assert.Equal("10.1.2.3", EchoUpstream.SeenHeader(response, "x-forwarded-for"));
+        // The peer is still the client address: the edge rules (x-envoy-external-address) use it.
+        Assert.Equal("127.0.0.1", EchoUpstream.SeenHeader(response, "x-envoy-external-address"));
+    }
+
+    [Fact]
+    public async Task ViaIsAppendedToTheRequestAndToEveryResponse()
+    {
+        await using var upstream = await TinyUpstream.StartAsync(context =>
+        {
+            context.Response.Headers["via"] = "1.1 upstream";
+            context.Response.Headers["x-seen-via"] = context.Request.Headers["via"].ToString();
+            return Task.CompletedTask;
+        });
+        await using var gateway = await TestGateway.StartAsync(EnvoyYaml.WithRoutes("""
+            - match: { prefix: "/local" }
+              direct_response: { status: 200 }
+            - match: { prefix: "/" }
+              route: { cluster: echo }
+            """, EnvoyYaml.StaticCluster("echo", upstream.Port), "via: gw-1"));
+        var proxied = await RawHttpConnection.ExchangeAsync(gateway.Port, "GET /a HTTP/1.1\r\nHost: a\r\nvia: 1.0 client\r\n\r\n");
+        Assert.True(proxied.Status == 200, proxied.ToString());
+        Assert.Equal("1.0 client, gw-1", proxied.Header("x-seen-via"));
+        Assert.Equal("1.1 upstream, gw-1", proxied.Header("via"));
+        var local = await RawHttpConnection.ExchangeAsync(gateway.Port, "GET /local HTTP/1.1\r\nHost: a\r\n\r\n");
+        Assert.Equal("gw-1", local.Header("via"));
+    }
 }
