@@ -21,6 +21,7 @@ internal static class ListenerConfigReader
         var continueOnTimeout = listener.Bool("continue_on_listener_filters_timeout");
         var chainReaders = listener.Messages("filter_chains", "envoy.config.listener.v3.FilterChain");
         var defaultReader = listener.Message("default_filter_chain", "envoy.config.listener.v3.FilterChain");
+        listenerFilters = WithProxyProtocolFromChain(listenerFilters, chainReaders.Count > 0 ? chainReaders[0] : defaultReader);
         listener.Finish();
         if (chainReaders.Count == 0 && defaultReader is null)
         {
@@ -82,6 +83,23 @@ internal static class ListenerConfigReader
     }
 
     /// <summary>
+    /// The deprecated FilterChain.use_proxy_proto, as Envoy's ListenerImpl reads it: only the first chain (or the
+    /// default chain when there is none) counts, and when it is true a proxy_protocol listener filter with its
+    /// defaults runs after the configured ones. Envoy warns that the field ignores listener filter order; so does this.
+    /// </summary>
+    private static IReadOnlyList<ListenerFilterConfig> WithProxyProtocolFromChain(IReadOnlyList<ListenerFilterConfig> filters, MessageReader? chain)
+    {
+        if (chain is null || !chain.Bool("use_proxy_proto"))
+        {
+            return filters;
+        }
+
+        chain.Context.Warning(chain.Join("use_proxy_proto"), chain.MarkOf("use_proxy_proto"),
+            "using deprecated field 'use_proxy_proto' is dangerous as it does not respect listener filter order; configure the envoy.filters.listener.proxy_protocol listener filter instead");
+        return [.. filters, new ListenerFilterConfig(ListenerFilterKind.ProxyProtocol, "envoy.filters.listener.proxy_protocol")];
+    }
+
+    /// <summary>
     /// Envoy adds tls_inspector when a chain matches on server_names, application_protocols or
     /// transport_protocol tls and none is configured (it logs a warning); the same here.
     /// </summary>
@@ -124,11 +142,8 @@ internal static class ListenerConfigReader
         var match = chain.Message("filter_chain_match", "envoy.config.listener.v3.FilterChainMatch") is { } m
             ? FilterChainMatchReader.Read(m)
             : FilterChainMatchConfig.Any;
-        if (chain.Has("use_proxy_proto"))
-        {
-            chain.Unsupported("use_proxy_proto", "use the envoy.filters.listener.proxy_protocol listener filter");
-        }
-
+        // use_proxy_proto is read by the listener (WithProxyProtocolFromChain); here only so it is not reported.
+        chain.Accept("use_proxy_proto");
         chain.Accept("metadata");
         chain.Accept("transport_socket_connect_timeout");
         DownstreamTlsConfig? tls = null;

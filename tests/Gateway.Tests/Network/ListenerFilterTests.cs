@@ -101,6 +101,38 @@ public sealed class ListenerFilterTests
     }
 
     [Fact]
+    public async Task Use_proxy_proto_on_the_first_chain_reads_the_proxy_header_as_the_listener_filter_does()
+    {
+        // The deprecated FilterChain field (limitador's kuard example): Envoy adds the proxy_protocol listener filter.
+        await using var upstream = TcpTestUpstream.Echo("hi\n");
+        var directory = TestGateway.NewDirectory();
+        var log = Path.Combine(directory, "tcp.log");
+        var yaml = NetworkYaml.Listener(
+            $"""
+            filter_chains:
+            - use_proxy_proto: true
+              filters:
+            {EnvoyYaml.Indent(NetworkYaml.TcpProxy("echo", extra: AccessLog(log)), 2)}
+            """,
+            EnvoyYaml.StaticCluster("echo", upstream.Port));
+        await using var gw = await TestGateway.StartAsync(yaml, directory: directory);
+
+        using var socket = await TcpClientHelpers.ConnectAsync(gw.Port);
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("PROXY TCP4 203.0.113.8 192.0.2.1 40000 9000\r\n"));
+        var reply = new byte[3];
+        await stream.ReadExactlyAsync(reply);
+        Assert.Equal("hi\n", Encoding.ASCII.GetString(reply));
+        socket.Shutdown(SocketShutdown.Send);
+        Assert.StartsWith("203.0.113.8:40000 ", await NextLogLineAsync(log, 1));
+
+        // Without the header the connection is refused, as with the listener filter.
+        using var bare = await TcpClientHelpers.ConnectAsync(gw.Port);
+        await bare.SendAsync("GET / HTTP/1.1\r\n\r\n"u8.ToArray());
+        Assert.True(await TcpClientHelpers.ClosedByPeerAsync(bare, TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
     public async Task A_connection_without_a_proxy_header_is_closed_unless_allowed()
     {
         await using var upstream = TcpTestUpstream.Echo("hi\n");
