@@ -208,10 +208,27 @@ internal static class ClusterConfigReader
                 }
 
                 var hostname = endpoint.String("hostname");
+                string? healthHost = null;
+                int? healthPort = null;
+                string? healthHostname = null;
+                var healthDisabled = false;
                 if (endpoint.Message("health_check_config", "envoy.config.endpoint.v3.Endpoint.HealthCheckConfig") is { } hc)
                 {
-                    hc.Accept("port_value");
-                    hc.Accept("hostname");
+                    // Envoy's resolveHealthCheckAddress: the address (else the host's), with port_value over its port.
+                    var portValue = (int)(hc.Integer("port_value", 0, 65535) ?? 0);
+                    healthHostname = hc.String("hostname") is { Length: > 0 } h ? h : null;
+                    if (hc.Has("address") && SocketAddressReader.Read(hc.Message("address", "envoy.config.core.v3.Address"), hc, "address") is { } healthAddress)
+                    {
+                        healthHost = healthAddress.Address;
+                        healthPort = healthAddress.Port;
+                    }
+
+                    if (portValue != 0)
+                    {
+                        healthPort = portValue;
+                    }
+
+                    healthDisabled = hc.Bool("disable_active_health_check");
                     hc.Finish();
                 }
 
@@ -228,7 +245,14 @@ internal static class ClusterConfigReader
                         $"malformed IP address: {address.Address}; a STATIC cluster needs IP addresses, use type STRICT_DNS or LOGICAL_DNS for host names");
                 }
 
-                result.Add(new EndpointConfig(address.Address, address.Port, weight, priority, string.IsNullOrEmpty(hostname) ? null : hostname) { Metadata = metadata });
+                result.Add(new EndpointConfig(address.Address, address.Port, weight, priority, string.IsNullOrEmpty(hostname) ? null : hostname)
+                {
+                    Metadata = metadata,
+                    HealthCheckHost = healthHost,
+                    HealthCheckPort = healthPort,
+                    HealthCheckHostname = healthHostname,
+                    ActiveHealthCheckDisabled = healthDisabled,
+                });
             }
         }
 

@@ -61,11 +61,12 @@ public sealed class HttpHealthChecker : IDisposable
     private async Task CheckAllAsync(CancellationToken token)
     {
         var endpoints = _cluster.Endpoints.All;
-        var results = await Task.WhenAll(endpoints.Select(e => CheckAsync(e, token))).ConfigureAwait(false);
+        var results = await Task.WhenAll(endpoints.Select(e => e.ActiveHealthCheckDisabled ? Task.FromResult(true) : CheckAsync(e, token))).ConfigureAwait(false);
         var changed = false;
         for (var i = 0; i < endpoints.Length; i++)
         {
-            changed |= Apply(endpoints[i], results[i]);
+            // A host with active checks disabled keeps its health as it is (Envoy does not check it).
+            changed |= !endpoints[i].ActiveHealthCheckDisabled && Apply(endpoints[i], results[i]);
         }
 
         if (changed && !token.IsCancellationRequested)
@@ -80,12 +81,13 @@ public sealed class HttpHealthChecker : IDisposable
         timeout.CancelAfter(_config.Timeout > TimeSpan.Zero ? _config.Timeout : TimeSpan.FromSeconds(1));
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, endpoint.DestinationPrefix + _config.Path)
+            using var request = new HttpRequestMessage(HttpMethod.Get, endpoint.HealthCheckPrefix + _config.Path)
             {
                 Version = _cluster.RequestVersion,
                 VersionPolicy = _cluster.VersionPolicy,
             };
-            request.Headers.Host = _config.Host ?? _cluster.Name;
+            // Envoy's precedence: the endpoint's health_check_config.hostname, the health check's host, the cluster's name.
+            request.Headers.Host = endpoint.HealthCheckHostname ?? _config.Host ?? _cluster.Name;
             request.Headers.TryAddWithoutValidation("user-agent", "Envoy/HC");
             using var response = await _cluster.Invoker.SendAsync(request, timeout.Token).ConfigureAwait(false);
             var status = (long)response.StatusCode;

@@ -23,6 +23,7 @@ public sealed class UpstreamEndpoint
         var literal = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
         Address = $"{literal}:{port}";
         DestinationPrefix = (tls ? "https://" : "http://") + Address;
+        HealthCheckPrefix = DestinationPrefix;
     }
 
     public string Host { get; }
@@ -40,6 +41,34 @@ public sealed class UpstreamEndpoint
 
     /// <summary><c>http://ip:port</c>, the forwarder's destination prefix.</summary>
     public string DestinationPrefix { get; }
+
+    /// <summary>Where active health checks of this host go (health_check_config address and port_value); the host itself by default.</summary>
+    public string HealthCheckPrefix { get; private init; }
+
+    /// <summary>health_check_config.hostname: the Host of this host's HTTP health checks; null for the health check's own.</summary>
+    public string? HealthCheckHostname { get; private init; }
+
+    /// <summary>health_check_config.disable_active_health_check: active health checks leave this host alone.</summary>
+    public bool ActiveHealthCheckDisabled { get; private init; }
+
+    /// <summary>This host with the health check address and hostname its endpoint config names.</summary>
+    internal UpstreamEndpoint WithHealthCheck(Model.EndpointConfig config, bool tls)
+    {
+        if (config.HealthCheckHost is null && config.HealthCheckPort is null && config.HealthCheckHostname is null && !config.ActiveHealthCheckDisabled)
+        {
+            return this;
+        }
+
+        var host = config.HealthCheckHost ?? Host;
+        var literal = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
+        return new UpstreamEndpoint(Host, Port, Weight, Priority, tls, Hostname)
+        {
+            Metadata = Metadata,
+            HealthCheckPrefix = (tls ? "https://" : "http://") + literal + ":" + (config.HealthCheckPort ?? Port).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            HealthCheckHostname = config.HealthCheckHostname,
+            ActiveHealthCheckDisabled = config.ActiveHealthCheckDisabled,
+        };
+    }
 
     private static readonly UriCreationOptions RawTarget = new() { DangerousDisablePathAndQueryCanonicalization = true };
 
