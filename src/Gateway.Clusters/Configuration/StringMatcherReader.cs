@@ -1,3 +1,4 @@
+using Gateway.Clusters.Matching;
 using Gateway.Clusters.Model;
 
 namespace Gateway.Clusters.Configuration;

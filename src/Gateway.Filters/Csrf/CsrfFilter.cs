@@ -1,7 +1,7 @@
+using Gateway.Clusters.Matching;
 using Gateway.Clusters.Runtime;
 using System.Runtime.CompilerServices;
 using Gateway.Clusters.Stats;
-using Gateway.Filters.Matching;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Filters.Csrf;

@@ -1,3 +1,4 @@
+using Gateway.Clusters.Matching;
 using Gateway.Clusters.Configuration;
 using Gateway.Clusters.Model;
 using Gateway.Filters.Callouts;

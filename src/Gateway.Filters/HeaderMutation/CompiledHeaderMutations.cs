@@ -1,4 +1,4 @@
-using Gateway.Filters.Matching;
+using Gateway.Clusters.Matching;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Gateway.Clusters.Model;

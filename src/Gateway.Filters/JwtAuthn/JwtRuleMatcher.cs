@@ -1,3 +1,4 @@
+using Gateway.Clusters.Matching;
 using System.Text.RegularExpressions;
 using Gateway.Clusters.Model;
 using Gateway.Filters.Matching;

@@ -1,3 +1,4 @@
+using Gateway.Clusters.Matching;
 using System.Globalization;
 using Gateway.Clusters.Model;
 using Microsoft.AspNetCore.Http;

@@ -1,4 +1,4 @@
-using Gateway.Filters.Matching;
+using Gateway.Clusters.Matching;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Filters.Rbac;

@@ -1,6 +1,6 @@
+using Gateway.Clusters.Matching;
 using System.Globalization;
 using Gateway.Clusters.Configuration;
-using Gateway.Filters.Matching;
 using Microsoft.AspNetCore.Http;
 using static Gateway.Filters.Rbac.RbacMatcherEngine;
 

@@ -1,3 +1,4 @@
+using Gateway.Clusters.Matching;
 using System.Globalization;
 using System.Net;
 using System.Text;

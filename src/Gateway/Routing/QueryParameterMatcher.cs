@@ -1,5 +1,5 @@
+using Gateway.Clusters.Matching;
 using Gateway.Clusters.Model;
-using Gateway.Filters.Matching;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Routing;

@@ -1,3 +1,4 @@
+using Gateway.Clusters.Matching;
 using Gateway.Clusters.Configuration;
 
 namespace Gateway.Tests.Configuration;

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Gateway.Clusters.Model;
 
-namespace Gateway.Filters.Matching;
+namespace Gateway.Clusters.Matching;
 
 /// <summary>A compiled envoy.type.matcher.v3.StringMatcher (regexes compiled once per config load).</summary>
 public sealed class StringMatcher

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Gateway.Filters.Matching;
+namespace Gateway.Clusters.Matching;
 
 /// <summary>Builds Envoy safe_regex matchers: RE2 semantics are whole-string, so the pattern is anchored.</summary>
 public static class RegexCache
