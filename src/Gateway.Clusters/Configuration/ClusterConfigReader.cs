@@ -388,7 +388,8 @@ internal static class ClusterConfigReader
         var tls = typed.Reader;
         var sni = tls.String("sni");
         tls.Accept("allow_renegotiation");
-        string? trustedCa = null;
+        CertificateValidationConfig? validation = null;
+        (string Chain, string Key)? clientCertificate = null;
         var alpn = (IReadOnlyList<string>)[];
         // Envoy's upstream defaults: TLS 1.2 to 1.3.
         var minimum = System.Security.Authentication.SslProtocols.Tls12;
@@ -396,10 +397,16 @@ internal static class ClusterConfigReader
         if (tls.Message("common_tls_context", "envoy.extensions.transport_sockets.tls.v3.CommonTlsContext") is { } common)
         {
             alpn = common.Strings("alpn_protocols");
-            if (common.Message("validation_context", "envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext") is { } validation)
+            if (common.Message("validation_context", CertificateValidationReader.ValidationType) is { } validationReader)
             {
-                trustedCa = BootstrapLoader.ReadDataSource(validation.Message("trusted_ca", "envoy.config.core.v3.DataSource"));
-                validation.Finish();
+                validation = CertificateValidationReader.Read(validationReader);
+            }
+
+            var certificates = common.Messages("tls_certificates", "envoy.extensions.transport_sockets.tls.v3.TlsCertificate");
+            if (certificates.Count > 0)
+            {
+                // Envoy presents the first client certificate (an upstream context takes one).
+                clientCertificate = CertificateValidationReader.ReadCertificate(certificates[0]);
             }
 
             if (common.Message("tls_params", "envoy.extensions.transport_sockets.tls.v3.TlsParameters") is { } tlsParams)
@@ -413,7 +420,11 @@ internal static class ClusterConfigReader
         }
 
         tls.Finish();
-        return new UpstreamTlsConfig(sni, trustedCa, alpn, ProtocolsBetween(minimum, maximum));
+        return new UpstreamTlsConfig(sni, validation, alpn, ProtocolsBetween(minimum, maximum))
+        {
+            ClientCertificateChainPem = clientCertificate?.Chain,
+            ClientPrivateKeyPem = clientCertificate?.Key,
+        };
     }
 
     /// <summary>TlsParameters.TlsProtocol: TLS_AUTO keeps the default; 1.0 and 1.1 are refused (the platform disables them).</summary>

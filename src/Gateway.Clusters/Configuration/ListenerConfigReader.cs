@@ -254,7 +254,7 @@ internal static class ListenerConfigReader
 
         var tls = typed.Reader;
         var common = tls.Message("common_tls_context", "envoy.extensions.transport_sockets.tls.v3.CommonTlsContext");
-        tls.Accept("require_client_certificate");
+        var requireClient = tls.Bool("require_client_certificate");
         tls.Finish();
         if (common is null)
         {
@@ -264,6 +264,9 @@ internal static class ListenerConfigReader
 
         var alpn = common.Strings("alpn_protocols");
         var certificates = common.Messages("tls_certificates", "envoy.extensions.transport_sockets.tls.v3.TlsCertificate");
+        var validation = common.Message("validation_context", CertificateValidationReader.ValidationType) is { } validationReader
+            ? CertificateValidationReader.Read(validationReader)
+            : null;
         common.Finish();
         if (certificates.Count == 0)
         {
@@ -271,26 +274,11 @@ internal static class ListenerConfigReader
             return null;
         }
 
-        var certificate = certificates[0];
-        var chainPem = BootstrapLoader.ReadDataSource(certificate.Message("certificate_chain", "envoy.config.core.v3.DataSource"));
-        var keyPem = BootstrapLoader.ReadDataSource(certificate.Message("private_key", "envoy.config.core.v3.DataSource"));
-        certificate.Finish();
-        if (chainPem is null || keyPem is null)
+        if (CertificateValidationReader.ReadCertificate(certificates[0]) is not { } certificate)
         {
-            certificate.Context.Error(certificate.Path, certificate.Mark, "tls_certificates needs certificate_chain and private_key");
             return null;
         }
 
-        try
-        {
-            using var probe = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(chainPem, keyPem);
-        }
-        catch (System.Security.Cryptography.CryptographicException e)
-        {
-            certificate.Context.Error(certificate.Path, certificate.Mark, $"the certificate or private key is not valid PEM: {e.Message}");
-            return null;
-        }
-
-        return new DownstreamTlsConfig(chainPem, keyPem, alpn);
+        return new DownstreamTlsConfig(certificate.Chain, certificate.Key, alpn) { RequireClientCertificate = requireClient, Validation = validation };
     }
 }

@@ -295,6 +295,7 @@ public sealed class ClusterEntry : IDisposable
                     : null,
                 RemoteCertificateValidationCallback = CreateValidator(tls),
                 EnabledSslProtocols = tls.Protocols,
+                ClientCertificateContext = ClientCertificate(tls),
             };
             {
                 // SocketsHttpHandler ignores SslOptions.TargetHost and sends the Host header as SNI. Envoy
@@ -306,6 +307,7 @@ public sealed class ClusterEntry : IDisposable
                     TargetHost = tls.Sni ?? "",
                     RemoteCertificateValidationCallback = handler.SslOptions.RemoteCertificateValidationCallback,
                     EnabledSslProtocols = tls.Protocols,
+                    ClientCertificateContext = handler.SslOptions.ClientCertificateContext,
                     ApplicationProtocols = handler.SslOptions.ApplicationProtocols ?? config.Protocol switch
                     {
                         UpstreamProtocol.Http2 => [SslApplicationProtocol.Http2],
@@ -320,33 +322,26 @@ public sealed class ClusterEntry : IDisposable
     }
 
     /// <summary>
-    /// Envoy verifies an upstream certificate only when a validation context names a CA; without one it
-    /// accepts any certificate. The same choice is made here so configs behave as they did on Envoy.
+    /// Envoy verifies an upstream certificate only when a validation context is given (its CA and SAN
+    /// matchers, never the SNI name); without one it accepts any certificate. The same choice is made here
+    /// so configs behave as they did on Envoy.
     /// </summary>
     private static RemoteCertificateValidationCallback CreateValidator(UpstreamTlsConfig tls)
     {
-        if (tls.TrustedCaPem is null)
+        if (tls.Validation is not { } validation)
         {
             return static (_, _, _, _) => true;
         }
 
-        var roots = new X509Certificate2Collection();
-        roots.ImportFromPem(tls.TrustedCaPem);
-        return (_, certificate, _, errors) =>
-        {
-            if (certificate is null)
-            {
-                return false;
-            }
-
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            var nameOk = (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 || tls.Sni is null;
-            return nameOk && chain.Build(new X509Certificate2(certificate));
-        };
+        var validator = new Tls.PeerCertificateValidator(validation);
+        return (_, certificate, chain, _) => validator.Verify(certificate, chain);
     }
+
+    /// <summary>The client certificate of tls_certificates, made once per cluster; null when none is configured.</summary>
+    private static SslStreamCertificateContext? ClientCertificate(UpstreamTlsConfig tls) =>
+        tls.ClientCertificateChainPem is { } chain && tls.ClientPrivateKeyPem is { } key
+            ? SslStreamCertificateContext.Create(X509Certificate2.CreateFromPem(chain, key), additionalCertificates: null, offline: true)
+            : null;
 
     /// <summary>Opens upstream connections, counting them per cluster and per host as Envoy does.</summary>
     private ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken token) =>

@@ -76,7 +76,23 @@ internal sealed class ListenerServer : IDisposable
             });
             if (listener.Tls is { } tls)
             {
-                listen.UseHttps(X509Certificate2.CreateFromPem(tls.CertificateChainPem, tls.PrivateKeyPem));
+                var certificate = X509Certificate2.CreateFromPem(tls.CertificateChainPem, tls.PrivateKeyPem);
+                if (tls.RequestsClientCertificate)
+                {
+                    // Envoy's require_client_certificate and validation_context: ask for a client certificate, check the one given.
+                    var validator = tls.Validation is { } validation ? new Clusters.Tls.PeerCertificateValidator(validation) : null;
+                    listen.UseHttps(new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = certificate,
+                        ClientCertificateMode = tls.RequireClientCertificate ? ClientCertificateMode.RequireCertificate : ClientCertificateMode.AllowCertificate,
+                        ClientCertificateValidation = (client, chain, _) => validator?.Verify(client, chain) ?? true,
+                        CheckCertificateRevocation = false,
+                    });
+                }
+                else
+                {
+                    listen.UseHttps(certificate);
+                }
             }
 
             if (sniff)
@@ -254,7 +270,11 @@ internal sealed class ListenerServer : IDisposable
             listener.Http.Protocol.ToString(),
             listener.Tls?.CertificateChainPem,
             listener.Tls?.PrivateKeyPem,
-            listener.Tls is null ? null : string.Join(',', listener.Tls.AlpnProtocols));
+            listener.Tls is null ? null : string.Join(',', listener.Tls.AlpnProtocols),
+            listener.Tls?.RequireClientCertificate,
+            listener.Tls?.Validation is { } validation
+                ? string.Join(',', validation.TrustedCaPem, validation.AcceptUntrusted, string.Join(';', validation.SubjectAltNames))
+                : null);
     }
 
     private static KestrelServerOptions NewOptions(IServiceProvider services, int maxRequestHeadersKb)

@@ -43,12 +43,21 @@ internal sealed class CompiledFilterChain
             {
                 ServerCertificateContext = SslStreamCertificateContext.Create(certificate, additionalCertificates: null),
                 ApplicationProtocols = alpn,
-                ClientCertificateRequired = false,
+                ClientCertificateRequired = tls.RequestsClientCertificate,
+                RemoteCertificateValidationCallback = tls.RequestsClientCertificate ? ClientCertificateCheck(tls) : null,
             };
         }
     }
 
     public FilterChainConfig Config { get; }
+
+    /// <summary>require_client_certificate and validation_context: a missing certificate fails only when required; a given one is checked.</summary>
+    private static RemoteCertificateValidationCallback ClientCertificateCheck(DownstreamTlsConfig tls)
+    {
+        var validator = tls.Validation is { } validation ? new Clusters.Tls.PeerCertificateValidator(validation) : null;
+        var required = tls.RequireClientCertificate;
+        return (_, certificate, chain, _) => certificate is null ? !required : validator?.Verify(certificate, chain) ?? true;
+    }
 
     public NetworkFilterKind Kind => Config.Kind;
 

@@ -38,7 +38,14 @@ public sealed class TinyUpstream : IAsyncDisposable
 
     /// <param name="http2Only">Serve cleartext HTTP/2 with prior knowledge (h2c) instead of HTTP/1.1.</param>
     /// <param name="tls">Serve HTTPS with a fresh self-signed certificate (CN=tiny-upstream).</param>
-    public static async Task<TinyUpstream> StartAsync(RequestDelegate handler, bool http2Only = false, bool tls = false)
+    public static Task<TinyUpstream> StartAsync(RequestDelegate handler, bool http2Only = false, bool tls = false) =>
+        StartAsync(handler, http2Only, tls, https: null);
+
+    /// <summary>Serves HTTPS with the given options (certificate, client certificate mode and check).</summary>
+    public static Task<TinyUpstream> StartHttpsAsync(RequestDelegate handler, HttpsConnectionAdapterOptions https) =>
+        StartAsync(handler, http2Only: false, tls: true, https);
+
+    private static async Task<TinyUpstream> StartAsync(RequestDelegate handler, bool http2Only, bool tls, HttpsConnectionAdapterOptions? https)
     {
         var sni = new StrongBox<string?>();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
@@ -49,7 +56,11 @@ public sealed class TinyUpstream : IAsyncDisposable
             k.Listen(System.Net.IPAddress.Loopback, 0, l =>
             {
                 l.Protocols = http2Only ? HttpProtocols.Http2 : HttpProtocols.Http1;
-                if (tls)
+                if (https is not null)
+                {
+                    l.UseHttps(https);
+                }
+                else if (tls)
                 {
                     var certificate = SelfSignedCertificate();
                     l.UseHttps(new HttpsConnectionAdapterOptions
