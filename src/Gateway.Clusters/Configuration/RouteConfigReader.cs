@@ -437,6 +437,7 @@ internal static class RouteConfigReader
             upgrade.Finish();
         }
 
+        var mirrors = ReadMirrorPolicies(action, clusterNames);
         var cors = action.Message("cors", CorsPolicyReader.RouteMessageType) is { } corsReader ? CorsPolicyReader.Read(corsReader) : null;
         var rateLimits = RateLimitPolicyReader.Read(action);
         var includeVhRateLimits = action.Bool("include_vh_rate_limits");
@@ -454,10 +455,42 @@ internal static class RouteConfigReader
             RateLimits = rateLimits,
             IncludeVirtualHostRateLimits = includeVhRateLimits,
             MaxStreamDuration = maxStreamDuration,
+            MirrorPolicies = mirrors,
             HostRewriteHeader = string.IsNullOrEmpty(hostHeader) ? null : hostHeader.ToLowerInvariant(),
             HostRewritePathRegex = hostRegex,
             AppendXForwardedHost = appendXfh,
         };
+    }
+
+    /// <summary>request_mirror_policies: each needs exactly one of cluster and cluster_header (Envoy's validation).</summary>
+    private static List<RequestMirrorPolicyConfig> ReadMirrorPolicies(MessageReader action, IReadOnlySet<string> clusterNames)
+    {
+        var result = new List<RequestMirrorPolicyConfig>();
+        foreach (var policy in action.Messages("request_mirror_policies", "envoy.config.route.v3.RouteAction.RequestMirrorPolicy"))
+        {
+            var cluster = policy.String("cluster") is { Length: > 0 } c ? c : null;
+            var header = policy.String("cluster_header") is { Length: > 0 } h ? h.ToLowerInvariant() : null;
+            var fraction = FractionalPercentReader.ReadRuntime(policy, "runtime_fraction");
+            var disableSuffix = policy.Bool("disable_shadow_host_suffix_append");
+            // The shadow's span is sampled as the request's is; nothing of tracing differs for a mirror here.
+            policy.Accept("trace_sampled");
+            policy.Finish();
+            if ((cluster is null) == (header is null))
+            {
+                policy.Context.Error(policy.Path, policy.Mark, "a request mirror policy needs exactly one of cluster and cluster_header");
+                continue;
+            }
+
+            if (cluster is not null && !clusterNames.Contains(cluster))
+            {
+                policy.Context.Error(policy.Join("cluster"), policy.MarkOf("cluster"),
+                    $"route: unknown shadow cluster '{cluster}'; define it under static_resources.clusters or fix the name");
+            }
+
+            result.Add(new RequestMirrorPolicyConfig(cluster, header, fraction, disableSuffix));
+        }
+
+        return result;
     }
 
     /// <summary>host_rewrite_literal, auto_host_rewrite, host_rewrite_header and host_rewrite_path_regex are one proto oneof.</summary>

@@ -33,6 +33,9 @@ public sealed record RouteActionConfig(
     /// <summary>The legacy <c>cors</c> policy (read by the CORS filter when no typed_per_filter_config policy applies).</summary>
     public CorsPolicyConfig? Cors { get; init; }
 
+    /// <summary>request_mirror_policies; empty when the route mirrors nothing.</summary>
+    public IReadOnlyList<RequestMirrorPolicyConfig> MirrorPolicies { get; init; } = [];
+
     /// <summary>max_stream_duration; null when the route has none (the route timeout applies).</summary>
     public MaxStreamDurationConfig? MaxStreamDuration { get; init; }
 }

@@ -299,14 +299,19 @@ public sealed partial class ProxyHandler
 
         var routeTimeout = upgrade ? TimeSpan.Zero : globalTimeout;
         var retryable = plan is { Enabled: true } && !upgrade;
+        // request_mirror_policies: the copy is taken now, as the router would send the request (headers edited, path rewritten).
+        var mirror = route.Mirror is { } mirrors && !upgrade
+            ? mirrors.Begin(context.Request, state.Clusters, route.HasRewrite ? route.RewriteTarget(rawTarget, pathLength) : rawTarget, globalTimeout)
+            : null;
+        var canHaveBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true;
         var retry = retryable || perTryTimeout > TimeSpan.Zero
             ? new RetryingTransformer(listener.Transformer, retryable ? plan : null, cluster, perTryTimeout, _time, deadline?.Token ?? default)
             : null;
         RouterRequestBody? body = null;
-        if (!upgrade && (deadline is not null || retryable) && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        if (!upgrade && (deadline is not null || retryable || mirror is not null) && canHaveBody)
         {
-            // Envoy arms the route timeout once the request is complete, and keeps the body a retry would replay.
-            body = new RouterRequestBody(context.Request.Body, retryable ? Math.Min(state.BufferLimitBytes, route.BufferLimitBytes) : -1, deadline, routeTimeout);
+            // Envoy arms the route timeout once the request is complete, and keeps the body a retry (or a mirror) sends again.
+            body = new RouterRequestBody(context.Request.Body, retryable || mirror is not null ? Math.Min(state.BufferLimitBytes, route.BufferLimitBytes) : -1, deadline, routeTimeout);
             context.Request.Body = body;
             if (retry is not null)
             {
@@ -316,6 +321,13 @@ public sealed partial class ProxyHandler
         else if (deadline is not null && routeTimeout > TimeSpan.Zero)
         {
             deadline.Arm(DeadlineKind.Route, routeTimeout);
+        }
+
+        if (mirror is not null && !canHaveBody)
+        {
+            // No body to wait for: the mirror goes out with the request, as Envoy's shadow does.
+            RequestMirror.Send(mirror, body: null);
+            mirror = null;
         }
 
         try
@@ -418,9 +430,27 @@ public sealed partial class ProxyHandler
         }
         finally
         {
+            if (mirror is not null)
+            {
+                SendMirrorWithBody(mirror, body, cluster);
+            }
+
             retry?.Finish();
             call.Dispose();
             deadline?.Return();
+        }
+    }
+
+    /// <summary>A mirror of a request with a body goes once the body was read whole; one over the buffer limit is abandoned, as Envoy's.</summary>
+    private static void SendMirrorWithBody(RequestMirror.Copy mirror, RouterRequestBody? body, ClusterEntry cluster)
+    {
+        if (body?.CopyOfWholeBody() is { } whole)
+        {
+            RequestMirror.Send(mirror, whole);
+        }
+        else if (body is { Overflowed: true })
+        {
+            Interlocked.Increment(ref cluster.Stats.RetryOrShadowAbandoned);
         }
     }
 

@@ -195,6 +195,9 @@ internal sealed class RouterRequestBody : Stream
         _buffered = 0;
     }
 
+    /// <summary>A copy of the whole body when it was read to its end and kept (for a mirror); null otherwise.</summary>
+    public byte[]? CopyOfWholeBody() => _ended && Buffering ? _buffer.AsSpan(0, _buffered).ToArray() : null;
+
     /// <summary>Drops the copy once no retry can come (the request is over).</summary>
     public void Finish()
     {

@@ -56,6 +56,7 @@ public sealed class CompiledRoute
             // stream's idle timer (Codec.StreamWatch); the forwarder's own inactivity limit is only a backstop:
             // Envoy's default stream idle timeout (5 minutes) while a route timeout bounds the request, else none.
             var activity = GlobalTimeout > TimeSpan.Zero ? TimeSpan.FromMinutes(5) : TimeSpan.FromDays(1);
+            Mirror = Proxy.RequestMirror.Create(forward.MirrorPolicies, runtime);
             BufferLimitBytes = (int)Math.Min(config.PerRequestBufferLimitBytes ?? virtualHost.PerRequestBufferLimitBytes ?? int.MaxValue, int.MaxValue);
 
             RequestConfigs = new[]
@@ -101,6 +102,9 @@ public sealed class CompiledRoute
     public RouteActionKind Kind { get; }
 
     public RouteActionConfig? Forward { get; }
+
+    /// <summary>request_mirror_policies, compiled; null when the route mirrors nothing.</summary>
+    internal Proxy.RequestMirror? Mirror { get; }
 
     /// <summary>The fixed cluster, or null for cluster_header / weighted_clusters.</summary>
     public string? Cluster { get; }

@@ -9,7 +9,7 @@ namespace Gateway.Clusters.Table.Clients;
 /// endpoint from its load balancer (none: 503 <c>no healthy upstream</c>), its pool, and the stats and
 /// outlier detection of the outcome. The breaker slot is held until the response headers arrive.
 /// </summary>
-internal sealed class ClusterRoutingHandler : HttpMessageHandler
+public sealed class ClusterRoutingHandler : HttpMessageHandler
 {
     private readonly Func<ClusterTable> _currentTable;
     private readonly string _cluster;
