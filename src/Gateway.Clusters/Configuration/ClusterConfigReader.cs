@@ -38,11 +38,12 @@ internal static class ClusterConfigReader
         var name = cluster.RequiredString("name");
         // EDS from a file: the endpoints are the file's ClusterLoadAssignment, served as a STATIC cluster's.
         IReadOnlyList<EndpointConfig>? edsEndpoints = null;
+        var overprovisioning = 140;
         DiscoveryType type;
         if (cluster.Has("type") && string.Equals((cluster.Take("type") as YamlDotNet.RepresentationModel.YamlScalarNode)?.Value, "EDS", StringComparison.OrdinalIgnoreCase))
         {
             type = DiscoveryType.Static;
-            edsEndpoints = ReadEds(cluster, name);
+            edsEndpoints = ReadEds(cluster, name, ref overprovisioning);
         }
         else
         {
@@ -64,7 +65,8 @@ internal static class ClusterConfigReader
                 "respect_dns_ttl is not implemented; DNS is re-resolved every dns_refresh_rate");
         }
         cluster.Accept("alt_stat_name");
-        var endpoints = edsEndpoints ?? ReadLoadAssignment(cluster.Message("load_assignment", "envoy.config.endpoint.v3.ClusterLoadAssignment"), type);
+        var endpoints = edsEndpoints ?? ReadLoadAssignment(cluster.Message("load_assignment", "envoy.config.endpoint.v3.ClusterLoadAssignment"), type, ref overprovisioning);
+        var panicThreshold = ReadCommonLbConfig(cluster);
         var protocol = UpstreamProtocol.Http1;
         if (cluster.Message("http2_protocol_options", "envoy.config.core.v3.Http2ProtocolOptions") is { } legacyHttp2)
         {
@@ -127,11 +129,44 @@ internal static class ClusterConfigReader
         cluster.Finish();
         return name.Length == 0
             ? null
-            : new ClusterConfig(name, type, connectTimeout, lbPolicy, family, refresh, endpoints, protocol, tls, breakers, outlier, health, idleTimeout, cluster.Path);
+            : new ClusterConfig(name, type, connectTimeout, lbPolicy, family, refresh, endpoints, protocol, tls, breakers, outlier, health, idleTimeout, cluster.Path)
+            {
+                HealthyPanicThreshold = panicThreshold,
+                OverprovisioningFactor = overprovisioning,
+            };
+    }
+
+    /// <summary>
+    /// common_lb_config: healthy_panic_threshold (Envoy's default 50%); the other fields change nothing a
+    /// client sees here (update_merge_window paces host set updates) or are refused by name.
+    /// </summary>
+    private static double ReadCommonLbConfig(MessageReader cluster)
+    {
+        if (cluster.Message("common_lb_config", "envoy.config.cluster.v3.Cluster.CommonLbConfig") is not { } common)
+        {
+            return 50;
+        }
+
+        var threshold = 50.0;
+        if (common.Message("healthy_panic_threshold", "envoy.type.v3.Percent") is { } percent)
+        {
+            threshold = percent.Double("value") ?? 0;
+            if (threshold is < 0 or > 100)
+            {
+                percent.Context.Error(percent.Join("value"), percent.MarkOf("value"), $"healthy_panic_threshold must be between 0 and 100, got {threshold}");
+                threshold = 50;
+            }
+
+            percent.Finish();
+        }
+
+        common.Duration("update_merge_window");
+        common.Finish();
+        return threshold;
     }
 
     /// <summary>An EDS cluster's endpoints from eds_cluster_config.eds_config's file (the assignment named service_name, else the cluster's name).</summary>
-    private static IReadOnlyList<EndpointConfig> ReadEds(MessageReader cluster, string name)
+    private static IReadOnlyList<EndpointConfig> ReadEds(MessageReader cluster, string name, ref int overprovisioning)
     {
         var eds = cluster.Message("eds_cluster_config", "envoy.config.cluster.v3.Cluster.EdsClusterConfig");
         if (eds is null)
@@ -157,7 +192,7 @@ internal static class ClusterConfigReader
         }
         else
         {
-            endpoints = ReadLoadAssignment(assignment, DiscoveryType.Static);
+            endpoints = ReadLoadAssignment(assignment, DiscoveryType.Static, ref overprovisioning);
         }
 
         cluster.Context.DynamicFiles.Add(file.ToModel("endpoint"));
@@ -165,7 +200,7 @@ internal static class ClusterConfigReader
         return endpoints;
     }
 
-    private static IReadOnlyList<EndpointConfig> ReadLoadAssignment(MessageReader? assignment, DiscoveryType type)
+    private static IReadOnlyList<EndpointConfig> ReadLoadAssignment(MessageReader? assignment, DiscoveryType type, ref int overprovisioning)
     {
         if (assignment is null)
         {
@@ -175,7 +210,7 @@ internal static class ClusterConfigReader
         assignment.Accept("cluster_name");
         if (assignment.Message("policy", "envoy.config.endpoint.v3.ClusterLoadAssignment.Policy") is { } policy)
         {
-            policy.Accept("overprovisioning_factor");
+            overprovisioning = (int)(policy.Integer("overprovisioning_factor", 1, int.MaxValue) ?? 140);
             policy.Finish();
         }
 

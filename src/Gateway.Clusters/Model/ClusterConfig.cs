@@ -15,4 +15,11 @@ public sealed record ClusterConfig(
     OutlierDetectionConfig? OutlierDetection,
     HealthCheckConfig? HealthCheck,
     TimeSpan? IdleTimeout,
-    string YamlPath);
+    string YamlPath)
+{
+    /// <summary>common_lb_config.healthy_panic_threshold in percent (Envoy's default 50; 0 disables panic).</summary>
+    public double HealthyPanicThreshold { get; init; } = 50;
+
+    /// <summary>load_assignment.policy.overprovisioning_factor (Envoy's default 140: a priority at 72% healthy still takes all the load).</summary>
+    public int OverprovisioningFactor { get; init; } = 140;
+}

@@ -26,6 +26,7 @@ public sealed class ClusterStats
     public long UpstreamRqRetryBackoffRatelimited;
     public long UpstreamRqPerTryTimeout;
     public long RetryOrShadowAbandoned;
+    public long LbHealthyPanic;
     public long UpstreamCxDestroy;
     public long UpstreamCxDestroyLocal;
     public long UpstreamCxDestroyRemote;

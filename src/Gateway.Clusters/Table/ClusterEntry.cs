@@ -46,7 +46,8 @@ public sealed class ClusterEntry : IDisposable
         Invoker = new HttpMessageInvoker(_handler, disposeHandler: false);
         _endpoints = config.Type == DiscoveryType.StrictDns
             ? EndpointSet.Empty
-            : new EndpointSet(config.Endpoints.Select(e => new UpstreamEndpoint(e.Address, e.Port, e.Weight, e.Priority, UsesTls, e.Hostname ?? (config.Type == DiscoveryType.LogicalDns ? e.Address : null)) { Metadata = e.Metadata }.WithHealthCheck(e, UsesTls)).ToArray());
+            : new EndpointSet(config.Endpoints.Select(e => new UpstreamEndpoint(e.Address, e.Port, e.Weight, e.Priority, UsesTls, e.Hostname ?? (config.Type == DiscoveryType.LogicalDns ? e.Address : null)) { Metadata = e.Metadata }.WithHealthCheck(e, UsesTls)).ToArray(),
+                config.HealthyPanicThreshold, config.OverprovisioningFactor);
         CircuitBreaker = new CircuitBreaker(config.CircuitBreakers, config.Protocol, Stats);
         Outlier = config.OutlierDetection is { } outlier ? new OutlierDetector(this, outlier) : null;
         HealthChecker = config.HealthCheck is { } check ? new HttpHealthChecker(this, check) : null;
@@ -132,8 +133,20 @@ public sealed class ClusterEntry : IDisposable
     /// <summary>Chooses an upstream endpoint, or null when none is healthy (Envoy's "no healthy upstream").</summary>
     public UpstreamEndpoint? PickEndpoint()
     {
-        var healthy = Volatile.Read(ref _endpoints).BestPriorityHealthy;
-        return healthy.Length == 0 ? null : _loadBalancer.Pick(healthy);
+        var hosts = Choose();
+        return hosts.Length == 0 ? null : _loadBalancer.Pick(hosts);
+    }
+
+    /// <summary>The priority's hosts this pick balances over (Envoy's priority load and panic), counting <c>lb_healthy_panic</c>.</summary>
+    private UpstreamEndpoint[] Choose()
+    {
+        var hosts = Volatile.Read(ref _endpoints).Choose(out var panic);
+        if (panic)
+        {
+            Interlocked.Increment(ref Stats.LbHealthyPanic);
+        }
+
+        return hosts;
     }
 
     /// <summary>
@@ -143,16 +156,16 @@ public sealed class ClusterEntry : IDisposable
     /// </summary>
     public UpstreamEndpoint? PickEndpoint(Func<UpstreamEndpoint, bool> reject, int reselections)
     {
-        var healthy = Volatile.Read(ref _endpoints).BestPriorityHealthy;
-        if (healthy.Length == 0)
+        var hosts = Choose();
+        if (hosts.Length == 0)
         {
             return null;
         }
 
-        var host = _loadBalancer.Pick(healthy);
+        var host = _loadBalancer.Pick(hosts);
         for (var i = 0; i < reselections && reject(host); i++)
         {
-            host = _loadBalancer.Pick(healthy);
+            host = _loadBalancer.Pick(hosts);
         }
 
         return host;
@@ -179,7 +192,7 @@ public sealed class ClusterEntry : IDisposable
     }
 
     /// <summary>Rebuilds the pick arrays after an endpoint's health changed.</summary>
-    public void RefreshHealth() => Volatile.Write(ref _endpoints, new EndpointSet(Volatile.Read(ref _endpoints).All));
+    public void RefreshHealth() => Volatile.Write(ref _endpoints, Volatile.Read(ref _endpoints).WithCurrentHealth());
 
     /// <summary>
     /// Starts DNS resolution for STRICT_DNS clusters and the active health checker; returns once the first
@@ -254,7 +267,7 @@ public sealed class ClusterEntry : IDisposable
         var current = Volatile.Read(ref _endpoints).All;
         if (!current.Select(e => e.Address).SequenceEqual(resolved.Select(e => e.Address)))
         {
-            Volatile.Write(ref _endpoints, new EndpointSet(resolved.DistinctBy(e => e.Address).ToArray()));
+            Volatile.Write(ref _endpoints, new EndpointSet(resolved.DistinctBy(e => e.Address).ToArray(), Config.HealthyPanicThreshold, Config.OverprovisioningFactor));
         }
     }
 

@@ -140,6 +140,7 @@ public sealed class GatewayStatsSource
         Counter("upstream_rq_retry_backoff_ratelimited", ref s.UpstreamRqRetryBackoffRatelimited);
         Counter("upstream_rq_per_try_timeout", ref s.UpstreamRqPerTryTimeout);
         Counter("retry_or_shadow_abandoned", ref s.RetryOrShadowAbandoned);
+        Counter("lb_healthy_panic", ref s.LbHealthyPanic);
         Counter("upstream_cx_destroy", ref s.UpstreamCxDestroy);
         Counter("upstream_cx_destroy_local", ref s.UpstreamCxDestroyLocal);
         Counter("upstream_cx_destroy_remote", ref s.UpstreamCxDestroyRemote);

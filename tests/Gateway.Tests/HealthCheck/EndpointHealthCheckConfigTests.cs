@@ -18,6 +18,8 @@ public sealed class EndpointHealthCheckConfigTests
         - name: backend
           connect_timeout: 1s
           type: STATIC
+          # Without panic (Envoy's default 50% would still send traffic to a lone failed host).
+          common_lb_config: { healthy_panic_threshold: { value: 0 } }
           health_checks:
           - timeout: 1s
             interval: 0.1s

@@ -128,10 +128,11 @@ public class ClusterPolicyTests
 
     [InProcessGateway("reads the cluster table of the running snapshot (Host.State)")]
     [Fact]
-    public async Task FailingHealthCheckLeavesNoHealthyUpstream()
+    public async Task FailingHealthCheckWithPanicDisabledLeavesNoHealthyUpstream()
     {
         await using var upstream = await DemoUpstreamServer.StartAsync();
         await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([upstream.Port], clusterExtra: """
+            common_lb_config: { healthy_panic_threshold: { value: 0 } }
             health_checks:
             - timeout: 1s
               interval: 0.2s
@@ -146,6 +147,26 @@ public class ClusterPolicyTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("no healthy upstream", await response.Content.ReadAsStringAsync());
         Assert.Equal("/failed_active_hc", cluster.Endpoints.All[0].HealthFlags);
+    }
+
+    [Fact]
+    public async Task AllHostsFailingTheirHealthCheckPanicAndStillTakeTraffic()
+    {
+        // Envoy's default healthy_panic_threshold (50%): with no healthy host the load balancer uses them all.
+        await using var upstream = await DemoUpstreamServer.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(EnvoyYaml.Backend([upstream.Port], clusterExtra: """
+            health_checks:
+            - timeout: 1s
+              interval: 0.2s
+              unhealthy_threshold: 1
+              healthy_threshold: 1
+              http_health_check:
+                path: /status/500
+            """));
+        await TestGateway.WaitUntilAsync(() => gateway.Admin.GetStringAsync("/clusters").GetAwaiter().GetResult().Contains("health_flags::/failed_active_hc", StringComparison.Ordinal));
+        using var response = await gateway.Client.GetAsync("/get");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True((await gateway.StatsAsync())["cluster.backend.lb_healthy_panic"] >= 1);
     }
 
     [InProcessGateway("reads the cluster table of the running snapshot (Host.State)")]
