@@ -7,4 +7,10 @@ public sealed record BootstrapLoadOptions(bool IgnoreUnsupported, IReadOnlyList<
 {
     /// <summary>--config-yaml: a bootstrap merged over the file (Envoy's MergeFrom); null: none.</summary>
     public string? OverlayYaml { get; init; }
+
+    /// <summary>--service-cluster: replaces node.cluster when not empty (Envoy's LocalInfo).</summary>
+    public string ServiceCluster { get; init; } = "";
+
+    /// <summary>--service-node: replaces node.id when not empty.</summary>
+    public string ServiceNode { get; init; } = "";
 }

@@ -60,15 +60,19 @@ public static class BootstrapLoader
         // node identifies this proxy to a management server; only node.cluster is visible to clients
         // (the health_check filter's x-envoy-upstream-healthchecked-cluster).
         var nodeCluster = "";
+        var nodeId = "";
         if (root.Message("node", "envoy.config.core.v3.Node") is { } node)
         {
-            node.Accept("id");
+            nodeId = node.String("id") ?? "";
             nodeCluster = node.String("cluster") ?? "";
             node.Accept("metadata");
             node.Accept("locality");
             node.Finish();
         }
 
+        // --service-cluster / --service-node replace the file's values, as Envoy's LocalInfo does.
+        nodeCluster = options.ServiceCluster.Length > 0 ? options.ServiceCluster : nodeCluster;
+        nodeId = options.ServiceNode.Length > 0 ? options.ServiceNode : nodeId;
         var admin = ReadAdmin(root.Message("admin", "envoy.config.bootstrap.v3.Admin"));
         var runtime = RuntimeConfigReader.Read(root.Message("layered_runtime", "envoy.config.bootstrap.v3.LayeredRuntime"));
         var listeners = new List<ListenerConfig>();
@@ -138,6 +142,7 @@ public static class BootstrapLoader
         return new BootstrapConfig(sourceName, admin, listeners, clusters)
         {
             NodeCluster = nodeCluster,
+            NodeId = nodeId,
             Runtime = runtime,
             DynamicFiles = root.Context.DynamicFiles.ToArray(),
             DependentFiles = root.Context.ReferencedFiles.Distinct(StringComparer.Ordinal).ToArray(),

@@ -50,6 +50,7 @@ internal static class HttpConnectionManagerReader
         var tracing = TracingConfigReader.Read(hcm, clusterNames);
         var pathNormalization = ReadPathNormalization(hcm);
         var skipXffAppend = hcm.Bool("skip_xff_append");
+        var addUserAgent = hcm.Bool("add_user_agent");
         var via = hcm.String("via") is { Length: > 0 } v ? v : null;
         var maxHeadersKb = (int)(hcm.Integer("max_request_headers_kb", 1, 8192) ?? 60);
         var upgrades = new List<string>();
@@ -94,6 +95,7 @@ internal static class HttpConnectionManagerReader
             Tracing = tracing,
             PathNormalization = pathNormalization,
             SkipXffAppend = skipXffAppend,
+            AddUserAgent = addUserAgent,
             Via = via,
         };
     }

@@ -11,6 +11,9 @@ public sealed record BootstrapConfig(
     /// <summary>node.cluster: Envoy's local cluster name, sent back by the health_check filter as x-envoy-upstream-healthchecked-cluster.</summary>
     public string NodeCluster { get; init; } = "";
 
+    /// <summary>node.id (or --service-node): sent as x-envoy-downstream-service-node by an HCM with add_user_agent.</summary>
+    public string NodeId { get; init; } = "";
+
     /// <summary>The file's text as loaded, from which /config_dump renders what was configured.</summary>
     public string SourceText { get; init; } = "";
 

@@ -30,6 +30,9 @@ public sealed record HttpConnectionManagerConfig(
     /// <summary>Client address and internal-request rules at the edge.</summary>
     public EdgeAddressConfig Edge { get; init; } = EdgeAddressConfig.Default;
 
+    /// <summary>add_user_agent: requests carry x-envoy-downstream-service-cluster/-node (and a user-agent when they have none).</summary>
+    public bool AddUserAgent { get; init; }
+
     /// <summary>skip_xff_append: with use_remote_address, the peer is not appended to x-forwarded-for.</summary>
     public bool SkipXffAppend { get; init; }
 

@@ -61,6 +61,7 @@ public static class ConfigDump
         var root = YamlDocumentReader.Parse(config.SourceText, new ConfigLoadContext(config.SourceFile, ignoreUnsupported: true))
                    ?? new YamlMappingNode();
         AddUserAgent(root);
+        SetIdentity(root, config);
         ProtoJsonRenderer.WriteMessage(json, ProtoJsonRenderer.Child(root, "node")!, "envoy.config.core.v3.Node");
     }
 
@@ -85,6 +86,23 @@ public static class ConfigDump
         if (ProtoJsonRenderer.Child(node, "user_agent_name") is null)
         {
             node.Add("user_agent_name", "envoy");
+        }
+    }
+
+    /// <summary>--service-cluster and --service-node replace the file's node.cluster and node.id (the config holds the result).</summary>
+    private static void SetIdentity(YamlMappingNode root, BootstrapConfig config)
+    {
+        if (ProtoJsonRenderer.Child(root, "node") is not YamlMappingNode node)
+        {
+            return;
+        }
+
+        foreach (var (field, value) in new[] { ("id", config.NodeId), ("cluster", config.NodeCluster) })
+        {
+            if (value.Length > 0)
+            {
+                node.Children[new YamlScalarNode(field)] = new YamlScalarNode(value);
+            }
         }
     }
 

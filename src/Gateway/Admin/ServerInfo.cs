@@ -34,9 +34,9 @@ public static class ServerInfo
             json.WriteString("log_format", options.JsonLogs ? "json" : options.LogFormat ?? Logging.EnvoyLogFormatter.DefaultPattern);
             json.WriteBoolean("log_format_escaped", false);
             json.WriteString("log_path", options.LogPath ?? "");
-            json.WriteString("service_cluster", "");
-            json.WriteString("service_node", "");
-            json.WriteString("service_zone", "");
+            json.WriteString("service_cluster", options.ServiceCluster);
+            json.WriteString("service_node", options.ServiceNode);
+            json.WriteString("service_zone", options.ServiceZone);
             json.WriteString("drain_time", "600s");
             json.WriteString("drain_strategy", "Gradual");
             json.WriteString("parent_shutdown_time", "900s");

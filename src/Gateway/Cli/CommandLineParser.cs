@@ -14,7 +14,7 @@ public static class CommandLineParser
     private static readonly HashSet<string> IgnoredWithValue = new(StringComparer.Ordinal)
     {
         "--concurrency", "--base-id", "--drain-time-s", "--parent-shutdown-time-s", "--restart-epoch",
-        "--service-cluster", "--service-node", "--service-zone", "--file-flush-interval-msec", "--drain-strategy",
+        "--file-flush-interval-msec", "--drain-strategy",
         "--local-address-ip-version", "--socket-path", "--socket-mode", "--base-id-path", "--stats-tag",
         "--disable-extensions", "--bootstrap-version",
         "--hot-restart-version",
@@ -191,6 +191,15 @@ public static class CommandLineParser
                     break;
                 case "--config-yaml":
                     options = options with { ConfigYaml = Value() ?? "" };
+                    break;
+                case "--service-cluster":
+                    options = options with { ServiceCluster = Value() ?? "" };
+                    break;
+                case "--service-node":
+                    options = options with { ServiceNode = Value() ?? "" };
+                    break;
+                case "--service-zone":
+                    options = options with { ServiceZone = Value() ?? "" };
                     break;
                 default:
                     if (IgnoredWithValue.Contains(arg))

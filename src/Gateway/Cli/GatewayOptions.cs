@@ -10,6 +10,15 @@ public sealed record GatewayOptions
     /// <summary>--config-yaml: YAML merged over the -c file as Envoy merges it; null: none.</summary>
     public string? ConfigYaml { get; init; }
 
+    /// <summary>--service-cluster: node.cluster, over the file's (Envoy's LocalInfo); empty: the file's.</summary>
+    public string ServiceCluster { get; init; } = "";
+
+    /// <summary>--service-node: node.id, over the file's; empty: the file's.</summary>
+    public string ServiceNode { get; init; } = "";
+
+    /// <summary>--service-zone: node.locality.zone, over the file's; empty: the file's.</summary>
+    public string ServiceZone { get; init; } = "";
+
     /// <summary>serve (default), validate or init_only, as Envoy's --mode.</summary>
     public string Mode { get; init; } = "serve";
 

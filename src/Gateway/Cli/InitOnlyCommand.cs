@@ -18,7 +18,7 @@ public static class InitOnlyCommand
         var factories = FilterFactories.Create(options);
         try
         {
-            var loaded = GatewayConfigLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, factories) { OverlayYaml = options.ConfigYaml });
+            var loaded = GatewayConfigLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, factories) { OverlayYaml = options.ConfigYaml, ServiceCluster = options.ServiceCluster, ServiceNode = options.ServiceNode });
             foreach (var warning in loaded.Warnings)
             {
                 stderr.WriteLine(warning);

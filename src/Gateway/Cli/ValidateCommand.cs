@@ -18,7 +18,7 @@ public static class ValidateCommand
         BootstrapLoadResult loaded;
         try
         {
-            loaded = GatewayConfigLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, FilterFactories.Create(options)) { OverlayYaml = options.ConfigYaml });
+            loaded = GatewayConfigLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, FilterFactories.Create(options)) { OverlayYaml = options.ConfigYaml, ServiceCluster = options.ServiceCluster, ServiceNode = options.ServiceNode });
         }
         catch (ConfigException e)
         {

@@ -65,7 +65,7 @@ public sealed partial class GatewayHost : IAsyncDisposable
     {
         var factories = FilterFactories.Create(options);
         var initialContent = ConfigReloader.ReadContent(options.ConfigPath);
-        var loaded = GatewayConfigLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, factories) { OverlayYaml = options.ConfigYaml });
+        var loaded = GatewayConfigLoader.LoadFile(options.ConfigPath, new BootstrapLoadOptions(options.IgnoreUnsupported, factories) { OverlayYaml = options.ConfigYaml, ServiceCluster = options.ServiceCluster, ServiceNode = options.ServiceNode });
         var config = loaded.Config;
 
         // The empty builder, not the slim one: the gateway takes nothing from appsettings.json, ASPNETCORE_/DOTNET_

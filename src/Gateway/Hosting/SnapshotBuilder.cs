@@ -23,7 +23,12 @@ public sealed class SnapshotBuilder
         _services = services;
     }
 
-    public BootstrapLoadOptions LoadOptions => new(_options.IgnoreUnsupported, _factories) { OverlayYaml = _options.ConfigYaml };
+    public BootstrapLoadOptions LoadOptions => new(_options.IgnoreUnsupported, _factories)
+    {
+        OverlayYaml = _options.ConfigYaml,
+        ServiceCluster = _options.ServiceCluster,
+        ServiceNode = _options.ServiceNode,
+    };
 
     /// <summary>
     /// Builds runtimes; <paramref name="previous"/> lends its HCM stats and its unchanged cluster entries
@@ -44,7 +49,7 @@ public sealed class SnapshotBuilder
         {
             if (!listener.IsNetwork)
             {
-                listeners[listener.Name] = HttpRuntime(listener, listener.Name, listener.Http!, previous, accessLogs, config.SourceFile, runtime, tracing: (clusters, tracers, config.NodeCluster));
+                listeners[listener.Name] = HttpRuntime(listener, listener.Name, listener.Http!, previous, accessLogs, config.SourceFile, runtime, tracing: (clusters, tracers, config.NodeCluster), localNode: (config.NodeCluster, config.NodeId));
                 continue;
             }
 
@@ -56,7 +61,7 @@ public sealed class SnapshotBuilder
                     var key = CompiledFilterChain.HttpKey(listener.Name, chain.Index);
                     // Chains that share a stat_prefix share its counters, as in Envoy.
                     var shared = listeners.Values.FirstOrDefault(r => r.Http.StatPrefix == http.StatPrefix)?.Stats;
-                    listeners[key] = HttpRuntime(listener, key, http, previous, accessLogs, config.SourceFile, runtime, shared, (clusters, tracers, config.NodeCluster));
+                    listeners[key] = HttpRuntime(listener, key, http, previous, accessLogs, config.SourceFile, runtime, shared, (clusters, tracers, config.NodeCluster), (config.NodeCluster, config.NodeId));
                 }
 
                 var tcp = chain.TcpProxy is { } proxy ? new TcpProxyRuntime(proxy, tcpStats.For(proxy.StatPrefix), accessLogs) : null;
@@ -79,7 +84,7 @@ public sealed class SnapshotBuilder
 
     private ListenerRuntime HttpRuntime(ListenerConfig listener, string key, Clusters.Model.HttpConnectionManagerConfig http, GatewaySnapshot? previous,
         AccessLog.AccessLogService? accessLogs, string sourceFile, Clusters.Runtime.IRuntime? runtime, HttpConnectionManagerStats? shared = null,
-        (ClusterTable Clusters, List<IDisposable> Owned, string ServiceName)? tracing = null)
+        (ClusterTable Clusters, List<IDisposable> Owned, string ServiceName)? tracing = null, (string Cluster, string Node) localNode = default)
     {
         var chain = HttpFilterChain.Build(http.HttpFilters, _factories, _services);
         var router = http.HttpFilters.FirstOrDefault(f => f.TypeName == RouterFilterFactory.TypeName)?.Settings as RouterFilterConfig
@@ -91,7 +96,7 @@ public sealed class SnapshotBuilder
             chain = chain.Prepend(Tracing.TracingFilter.Create(tracer, tracingConfig, router.StartChildSpan));
         }
         var stats = shared ?? previous?.Listeners.GetValueOrDefault(key)?.Stats ?? new HttpConnectionManagerStats();
-        return new ListenerRuntime(listener, chain, router, stats, runtime, http)
+        return new ListenerRuntime(listener, chain, router, stats, runtime, http, localNode)
         {
             AccessLog = accessLogs?.Compile(listener, sourceFile, http),
             LocalReplyMapper = CompileLocalReply(listener, http, sourceFile),

@@ -39,9 +39,14 @@ internal sealed class EdgeRules
     private readonly EdgeAddressConfig _edge;
     private readonly bool _hasInternal;
 
-    public EdgeRules(HttpConnectionManagerConfig http)
+    private readonly string _localCluster;
+    private readonly string _localNode;
+
+    public EdgeRules(HttpConnectionManagerConfig http, string localCluster = "", string localNode = "")
     {
         _http = http;
+        _localCluster = localCluster;
+        _localNode = localNode;
         _edge = http.Edge;
         _hasInternal = _edge.InternalCidrs.Count > 0;
     }
@@ -105,6 +110,21 @@ internal sealed class EdgeRules
                 {
                     headers.Remove(name);
                 }
+            }
+        }
+
+        if (_http.AddUserAgent)
+        {
+            // Envoy's userAgent(): the local service cluster; a request without a user-agent gets it as one.
+            headers["x-envoy-downstream-service-cluster"] = _localCluster;
+            if (string.IsNullOrEmpty(headers.UserAgent))
+            {
+                headers.UserAgent = _localCluster;
+            }
+
+            if (_localNode.Length > 0)
+            {
+                headers["x-envoy-downstream-service-node"] = _localNode;
             }
         }
 

@@ -13,8 +13,9 @@ namespace Gateway.Proxy;
 public sealed class ListenerRuntime
 {
     /// <param name="http">The chain's connection manager when the listener has several chains; default: the listener's.</param>
+    /// <param name="localNode">node.cluster and node.id, for add_user_agent.</param>
     public ListenerRuntime(ListenerConfig config, HttpFilterChain filters, RouterFilterConfig router, HttpConnectionManagerStats stats,
-        Clusters.Runtime.IRuntime? runtime = null, HttpConnectionManagerConfig? http = null)
+        Clusters.Runtime.IRuntime? runtime = null, HttpConnectionManagerConfig? http = null, (string Cluster, string Node) localNode = default)
     {
         Config = config;
         Http = http ?? config.Http ?? throw new ArgumentException("the listener has no http_connection_manager", nameof(config));
@@ -25,7 +26,7 @@ public sealed class ListenerRuntime
         ServerName = new StringValues(Http.ServerName);
         AllowsWebSocket = Http.UpgradeTypes.Contains("websocket", StringComparer.OrdinalIgnoreCase);
         Transformer = new EnvoyHttpTransformer(this);
-        Edge = new EdgeRules(Http);
+        Edge = new EdgeRules(Http, localNode.Cluster ?? "", localNode.Node ?? "");
         PathNormalizer = PathNormalizer.Create(Http.PathNormalization);
         Timeouts = Codec.StreamTimeoutPolicy.Create(Http, stats);
     }

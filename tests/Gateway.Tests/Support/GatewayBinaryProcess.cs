@@ -249,6 +249,14 @@ internal sealed class GatewayBinaryProcess : IAsyncDisposable
             args.AddRange(["--native-plugin", $"{name}={native}"]);
         }
 
+        foreach (var (flag, value) in new[] { ("--service-cluster", options.ServiceCluster), ("--service-node", options.ServiceNode), ("--service-zone", options.ServiceZone) })
+        {
+            if (value.Length > 0)
+            {
+                args.AddRange([flag, value]);
+            }
+        }
+
         return args;
     }
 
