@@ -79,6 +79,18 @@ internal static class ClusterConfigReader
             AcceptHttp1Options(legacyHttp1);
         }
 
+        // The deprecated Cluster.protocol_selection (USE_CONFIGURED_PROTOCOL is the default).
+        var selection = cluster.String("protocol_selection");
+        if (selection is not null && selection.Equals("USE_DOWNSTREAM_PROTOCOL", StringComparison.OrdinalIgnoreCase))
+        {
+            protocol = UpstreamProtocol.UseDownstream;
+        }
+        else if (selection is not null && !selection.Equals("USE_CONFIGURED_PROTOCOL", StringComparison.OrdinalIgnoreCase))
+        {
+            cluster.Context.Error(cluster.Join("protocol_selection"), cluster.MarkOf("protocol_selection"),
+                $"invalid value '{selection}' for enum envoy.config.cluster.v3.Cluster.ClusterProtocolSelection; expected USE_CONFIGURED_PROTOCOL or USE_DOWNSTREAM_PROTOCOL");
+        }
+
         if (cluster.Message("common_http_protocol_options", "envoy.config.core.v3.HttpProtocolOptions") is { } legacyCommon)
         {
             ReadCommonHttpOptions(legacyCommon, out _);
@@ -353,7 +365,23 @@ internal static class ClusterConfigReader
         }
         else if (options.Message("use_downstream_protocol_config", "envoy.extensions.upstreams.http.v3.HttpProtocolOptions.UseDownstreamHttpConfig") is { } downstream)
         {
-            downstream.Context.Unsupported(downstream.Path, downstream.Mark, "use_downstream_protocol_config is not supported; use explicit_http_config");
+            if (downstream.Message("http2_protocol_options", "envoy.config.core.v3.Http2ProtocolOptions") is { } http2)
+            {
+                AcceptHttp2Options(http2);
+            }
+
+            if (downstream.Message("http_protocol_options", "envoy.config.core.v3.Http1ProtocolOptions") is { } http1)
+            {
+                AcceptHttp1Options(http1);
+            }
+
+            if (downstream.Has("http3_protocol_options"))
+            {
+                downstream.Unsupported("http3_protocol_options", "use HTTP/1.1 or HTTP/2 upstream");
+            }
+
+            downstream.Finish();
+            protocol = UpstreamProtocol.UseDownstream;
         }
 
         if (options.Has("http_filters"))

@@ -8,4 +8,10 @@ public enum UpstreamProtocol
 
     /// <summary>auto_config: HTTP/2 where ALPN offers it, else HTTP/1.1.</summary>
     Auto,
+
+    /// <summary>
+    /// use_downstream_protocol_config (or protocol_selection USE_DOWNSTREAM_PROTOCOL): each request upstream in the
+    /// downstream request's HTTP version (HTTP/1.0 as 1.1). Over TLS, ALPN chooses, as for Auto.
+    /// </summary>
+    UseDownstream,
 }

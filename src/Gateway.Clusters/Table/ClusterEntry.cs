@@ -40,6 +40,7 @@ public sealed class ClusterEntry : IDisposable
         {
             UpstreamProtocol.Http2 => (HttpVersion.Version20, HttpVersionPolicy.RequestVersionExact),
             UpstreamProtocol.Auto => (HttpVersion.Version20, HttpVersionPolicy.RequestVersionOrLower),
+            UpstreamProtocol.UseDownstream when config.Tls is not null => (HttpVersion.Version20, HttpVersionPolicy.RequestVersionOrLower),
             _ => (HttpVersion.Version11, HttpVersionPolicy.RequestVersionOrLower),
         };
         _handler = CreateHandler(config);
@@ -123,6 +124,14 @@ public sealed class ClusterEntry : IDisposable
     public HttpMessageHandler Handler => _handler;
 
     public Version RequestVersion { get; }
+
+    /// <summary>Which of a route's forwarder configs (by <see cref="UpstreamProtocol"/>) a request uses; USE_DOWNSTREAM_PROTOCOL follows the request's version.</summary>
+    public int ForwarderConfigIndex(bool downstreamHttp2) => Config.Protocol switch
+    {
+        UpstreamProtocol.UseDownstream when Config.Tls is not null => (int)UpstreamProtocol.Auto,
+        UpstreamProtocol.UseDownstream => downstreamHttp2 ? (int)UpstreamProtocol.Http2 : (int)UpstreamProtocol.Http1,
+        var protocol => (int)protocol,
+    };
 
     public HttpVersionPolicy VersionPolicy { get; }
 
@@ -324,7 +333,7 @@ public sealed class ClusterEntry : IDisposable
                     ApplicationProtocols = handler.SslOptions.ApplicationProtocols ?? config.Protocol switch
                     {
                         UpstreamProtocol.Http2 => [SslApplicationProtocol.Http2],
-                        UpstreamProtocol.Auto => [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+                        UpstreamProtocol.Auto or UpstreamProtocol.UseDownstream => [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
                         _ => [SslApplicationProtocol.Http11],
                     },
                 };

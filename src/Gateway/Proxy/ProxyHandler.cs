@@ -344,7 +344,7 @@ public sealed partial class ProxyHandler
                 ForwarderError error;
                 using (var attempt = call.StartAttempt(endpoint))
                 {
-                    var config = route.RequestConfigs[(int)cluster.Config.Protocol];
+                    var config = route.RequestConfigs[cluster.ForwarderConfigIndex(HttpProtocol.IsHttp2(context.Request.Protocol))];
                     error = retry is not null
                         ? await _forwarder.SendAsync(context, endpoint.DestinationPrefix, cluster.Invoker, config, retry, retry.StartAttempt()).ConfigureAwait(false)
                         : deadline is null
