@@ -51,6 +51,7 @@ internal static class HttpConnectionManagerReader
         var pathNormalization = ReadPathNormalization(hcm);
         var skipXffAppend = hcm.Bool("skip_xff_append");
         var addUserAgent = hcm.Bool("add_user_agent");
+        var stripTrailingDot = hcm.Bool("strip_trailing_host_dot");
         var via = hcm.String("via") is { Length: > 0 } v ? v : null;
         var maxHeadersKb = (int)(hcm.Integer("max_request_headers_kb", 1, 8192) ?? 60);
         var upgrades = new List<string>();
@@ -96,6 +97,7 @@ internal static class HttpConnectionManagerReader
             PathNormalization = pathNormalization,
             SkipXffAppend = skipXffAppend,
             AddUserAgent = addUserAgent,
+            StripTrailingHostDot = stripTrailingDot,
             Via = via,
         };
     }

@@ -30,6 +30,9 @@ public sealed record HttpConnectionManagerConfig(
     /// <summary>Client address and internal-request rules at the edge.</summary>
     public EdgeAddressConfig Edge { get; init; } = EdgeAddressConfig.Default;
 
+    /// <summary>strip_trailing_host_dot: <c>a.test.</c> is served (and forwarded) as <c>a.test</c>.</summary>
+    public bool StripTrailingHostDot { get; init; }
+
     /// <summary>add_user_agent: requests carry x-envoy-downstream-service-cluster/-node (and a user-agent when they have none).</summary>
     public bool AddUserAgent { get; init; }
 

@@ -28,6 +28,7 @@ public sealed class ListenerRuntime
         Transformer = new EnvoyHttpTransformer(this);
         Edge = new EdgeRules(Http, localNode.Cluster ?? "", localNode.Node ?? "");
         PathNormalizer = PathNormalizer.Create(Http.PathNormalization);
+        HostNormalizer = HostNormalizer.Create(Http);
         Timeouts = Codec.StreamTimeoutPolicy.Create(Http, stats);
     }
 
@@ -36,6 +37,9 @@ public sealed class ListenerRuntime
 
     /// <summary>normalize_path, merge_slashes and the escaped-slash action; null when the HCM has none of them on.</summary>
     internal PathNormalizer? PathNormalizer { get; }
+
+    /// <summary>strip_trailing_host_dot and the host port stripping; null when none is on.</summary>
+    internal HostNormalizer? HostNormalizer { get; }
 
     /// <summary>Client address, internal/edge and request id rules (mutateRequestHeaders).</summary>
     internal EdgeRules Edge { get; }

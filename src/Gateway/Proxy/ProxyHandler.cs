@@ -120,6 +120,9 @@ public sealed partial class ProxyHandler
                 request.Host = new HostString(defaultHost);
             }
 
+            // After the path, as Envoy's maybeNormalizeHost: the header changes, for routing and upstream alike.
+            listener.HostNormalizer?.Apply(request, listener.BoundPort);
+
             var pathLength = EnvoyHttpTransformer.PathLength(rawTarget);
             state.RawTarget = rawTarget;
             state.PathLength = pathLength;

@@ -275,9 +275,9 @@ public sealed class EnvoyParsingParityTests
     [Fact]
     public void A_field_envoy_has_and_this_gateway_does_not_implement_is_still_refused_by_name()
     {
-        var hcm = Hcm.Replace("stat_prefix: s", "stat_prefix: s\n          strip_trailing_host_dot: true", StringComparison.Ordinal);
+        var hcm = Hcm.Replace("stat_prefix: s", "stat_prefix: s\n          append_x_forwarded_port: true", StringComparison.Ordinal);
         var d = Assert.Single(Refused(Bootstrap(Listener(hcm))).Diagnostics);
         Assert.Equal(ConfigDiagnosticKind.Unsupported, d.Kind);
-        Assert.Contains("strip_trailing_host_dot", d.Message, StringComparison.Ordinal);
+        Assert.Contains("append_x_forwarded_port", d.Message, StringComparison.Ordinal);
     }
 }

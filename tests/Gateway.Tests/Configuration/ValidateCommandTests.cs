@@ -67,14 +67,14 @@ static_resources:
     [Fact]
     public void An_unsupported_field_fails_unless_ignored_and_is_then_printed_as_serve_logs_it()
     {
-        var yaml = Config.Replace("stat_prefix: s", "stat_prefix: s\n          strip_trailing_host_dot: true", StringComparison.Ordinal);
+        var yaml = Config.Replace("stat_prefix: s", "stat_prefix: s\n          append_x_forwarded_port: true", StringComparison.Ordinal);
         var refused = Run(yaml);
         Assert.Equal(1, refused.Code);
         Assert.Contains("unsupported: ", refused.Err, StringComparison.Ordinal);
-        Assert.Contains("strip_trailing_host_dot", refused.Err, StringComparison.Ordinal);
+        Assert.Contains("append_x_forwarded_port", refused.Err, StringComparison.Ordinal);
 
         var ignored = Run(yaml, ignoreUnsupported: true);
         Assert.Equal(0, ignored.Code);
-        Assert.Contains("unsupported: static_resources.listeners[0].filter_chains[0].filters[0].typed_config.strip_trailing_host_dot", ignored.Err, StringComparison.Ordinal);
+        Assert.Contains("unsupported: static_resources.listeners[0].filter_chains[0].filters[0].typed_config.append_x_forwarded_port", ignored.Err, StringComparison.Ordinal);
     }
 }
