@@ -74,6 +74,8 @@ public static class BootstrapLoader
         nodeCluster = options.ServiceCluster.Length > 0 ? options.ServiceCluster : nodeCluster;
         nodeId = options.ServiceNode.Length > 0 ? options.ServiceNode : nodeId;
         var admin = ReadAdmin(root.Message("admin", "envoy.config.bootstrap.v3.Admin"));
+        var sinks = StatsSinkReader.ReadAll(root.Messages("stats_sinks", "envoy.config.metrics.v3.StatsSink"));
+        var flushInterval = root.Duration("stats_flush_interval") is { } flush && flush > TimeSpan.Zero ? flush : TimeSpan.FromSeconds(5);
         var runtime = RuntimeConfigReader.Read(root.Message("layered_runtime", "envoy.config.bootstrap.v3.LayeredRuntime"));
         var listeners = new List<ListenerConfig>();
         var clusters = new List<ClusterConfig>();
@@ -143,6 +145,8 @@ public static class BootstrapLoader
         {
             NodeCluster = nodeCluster,
             NodeId = nodeId,
+            StatsSinks = sinks,
+            StatsFlushInterval = flushInterval,
             Runtime = runtime,
             DynamicFiles = root.Context.DynamicFiles.ToArray(),
             DependentFiles = root.Context.ReferencedFiles.Distinct(StringComparer.Ordinal).ToArray(),

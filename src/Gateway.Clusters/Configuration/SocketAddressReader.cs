@@ -6,7 +6,8 @@ namespace Gateway.Clusters.Configuration;
 /// <summary>Reads envoy.config.core.v3.Address with its socket_address.</summary>
 internal static class SocketAddressReader
 {
-    public static SocketAddressConfig? Read(MessageReader? address, MessageReader parent, string field, bool requireIp = false)
+    /// <param name="udp">The address is a UDP peer (a statsd collector): protocol UDP is what it should say, not refused.</param>
+    public static SocketAddressConfig? Read(MessageReader? address, MessageReader parent, string field, bool requireIp = false, bool udp = false)
     {
         if (address is null)
         {
@@ -37,7 +38,7 @@ internal static class SocketAddressReader
             socket.Unsupported("named_port", "use port_value");
         }
 
-        if (socket.String("protocol") is { } protocol && !protocol.Equals("TCP", StringComparison.OrdinalIgnoreCase))
+        if (socket.String("protocol") is { } protocol && !protocol.Equals(udp ? "UDP" : "TCP", StringComparison.OrdinalIgnoreCase) && !(udp && protocol.Equals("TCP", StringComparison.OrdinalIgnoreCase)))
         {
             socket.Context.Unsupported(socket.Join("protocol"), socket.MarkOf("protocol"), $"protocol {protocol} is not supported; only TCP");
         }

@@ -11,6 +11,12 @@ public sealed record BootstrapConfig(
     /// <summary>node.cluster: Envoy's local cluster name, sent back by the health_check filter as x-envoy-upstream-healthchecked-cluster.</summary>
     public string NodeCluster { get; init; } = "";
 
+    /// <summary>stats_sinks (statsd and DogStatsD over UDP); empty when none.</summary>
+    public IReadOnlyList<StatsSinkConfig> StatsSinks { get; init; } = [];
+
+    /// <summary>stats_flush_interval: how often the sinks are sent the stats (Envoy's default 5 s).</summary>
+    public TimeSpan StatsFlushInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>node.id (or --service-node): sent as x-envoy-downstream-service-node by an HCM with add_user_agent.</summary>
     public string NodeId { get; init; } = "";
 

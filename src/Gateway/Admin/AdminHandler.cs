@@ -75,6 +75,9 @@ public sealed partial class AdminHandler
     /// <summary>The admin listener's own <c>http.admin.*</c> counters, as Envoy keeps them.</summary>
     public HttpConnectionManagerStats Stats { get; } = new();
 
+    /// <summary>Every stat the gateway keeps (what /stats lists), for the stats sinks too; null before <see cref="Attach"/>.</summary>
+    internal GatewayStatsSource? StatsSource => _stats;
+
     internal void Attach(GatewayHost host)
     {
         _host = host;

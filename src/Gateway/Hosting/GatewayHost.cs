@@ -114,6 +114,10 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var admin = services.GetRequiredService<AdminHandler>();
         listeners.Configure(config, snapshot, admin);
         admin.Attach(host);
+        if (config.StatsSinks.Count > 0)
+        {
+            host._statsFlusher = new Stats.StatsdFlusher(admin.StatsSource!, config.StatsSinks, config.StatsFlushInterval);
+        }
         app.Run(context => host.DispatchAsync(context, proxy, admin));
 
         foreach (var warning in loaded.Warnings)
@@ -169,6 +173,8 @@ public sealed partial class GatewayHost : IAsyncDisposable
     }
 
     private RuntimeDiskPoller? _runtimePoller;
+
+    private Stats.StatsdFlusher? _statsFlusher;
 
     /// <summary>Listener slots (Kestrel endpoints), for the admin's listener stats.</summary>
     internal IReadOnlyList<ListenerSlot> Slots => _listeners.Slots;
@@ -229,6 +235,11 @@ public sealed partial class GatewayHost : IAsyncDisposable
             if (_runtimePoller is not null)
             {
                 await _runtimePoller.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (_statsFlusher is not null)
+            {
+                await _statsFlusher.DisposeAsync().ConfigureAwait(false);
             }
 
             // Every access log line of the requests that just drained is written before exit.
