@@ -306,12 +306,14 @@ public sealed partial class ProxyHandler
         var mirror = route.Mirror is { } mirrors && !upgrade
             ? mirrors.Begin(context.Request, state.Clusters, route.HasRewrite ? route.RewriteTarget(rawTarget, pathLength) : rawTarget, globalTimeout)
             : null;
-        var canHaveBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true;
+        // Looked up only when something needs the body: a deadline armed at its end, a retry or a mirror replaying it.
+        var bodyNeeded = !upgrade && (deadline is not null || retryable || mirror is not null) &&
+            context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true;
         var retry = retryable || perTryTimeout > TimeSpan.Zero
             ? new RetryingTransformer(listener.Transformer, retryable ? plan : null, cluster, perTryTimeout, _time, deadline?.Token ?? default)
             : null;
         RouterRequestBody? body = null;
-        if (!upgrade && (deadline is not null || retryable || mirror is not null) && canHaveBody)
+        if (bodyNeeded)
         {
             // Envoy arms the route timeout once the request is complete, and keeps the body a retry (or a mirror) sends again.
             body = new RouterRequestBody(context.Request.Body, retryable || mirror is not null ? Math.Min(state.BufferLimitBytes, route.BufferLimitBytes) : -1, deadline, routeTimeout);
@@ -326,7 +328,7 @@ public sealed partial class ProxyHandler
             deadline.Arm(DeadlineKind.Route, routeTimeout);
         }
 
-        if (mirror is not null && !canHaveBody)
+        if (mirror is not null && !bodyNeeded)
         {
             // No body to wait for: the mirror goes out with the request, as Envoy's shadow does.
             RequestMirror.Send(mirror, body: null);
