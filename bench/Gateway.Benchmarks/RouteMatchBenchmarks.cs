@@ -30,13 +30,13 @@ public class RouteMatchBenchmarks
         _options = new BootstrapLoadOptions(false, FilterFactories.Create(new GatewayOptions()));
         var config = BootstrapLoader.Load(_yaml, "bench.yaml", _options).Config;
         _table = config.Listeners[0].Http.RouteConfig;
-        _selector = new VirtualHostSelector(_table, stripAnyPort: false, stripMatchingPort: false);
+        _selector = new VirtualHostSelector(_table);
         var context = new DefaultHttpContext();
         context.Request.Method = "GET";
         context.Request.Path = "/get";
         context.Request.Host = new HostString("127.0.0.1:10000");
         _request = context.Request;
-        if (_selector.Select("127.0.0.1:10000", 10000)?.Match(_request, "/get", 4) is null)
+        if (_selector.Select("127.0.0.1:10000")?.Match(_request, "/get", 4) is null)
         {
             throw new InvalidOperationException("the benchmark request matched no route");
         }
@@ -44,7 +44,7 @@ public class RouteMatchBenchmarks
 
     /// <summary>What ProxyHandler does per request to find the route.</summary>
     [Benchmark]
-    public CompiledRoute? SelectAndMatch() => _selector.Select("127.0.0.1:10000", 10000)?.Match(_request, "/get", 4);
+    public CompiledRoute? SelectAndMatch() => _selector.Select("127.0.0.1:10000")?.Match(_request, "/get", 4);
 
     /// <summary>Parsing and validating the envoy.yaml text (what --mode validate does).</summary>
     [Benchmark]

@@ -17,7 +17,8 @@ internal static class CertificateValidationReader
             var matcher = typed.Message("matcher", StringMatcherReader.MessageType);
             if (!typed.Has("san_type") || type is SubjectAltNameType.Any)
             {
-                typed.Context.Error(typed.Join("san_type"), typed.Mark, "san_type is required; use DNS, EMAIL, URI or IP_ADDRESS");
+                typed.Context.Error(typed.Join("san_type"), typed.Has("san_type") ? typed.MarkOf("san_type") : typed.Mark,
+                    "san_type must be DNS, EMAIL, URI or IP_ADDRESS (the kind of subject alt name the matcher reads)");
             }
 
             if (matcher is null)

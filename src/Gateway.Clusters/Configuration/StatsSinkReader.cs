@@ -37,11 +37,7 @@ internal static class StatsSinkReader
             reader.Finish();
             if (address is null)
             {
-                if (!reader.Has("address"))
-                {
-                    reader.Context.Error(reader.Join("address"), reader.Mark, "a statsd sink needs address.socket_address (the UDP collector)");
-                }
-
+                // SocketAddressReader has reported what is missing.
                 continue;
             }
 

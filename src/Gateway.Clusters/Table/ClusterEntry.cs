@@ -47,7 +47,7 @@ public sealed class ClusterEntry : IDisposable
         Invoker = new HttpMessageInvoker(_handler, disposeHandler: false);
         _endpoints = config.Type == DiscoveryType.StrictDns
             ? EndpointSet.Empty
-            : new EndpointSet(config.Endpoints.Select(e => new UpstreamEndpoint(e.Address, e.Port, e.Weight, e.Priority, UsesTls, e.Hostname ?? (config.Type == DiscoveryType.LogicalDns ? e.Address : null)) { Metadata = e.Metadata }.WithHealthCheck(e, UsesTls)).ToArray(),
+            : new EndpointSet(config.Endpoints.Select(e => UpstreamEndpoint.From(e, e.Address, UsesTls, e.Hostname ?? (config.Type == DiscoveryType.LogicalDns ? e.Address : null))).ToArray(),
                 config.HealthyPanicThreshold, config.OverprovisioningFactor);
         CircuitBreaker = new CircuitBreaker(config.CircuitBreakers, config.Protocol, Stats);
         Outlier = config.OutlierDetection is { } outlier ? new OutlierDetector(this, outlier) : null;
@@ -267,7 +267,7 @@ public sealed class ClusterEntry : IDisposable
 
             foreach (var address in addresses.Distinct())
             {
-                var candidate = new UpstreamEndpoint(address.ToString(), endpoint.Port, endpoint.Weight, endpoint.Priority, UsesTls, endpoint.Hostname ?? endpoint.Address) { Metadata = endpoint.Metadata }.WithHealthCheck(endpoint, UsesTls);
+                var candidate = UpstreamEndpoint.From(endpoint, address.ToString(), UsesTls, endpoint.Hostname ?? endpoint.Address);
                 // Keep the existing object (its stats and health) when the address is unchanged.
                 resolved.Add(previous.TryGetValue(candidate.Address, out var existing) ? existing : candidate);
             }

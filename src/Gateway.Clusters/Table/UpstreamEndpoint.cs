@@ -23,7 +23,6 @@ public sealed class UpstreamEndpoint
         var literal = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
         Address = $"{literal}:{port}";
         DestinationPrefix = (tls ? "https://" : "http://") + Address;
-        HealthCheckPrefix = DestinationPrefix;
     }
 
     public string Host { get; }
@@ -43,7 +42,9 @@ public sealed class UpstreamEndpoint
     public string DestinationPrefix { get; }
 
     /// <summary>Where active health checks of this host go (health_check_config address and port_value); the host itself by default.</summary>
-    public string HealthCheckPrefix { get; private init; }
+    public string HealthCheckPrefix => OwnHealthCheckPrefix ?? DestinationPrefix;
+
+    private string? OwnHealthCheckPrefix { get; init; }
 
     /// <summary>health_check_config.hostname: the Host of this host's HTTP health checks; null for the health check's own.</summary>
     public string? HealthCheckHostname { get; private init; }
@@ -51,22 +52,26 @@ public sealed class UpstreamEndpoint
     /// <summary>health_check_config.disable_active_health_check: active health checks leave this host alone.</summary>
     public bool ActiveHealthCheckDisabled { get; private init; }
 
-    /// <summary>This host with the health check address and hostname its endpoint config names.</summary>
-    internal UpstreamEndpoint WithHealthCheck(Model.EndpointConfig config, bool tls)
+    /// <summary>
+    /// The host an endpoint config gives at <paramref name="host"/> (its address, or one its DNS name resolved to):
+    /// weight, priority, metadata, and where its health checks go (health_check_config address and port_value).
+    /// </summary>
+    internal static UpstreamEndpoint From(Model.EndpointConfig config, string host, bool tls, string? hostname)
     {
-        if (config.HealthCheckHost is null && config.HealthCheckPort is null && config.HealthCheckHostname is null && !config.ActiveHealthCheckDisabled)
+        string? checkPrefix = null;
+        if (config.HealthCheckHost is not null || config.HealthCheckPort is not null)
         {
-            return this;
+            var checkHost = config.HealthCheckHost ?? host;
+            var literal = checkHost.Contains(':', StringComparison.Ordinal) ? $"[{checkHost}]" : checkHost;
+            checkPrefix = (tls ? "https://" : "http://") + literal + ":" + (config.HealthCheckPort ?? config.Port).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        var host = config.HealthCheckHost ?? Host;
-        var literal = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
-        return new UpstreamEndpoint(Host, Port, Weight, Priority, tls, Hostname)
+        return new UpstreamEndpoint(host, config.Port, config.Weight, config.Priority, tls, hostname)
         {
-            Metadata = Metadata,
-            HealthCheckPrefix = (tls ? "https://" : "http://") + literal + ":" + (config.HealthCheckPort ?? Port).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Metadata = config.Metadata,
             HealthCheckHostname = config.HealthCheckHostname,
             ActiveHealthCheckDisabled = config.ActiveHealthCheckDisabled,
+            OwnHealthCheckPrefix = checkPrefix,
         };
     }
 

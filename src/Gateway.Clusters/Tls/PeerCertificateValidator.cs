@@ -28,6 +28,17 @@ public sealed class PeerCertificateValidator
         _acceptUntrusted = config.AcceptUntrusted;
     }
 
+    /// <summary>
+    /// A listener's client certificate rule (require_client_certificate, validation_context): a missing certificate
+    /// fails only when required, a given one must pass the validation context (any passes without one).
+    /// </summary>
+    public static Func<X509Certificate?, X509Chain?, bool> ForClients(DownstreamTlsConfig tls)
+    {
+        var validator = tls.Validation is { } validation ? new PeerCertificateValidator(validation) : null;
+        var required = tls.RequireClientCertificate;
+        return (certificate, chain) => certificate is null ? !required : validator?.Verify(certificate, chain) ?? true;
+    }
+
     /// <summary>True when <paramref name="certificate"/> passes; <paramref name="presented"/> carries the intermediates the peer sent.</summary>
     public bool Verify(X509Certificate? certificate, X509Chain? presented)
     {

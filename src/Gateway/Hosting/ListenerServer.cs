@@ -80,12 +80,12 @@ internal sealed class ListenerServer : IDisposable
                 if (tls.RequestsClientCertificate)
                 {
                     // Envoy's require_client_certificate and validation_context: ask for a client certificate, check the one given.
-                    var validator = tls.Validation is { } validation ? new Clusters.Tls.PeerCertificateValidator(validation) : null;
+                    var check = Clusters.Tls.PeerCertificateValidator.ForClients(tls);
                     listen.UseHttps(new HttpsConnectionAdapterOptions
                     {
                         ServerCertificate = certificate,
                         ClientCertificateMode = tls.RequireClientCertificate ? ClientCertificateMode.RequireCertificate : ClientCertificateMode.AllowCertificate,
-                        ClientCertificateValidation = (client, chain, _) => validator?.Verify(client, chain) ?? true,
+                        ClientCertificateValidation = (client, chain, _) => check(client, chain),
                         CheckCertificateRevocation = false,
                     });
                 }

@@ -51,12 +51,10 @@ internal sealed class CompiledFilterChain
 
     public FilterChainConfig Config { get; }
 
-    /// <summary>require_client_certificate and validation_context: a missing certificate fails only when required; a given one is checked.</summary>
     private static RemoteCertificateValidationCallback ClientCertificateCheck(DownstreamTlsConfig tls)
     {
-        var validator = tls.Validation is { } validation ? new Clusters.Tls.PeerCertificateValidator(validation) : null;
-        var required = tls.RequireClientCertificate;
-        return (_, certificate, chain, _) => certificate is null ? !required : validator?.Verify(certificate, chain) ?? true;
+        var check = Clusters.Tls.PeerCertificateValidator.ForClients(tls);
+        return (_, certificate, chain, _) => check(certificate, chain);
     }
 
     public NetworkFilterKind Kind => Config.Kind;

@@ -72,19 +72,9 @@ internal sealed class HostNormalizer
     /// <summary>Envoy's HeaderUtility::stripPortFromHost: the port goes (only <paramref name="listenerPort"/> when given); IPv6 literals keep their colons.</summary>
     internal static string StripPort(string host, int? listenerPort)
     {
-        var colon = host.LastIndexOf(':');
-        if (colon < 0)
-        {
-            return host;
-        }
-
-        var bracket = host.LastIndexOf(']');
-        if (bracket >= 0 && bracket > colon)
-        {
-            return host;
-        }
-
-        if (!uint.TryParse(host.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) ||
+        var colon = HostPort.Start(host);
+        if (colon < 0 ||
+            !uint.TryParse(host.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) ||
             (listenerPort is { } expected && port != expected))
         {
             return host;

@@ -22,7 +22,7 @@ public sealed class ListenerRuntime
         Filters = filters;
         Router = router;
         Stats = stats;
-        Hosts = new VirtualHostSelector(Http.RouteConfig, Http.StripAnyHostPort, Http.StripMatchingHostPort, runtime);
+        Hosts = new VirtualHostSelector(Http.RouteConfig, runtime);
         ServerName = new StringValues(Http.ServerName);
         AllowsWebSocket = Http.UpgradeTypes.Contains("websocket", StringComparer.OrdinalIgnoreCase);
         Transformer = new EnvoyHttpTransformer(this);

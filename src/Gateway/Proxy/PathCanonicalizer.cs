@@ -98,7 +98,7 @@ internal static class PathCanonicalizer
             }
             else if (c == '%')
             {
-                if (TryDecodeEscape(path, i, out var value))
+                if (TryDecodeEscape(path.AsSpan(), i, out var value))
                 {
                     var valueFlags = Table[value];
                     if ((valueFlags & CharFlags.Unescape) != 0)
@@ -214,8 +214,6 @@ internal static class PathCanonicalizer
 
         output.Length = i + 1;
     }
-
-    private static bool TryDecodeEscape(string text, int percent, out byte value) => TryDecodeEscape(text.AsSpan(), percent, out value);
 
     private static bool TryDecodeEscape(ReadOnlySpan<char> text, int percent, out byte value)
     {

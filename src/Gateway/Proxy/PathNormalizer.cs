@@ -56,12 +56,7 @@ internal sealed class PathNormalizer
             path = MergeSlashes(path);
         }
 
-        var normalized = queryStart < 0 ? path : string.Concat(path, target.AsSpan(queryStart));
-        if (!string.Equals(normalized, target, StringComparison.Ordinal))
-        {
-            target = normalized;
-        }
-
+        target = queryStart < 0 ? path : string.Concat(path, target.AsSpan(queryStart));
         return action;
     }
 

@@ -437,7 +437,7 @@ public sealed partial class ProxyHandler
         {
             if (mirror is not null)
             {
-                SendMirrorWithBody(mirror, body, cluster);
+                SendMirrorWithBody(mirror, body, cluster, retry);
             }
 
             retry?.Finish();
@@ -447,14 +447,15 @@ public sealed partial class ProxyHandler
     }
 
     /// <summary>A mirror of a request with a body goes once the body was read whole; one over the buffer limit is abandoned, as Envoy's.</summary>
-    private static void SendMirrorWithBody(RequestMirror.Copy mirror, RouterRequestBody? body, ClusterEntry cluster)
+    private static void SendMirrorWithBody(RequestMirror.Copy mirror, RouterRequestBody? body, ClusterEntry cluster, RetryingTransformer? retry)
     {
         if (body?.CopyOfWholeBody() is { } whole)
         {
             RequestMirror.Send(mirror, whole);
         }
-        else if (body is { Overflowed: true })
+        else if (body is { Overflowed: true } && retry is not { Abandoned: true })
         {
+            // One count per request, as Envoy's: the retry state may have counted this overflow already.
             Interlocked.Increment(ref cluster.Stats.RetryOrShadowAbandoned);
         }
     }

@@ -130,9 +130,8 @@ internal sealed class RequestMirror
     /// <summary>Envoy's shadowAppendedHost: <c>-shadow</c> before the port, if there is one.</summary>
     internal static string ShadowHost(string host)
     {
-        var colon = host.LastIndexOf(':');
-        var hasPort = colon > 0 && !host.EndsWith(']') && (host.StartsWith('[') || host.IndexOf(':') == colon);
-        return hasPort ? string.Concat(host.AsSpan(0, colon), "-shadow", host.AsSpan(colon)) : host + "-shadow";
+        var colon = HostPort.Start(host);
+        return colon >= 0 ? string.Concat(host.AsSpan(0, colon), "-shadow", host.AsSpan(colon)) : host + "-shadow";
     }
 
     /// <summary>What one request's mirrors send.</summary>

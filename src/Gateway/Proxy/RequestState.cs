@@ -82,7 +82,7 @@ public sealed class RequestState : HttpFilterContext
     internal void SelectRoute()
     {
         var request = HttpContext.Request;
-        var route = Listener.Hosts.Select(request.Host.Value ?? "", Listener.BoundPort)?.Match(request, RawTarget, PathLength);
+        var route = Listener.Hosts.Select(request.Host.Value ?? "")?.Match(request, RawTarget, PathLength);
         Route = route;
         RouteEntry = route?.Config;
         VirtualHost = route?.VirtualHost;

@@ -29,6 +29,9 @@ internal sealed class RetryingTransformer : HttpTransformer
     private PerTryTimer? _perTry;
     private TimeSpan? _rateLimitedDelay;
     private bool _abandoned;
+
+    /// <summary>The body outgrew the buffer limit and retrying was given up (already counted in retry_or_shadow_abandoned).</summary>
+    public bool Abandoned => _abandoned;
     private List<UpstreamEndpoint>? _attempted;
 
     /// <summary>A retry was taken and its attempt has not been judged yet (Envoy's armed callback).</summary>

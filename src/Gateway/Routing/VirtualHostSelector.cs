@@ -6,24 +6,19 @@ namespace Gateway.Routing;
 /// <summary>
 /// Picks the virtual host for a Host header with Envoy's precedence: exact domain, then suffix
 /// wildcards (<c>*.foo.com</c>, longest first), then prefix wildcards (<c>foo.*</c>, longest first),
-/// then <c>*</c>. Matching is case-insensitive; the port is part of the host unless the HCM strips it.
+/// then <c>*</c>. Matching is case-insensitive; the port is part of the host (the connection manager's
+/// strip_*_host_port has already rewritten the Host header, Proxy.HostNormalizer).
 /// </summary>
 public sealed class VirtualHostSelector
 {
     private readonly FrozenDictionary<string, CompiledVirtualHost> _exact;
 
-    // Looked up by span so that a host with its port stripped needs no substring per request.
-    private readonly FrozenDictionary<string, CompiledVirtualHost>.AlternateLookup<ReadOnlySpan<char>> _exactBySpan;
     private readonly (string Suffix, CompiledVirtualHost Host)[] _suffixWildcards;
     private readonly (string Prefix, CompiledVirtualHost Host)[] _prefixWildcards;
     private readonly CompiledVirtualHost? _default;
-    private readonly bool _stripAnyPort;
-    private readonly bool _stripMatchingPort;
 
-    public VirtualHostSelector(RouteTableConfig table, bool stripAnyPort, bool stripMatchingPort, Clusters.Runtime.IRuntime? runtime = null)
+    public VirtualHostSelector(RouteTableConfig table, Clusters.Runtime.IRuntime? runtime = null)
     {
-        _stripAnyPort = stripAnyPort;
-        _stripMatchingPort = stripMatchingPort;
         var exact = new Dictionary<string, CompiledVirtualHost>(StringComparer.OrdinalIgnoreCase);
         var suffixes = new List<(string, CompiledVirtualHost)>();
         var prefixes = new List<(string, CompiledVirtualHost)>();
@@ -53,17 +48,15 @@ public sealed class VirtualHostSelector
         }
 
         _exact = exact.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
-        _exactBySpan = _exact.GetAlternateLookup<ReadOnlySpan<char>>();
         _suffixWildcards = suffixes.OrderByDescending(s => s.Item1.Length).ToArray();
         _prefixWildcards = prefixes.OrderByDescending(p => p.Item1.Length).ToArray();
     }
 
     public List<CompiledVirtualHost> VirtualHosts { get; } = new();
 
-    public CompiledVirtualHost? Select(string host, int listenerPort)
+    public CompiledVirtualHost? Select(string name)
     {
-        var name = StripPort(host, listenerPort);
-        if (_exact.Count > 0 && _exactBySpan.TryGetValue(name, out var exact))
+        if (_exact.Count > 0 && _exact.TryGetValue(name, out var exact))
         {
             return exact;
         }
@@ -86,26 +79,5 @@ public sealed class VirtualHostSelector
         }
 
         return _default;
-    }
-
-    private ReadOnlySpan<char> StripPort(string host, int listenerPort)
-    {
-        if (!_stripAnyPort && !_stripMatchingPort)
-        {
-            return host;
-        }
-
-        var colon = host.LastIndexOf(':');
-        if (colon < 0 || host.EndsWith(']'))
-        {
-            return host;
-        }
-
-        if (_stripAnyPort)
-        {
-            return host.AsSpan(0, colon);
-        }
-
-        return int.TryParse(host.AsSpan(colon + 1), out var port) && port == listenerPort ? host.AsSpan(0, colon) : host;
     }
 }
