@@ -29,6 +29,8 @@ if (!CommandLineParser.TryParse(args, out var options, out var error))
 }
 
 options = ConfigPathResolver.Resolve(options);
+// Before the first socket (the runtime reads its socket-engine settings then, once).
+EventLoops.ConfigureProcess(options.Concurrency);
 if (options.Mode == "validate")
 {
     return ValidateCommand.Run(options, Console.Out, Console.Error);

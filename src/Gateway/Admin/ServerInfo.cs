@@ -22,7 +22,7 @@ public static class ServerInfo
             json.WriteString("hot_restart_version", "disabled");
             json.WriteStartObject("command_line_options");
             json.WriteString("base_id", "0");
-            json.WriteNumber("concurrency", Environment.ProcessorCount);
+            json.WriteNumber("concurrency", Hosting.EventLoops.Concurrency);
             json.WriteString("config_path", options.ConfigPath);
             json.WriteString("config_yaml", options.ConfigYaml ?? "");
             json.WriteBoolean("allow_unknown_static_fields", false);

@@ -13,7 +13,7 @@ public static class CommandLineParser
     // Envoy flags that tune its own internals (threads, hot restart, shared memory, ...): no effect here.
     private static readonly HashSet<string> IgnoredWithValue = new(StringComparer.Ordinal)
     {
-        "--concurrency", "--base-id", "--drain-time-s", "--parent-shutdown-time-s", "--restart-epoch",
+        "--base-id", "--drain-time-s", "--parent-shutdown-time-s", "--restart-epoch",
         "--file-flush-interval-msec", "--drain-strategy",
         "--local-address-ip-version", "--socket-path", "--socket-mode", "--base-id-path", "--stats-tag",
         "--disable-extensions", "--bootstrap-version",
@@ -45,7 +45,8 @@ public static class CommandLineParser
           --log-path FILE              append the log to FILE instead of stderr
           --log-json                   write the gateway's own logs as JSON lines (with the rendered message)
           --version                    print the version and exit
-          Envoy's tuning flags (--concurrency, --base-id, --drain-time-s, ...) are accepted and have no effect.
+          --concurrency N              event loops (Envoy's worker threads; default: one per core)
+          Envoy's other tuning flags (--base-id, --drain-time-s, ...) are accepted and have no effect.
         """;
 
     public static bool TryParse(string[] args, out GatewayOptions options, out string? error)
@@ -161,6 +162,20 @@ public static class CommandLineParser
 
                     plugins[value[..sep]] = native;
                     options = options with { NativePlugins = plugins };
+                    break;
+                }
+
+                case "--concurrency":
+                {
+                    // Envoy's TCLAP reads an unsigned number and runs max(1, N) workers (options_impl.cc); 0 is one.
+                    var value = Value();
+                    if (!uint.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) || count > 1024)
+                    {
+                        error = $"--concurrency needs a number of event loops from 1 to 1024, e.g. --concurrency 2 (got '{value}')";
+                        return false;
+                    }
+
+                    options = options with { Concurrency = (int)Math.Max(1, count) };
                     break;
                 }
 

@@ -27,6 +27,9 @@ public sealed record GatewayOptions
     /// <summary>Per-component levels from --component-log-level (e.g. wasm → Debug).</summary>
     public IReadOnlyDictionary<string, LogEventLevel> ComponentLogLevels { get; init; } = new Dictionary<string, LogEventLevel>();
 
+    /// <summary>--concurrency: the number of event loops (Envoy's workers); null: one per core.</summary>
+    public int? Concurrency { get; init; }
+
     public bool IgnoreUnsupported { get; init; }
 
     public bool DisableHotReload { get; init; }

@@ -74,6 +74,12 @@ public sealed partial class GatewayHost : IAsyncDisposable
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         // Kestrel's services and socket transport; ListenerManager below replaces Kestrel's IServer with one server per listener.
         builder.WebHost.UseKestrelCore();
+        if (EventLoops.Inline)
+        {
+            // Kestrel's own pipe continuations on the same loop as the socket's (alone, without the runtime's inline
+            // completions, it measured worse: bench/SESSION5.md).
+            builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = true);
+        }
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog(GatewayLogging.Create(options, out var logLevels), dispose: true);
         builder.Services.AddSingleton(logLevels);

@@ -99,7 +99,7 @@ public sealed class GatewayStatsSource
         writer.Gauge("server.state", draining ? 1 : 0);
         writer.Gauge("server.uptime", (long)(DateTimeOffset.UtcNow - state.StartedAt).TotalSeconds);
         writer.Gauge("server.version", ServerVersion.Number);
-        writer.Gauge("server.concurrency", Environment.ProcessorCount);
+        writer.Gauge("server.concurrency", Hosting.EventLoops.Concurrency);
         writer.Gauge("server.total_connections", connections);
         writer.Gauge("server.hot_restart_epoch", 0);
         writer.Gauge("server.memory_allocated", GC.GetTotalMemory(false));

@@ -29,7 +29,16 @@ internal sealed partial class ServingProcess : IAsyncDisposable
 
     public int AdminPort { get; private set; }
 
-    public static async Task<ServingProcess> StartAsync(string directory, Func<ServingProcess, string?> adminLine, params string[] args)
+    public int Pid => _process.Id;
+
+    /// <summary>The names of the process's threads now (/proc/PID/task/*/comm, 15 characters at most).</summary>
+    public string[] ThreadNames() =>
+        [.. Directory.GetDirectories($"/proc/{_process.Id}/task").Select(t => File.ReadAllText(Path.Combine(t, "comm")).TrimEnd('\n'))];
+
+    public static Task<ServingProcess> StartAsync(string directory, Func<ServingProcess, string?> adminLine, params string[] args) =>
+        StartAsync(directory, adminLine, new Dictionary<string, string>(), args);
+
+    public static async Task<ServingProcess> StartAsync(string directory, Func<ServingProcess, string?> adminLine, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -45,6 +54,11 @@ internal sealed partial class ServingProcess : IAsyncDisposable
         }
 
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         var serving = new ServingProcess(Process.Start(start)!);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
