@@ -102,4 +102,11 @@ public sealed class EventLoopTests : IDisposable
         Assert.False(CommandLineParser.TryParse(["--concurrency", value], out _, out var error));
         Assert.Contains("--concurrency needs a number of event loops", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_suite_runs_the_in_process_gateways_on_inline_event_loops_as_the_binary_does()
+    {
+        // gateway.runsettings: without it every in-process test would run the thread-pool mode the binary does not ship.
+        Assert.True(Gateway.Hosting.EventLoops.Inline, "the test host lacks DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 (tests/Gateway.Tests/gateway.runsettings)");
+    }
 }

@@ -67,7 +67,7 @@ public sealed class EndpointHealthCheckConfigTests
 
         // The health port failing takes the host out, though its traffic port is fine.
         Volatile.Write(ref healthy, 0);
-        await TestGateway.WaitUntilAsync(() => ClustersAsync(gateway).GetAwaiter().GetResult().Contains("health_flags::/failed_active_hc", StringComparison.Ordinal));
+        await TestGateway.WaitUntilAsync(async () => (await ClustersAsync(gateway)).Contains("health_flags::/failed_active_hc", StringComparison.Ordinal));
         using var response = await gateway.Client.GetAsync("/");
         Assert.Equal(503, (int)response.StatusCode);
         Assert.Equal("no healthy upstream", await response.Content.ReadAsStringAsync());

@@ -163,7 +163,7 @@ public class ClusterPolicyTests
               http_health_check:
                 path: /status/500
             """));
-        await TestGateway.WaitUntilAsync(() => gateway.Admin.GetStringAsync("/clusters").GetAwaiter().GetResult().Contains("health_flags::/failed_active_hc", StringComparison.Ordinal));
+        await TestGateway.WaitUntilAsync(async () => (await gateway.Admin.GetStringAsync("/clusters")).Contains("health_flags::/failed_active_hc", StringComparison.Ordinal));
         using var response = await gateway.Client.GetAsync("/get");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True((await gateway.StatsAsync())["cluster.backend.lb_healthy_panic"] >= 1);

@@ -89,7 +89,7 @@ public sealed class RequestMirrorTests
             var seen = await NextAsync(recorder);
             Assert.StartsWith("GET /a?x=1 a.test-shadow:8080 internal=true xff=", seen, StringComparison.Ordinal);
             Assert.EndsWith(" body=", seen, StringComparison.Ordinal);
-            await TestGateway.WaitUntilAsync(() => gateway.StatsAsync().GetAwaiter().GetResult().GetValueOrDefault("cluster.shadow.upstream_rq_5xx") == 1);
+            await TestGateway.WaitUntilAsync(async () => (await gateway.StatsAsync()).GetValueOrDefault("cluster.shadow.upstream_rq_5xx") == 1);
         }
     }
 
@@ -150,7 +150,7 @@ public sealed class RequestMirrorTests
         await using var main = await TinyUpstream.StartAsync(context => context.Response.WriteAsync("main"));
         await using var gateway = await TestGateway.StartAsync(Yaml(main.Port, TestGateway.RefusedPort(), Routes));
         Assert.Equal("main", await gateway.Client.GetStringAsync("/a"));
-        await TestGateway.WaitUntilAsync(() => gateway.StatsAsync().GetAwaiter().GetResult().GetValueOrDefault("cluster.shadow.upstream_cx_connect_fail") == 1);
+        await TestGateway.WaitUntilAsync(async () => (await gateway.StatsAsync()).GetValueOrDefault("cluster.shadow.upstream_cx_connect_fail") == 1);
     }
 
     [Fact]

@@ -187,6 +187,21 @@ public sealed class TestGateway : IAsyncDisposable
         }
     }
 
+    /// <summary>Polls an asynchronous <paramref name="condition"/> (an admin read, a request) until it holds; throws after <paramref name="timeoutMs"/>.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, int timeoutMs = 10_000)
+    {
+        var deadline = Environment.TickCount64 + timeoutMs;
+        while (!await condition())
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                throw new TimeoutException("condition not met in time");
+            }
+
+            await Task.Delay(25);
+        }
+    }
+
     /// <summary>Reads a file until it has at least <paramref name="count"/> lines or 10 s passed (the writer runs in the background).</summary>
     public static async Task<string[]> WaitForLinesAsync(string path, int count)
     {

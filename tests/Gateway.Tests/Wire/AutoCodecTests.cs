@@ -55,7 +55,7 @@ public class AutoCodecTests
             Assert.Equal((3, 1, 0), (open["http.ingress_http.downstream_rq_http2_total"], open["http.ingress_http.downstream_rq_http1_total"], open["http.ingress_http.downstream_cx_ssl_total"]));
         }
 
-        await TestGateway.WaitUntilAsync(() => gateway.StatsAsync().GetAwaiter().GetResult() is var s
+        await TestGateway.WaitUntilAsync(async () => await gateway.StatsAsync() is var s
             && s["http.ingress_http.downstream_cx_http2_active"] == 0 && s["http.ingress_http.downstream_cx_http1_active"] == 0);
     }
 

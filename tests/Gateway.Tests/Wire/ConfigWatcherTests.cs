@@ -31,9 +31,9 @@ public class ConfigWatcherTests
             var expected = "v" + version;
             await gateway.RewriteAsync(EnvoyYaml.Backend([upstream.Port], expected));
             var applied = false;
-            await TestGateway.WaitUntilAsync(() =>
+            await TestGateway.WaitUntilAsync(async () =>
             {
-                using var response = gateway.Client.GetAsync("/get").GetAwaiter().GetResult();
+                using var response = await gateway.Client.GetAsync("/get");
                 applied = response.StatusCode == HttpStatusCode.OK && response.Headers.GetValues("x-config-version").Single() == expected;
                 return applied;
             });

@@ -86,7 +86,7 @@ public class ConnectionManagerTests
         await using var gateway = await TestGateway.StartAsync(Yaml(upstream.Port));
         Assert.Equal(200, (await RawHttpConnection.ExchangeAsync(gateway.Port, "GET /a HTTP/1.1\r\nHost: a\r\n\r\n")).Status);
         Assert.Equal(426, (await RawHttpConnection.ExchangeAsync(gateway.Port, "GET /a HTTP/1.0\r\n\r\n")).Status);
-        await TestGateway.WaitUntilAsync(() => gateway.StatsAsync().GetAwaiter().GetResult().GetValueOrDefault("http.ingress_http.downstream_rq_completed") == 2);
+        await TestGateway.WaitUntilAsync(async () => (await gateway.StatsAsync()).GetValueOrDefault("http.ingress_http.downstream_rq_completed") == 2);
         var stats = await gateway.StatsAsync();
         Assert.Equal(1, stats["http.ingress_http.downstream_rq_2xx"]);
         Assert.Equal(1, stats["http.ingress_http.downstream_rq_4xx"]);

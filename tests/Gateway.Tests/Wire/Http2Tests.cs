@@ -150,7 +150,7 @@ public class Http2Tests(ITestOutputHelper output)
         }
 
         // The guard counts streams as they end, which under load can be a while after the last frame.
-        await TestGateway.WaitUntilAsync(() => gateway.StatsAsync().GetAwaiter().GetResult().GetValueOrDefault("http.ingress_http.downstream_rq_too_many_premature_resets") == 1, 60_000);
+        await TestGateway.WaitUntilAsync(async () => (await gateway.StatsAsync()).GetValueOrDefault("http.ingress_http.downstream_rq_too_many_premature_resets") == 1, 60_000);
 
         // Whatever the server still sends, the connection ends.
         while (await connection.ReadFrameAsync(10_000) is not null)

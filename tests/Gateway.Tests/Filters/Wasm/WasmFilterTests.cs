@@ -157,7 +157,7 @@ public sealed class WasmFilterTests : IAsyncLifetime
     {
         await using var gateway = await StartAsync("tick");
 
-        await TestGateway.WaitUntilAsync(() => gateway.StatsAsync().Result.GetValueOrDefault("wasmcustom.test_ticks_total") >= 3);
+        await TestGateway.WaitUntilAsync(async () => (await gateway.StatsAsync()).GetValueOrDefault("wasmcustom.test_ticks_total") >= 3);
 
         // Each tick adds one to shared data (compare-and-swap); a request's context reads it back.
         var request = new HttpRequestMessage(HttpMethod.Get, "/anything");
@@ -222,7 +222,7 @@ public sealed class WasmFilterTests : IAsyncLifetime
         var spun = await gateway.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, spun.StatusCode);
-        await TestGateway.WaitUntilAsync(() => gateway.Client.GetAsync("/anything").Result.StatusCode == HttpStatusCode.OK);
+        await TestGateway.WaitUntilAsync(async () => (await gateway.Client.GetAsync("/anything")).StatusCode == HttpStatusCode.OK);
         var (headers, _, _, _) = await EchoAsync(gateway.Client, new HttpRequestMessage(HttpMethod.Get, "/anything"));
         Assert.Equal("reload", Header(headers, "x-wasm-config"));
     }
