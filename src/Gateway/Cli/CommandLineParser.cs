@@ -10,7 +10,7 @@ namespace Gateway.Cli;
 /// </summary>
 public static class CommandLineParser
 {
-    // Envoy flags that tune its own internals (threads, hot restart, shared memory, ...): no effect here.
+    // Envoy flags that tune its own internals (hot restart, shared memory, ...): no effect here. --concurrency is parsed.
     private static readonly HashSet<string> IgnoredWithValue = new(StringComparer.Ordinal)
     {
         "--base-id", "--drain-time-s", "--parent-shutdown-time-s", "--restart-epoch",
