@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
 namespace Gateway.Codec;
 
 /// <summary>
@@ -5,10 +8,20 @@ namespace Gateway.Codec;
 /// and the end of the body marks the request complete (request_timeout disarmed, Envoy's
 /// remoteDecodeComplete). A read that completes at once costs no state machine.
 /// </summary>
+/// <remarks>
+/// Reads go to the server's body <see cref="PipeReader"/>, not its stream, and a cancelled read is a
+/// <see cref="PipeReader.CancelPendingRead"/> followed by <c>AdvanceTo</c>: Kestrel's body reader stays "reading"
+/// after a read its token cancelled (or its stream threw on a cancelled result), and when the gateway then
+/// answers (a stream timeout's 408, an upstream failure) Kestrel's drain of the rest of the body failed with
+/// "Reading is already in progress", logged as an error with its stack trace.
+/// </remarks>
 internal sealed class WatchedRequestStream : Stream
 {
+    private static readonly Action<object?> CancelRead = static reader => ((PipeReader)reader!).CancelPendingRead();
+
     private readonly StreamWatch _watch;
     private Stream _inner = Null;
+    private PipeReader _reader = null!;
 
     public WatchedRequestStream(StreamWatch watch)
     {
@@ -16,9 +29,12 @@ internal sealed class WatchedRequestStream : Stream
     }
 
     /// <summary>Wraps this request's body (the wrapper is kept with its watch, one request at a time).</summary>
-    public WatchedRequestStream Wrap(Stream inner)
+    /// <param name="inner">The server's body stream (synchronous reads, where the server allows them).</param>
+    /// <param name="reader">The server's body reader, which the asynchronous reads use.</param>
+    public WatchedRequestStream Wrap(Stream inner, PipeReader reader)
     {
         _inner = inner;
+        _reader = reader;
         return this;
     }
 
@@ -42,11 +58,46 @@ internal sealed class WatchedRequestStream : Stream
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         _watch.Touch();
-        var pending = _inner.ReadAsync(buffer, cancellationToken);
-        return pending.IsCompletedSuccessfully ? new ValueTask<int>(Done(pending.Result, buffer.Length)) : AwaitedAsync(pending, buffer.Length);
+        // No token to the server's read (see the remarks): it is turned into CancelPendingRead while the read waits.
+        var pending = _reader.ReadAsync(CancellationToken.None);
+        return pending.IsCompletedSuccessfully
+            ? new ValueTask<int>(Done(Take(pending.Result, buffer.Span, cancellationToken), buffer.Length))
+            : AwaitedAsync(pending, buffer, cancellationToken);
     }
 
-    private async ValueTask<int> AwaitedAsync(ValueTask<int> pending, int asked) => Done(await pending.ConfigureAwait(false), asked);
+    private async ValueTask<int> AwaitedAsync(ValueTask<ReadResult> pending, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        ReadResult result;
+        using (cancellationToken.UnsafeRegister(CancelRead, _reader))
+        {
+            result = await pending.ConfigureAwait(false);
+        }
+
+        return Done(Take(result, buffer.Span, cancellationToken), buffer.Length);
+    }
+
+    /// <summary>Copies what fits and advances the reader past it; a zero-byte read (waiting for data) consumes nothing.</summary>
+    private int Take(in ReadResult result, Span<byte> destination, CancellationToken cancellationToken)
+    {
+        var data = result.Buffer;
+        if (result.IsCanceled)
+        {
+            _reader.AdvanceTo(data.Start);
+            throw new OperationCanceledException(cancellationToken);
+        }
+
+        var count = (int)Math.Min(data.Length, destination.Length);
+        if (count == 0)
+        {
+            _reader.AdvanceTo(data.Start);
+            return 0;
+        }
+
+        var taken = data.Slice(0, count);
+        taken.CopyTo(destination);
+        _reader.AdvanceTo(taken.End);
+        return count;
+    }
 
     /// <summary>A read of 0 bytes into a non-empty buffer is the end of the body (the forwarder also makes zero-byte reads to wait for data).</summary>
     private int Done(int read, int asked)
