@@ -249,13 +249,6 @@ internal sealed class StreamWatch : Stream, IHttpResponseBodyFeature
 
         context.Response.Clear();
         state.ResponseFlags = null;
-        if (!_requestComplete && (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol)))
-        {
-            // Envoy closes an HTTP/1 connection whose response goes out before its request is complete
-            // (ActiveStream::encodeHeaders: drain_state_ Closing, "connection: close").
-            context.Response.Headers.Connection = "close";
-        }
-
         var status = _requestComplete ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status408RequestTimeout;
         try
         {

@@ -105,6 +105,7 @@ public sealed class EnvoyHttpTransformer : HttpTransformer
         }
 
         var state = httpContext.Features.GetRequiredFeature<RequestState>();
+        state.CheckResponseBeforeRequestComplete(httpContext.Response);
         if (!_listener.Router.SuppressEnvoyHeaders)
         {
             var elapsed = (long)Stopwatch.GetElapsedTime(state.UpstreamStartTimestamp).TotalMilliseconds;

@@ -30,6 +30,7 @@ public sealed class HttpConnectionManagerStats
     public long RqDirectResponse;
     public long RqRedirect;
     public long DownstreamRqMaxDurationReached;
+    public long DownstreamRqResponseBeforeRqComplete;
     public long DownstreamRqFailedPathNormalization;
     public long DownstreamRqRedirectedWithNormalizedPath;
 

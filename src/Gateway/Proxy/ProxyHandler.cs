@@ -48,6 +48,7 @@ public sealed partial class ProxyHandler
         var byteCounter = accessLog?.Begin(context);
         // stream_idle_timeout / request_timeout / route idle_timeout (null when none can fire).
         var watch = listener.Timeouts?.Begin(context, connection);
+        state.Watch = watch;
         HttpFilterManager? filters = null;
         // One async method for the whole request (not one per stage): each awaited async layer costs a
         // state-machine allocation per request.

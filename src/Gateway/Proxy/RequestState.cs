@@ -117,8 +117,35 @@ public sealed class RequestState : HttpFilterContext
     protected override LocalReplyData MapLocalReply(LocalReplyData reply) =>
         Listener.LocalReplyMapper is { } mapper ? mapper.Map(this, reply) : reply;
 
+    /// <summary>The request's stream watch (timeouts, the end of its body); null when the HCM has no stream timeout.</summary>
+    internal Codec.StreamWatch? Watch { get; set; }
+
+    private bool _responseHeadersChecked;
+
+    /// <summary>
+    /// Envoy's ActiveStream::encodeHeaders for a response that goes out before its request is complete: counted in
+    /// <c>downstream_rq_response_before_rq_complete</c>, and an HTTP/1 connection closes after it (<c>connection: close</c>)
+    /// rather than wait for the rest of a body nobody reads. Known only where a watch follows the body.
+    /// </summary>
+    internal void CheckResponseBeforeRequestComplete(HttpResponse response)
+    {
+        if (_responseHeadersChecked || Watch is not { RequestComplete: false })
+        {
+            return;
+        }
+
+        _responseHeadersChecked = true;
+        Interlocked.Increment(ref Listener.Stats.DownstreamRqResponseBeforeRqComplete);
+        var protocol = HttpContext.Request.Protocol;
+        if ((HttpProtocol.IsHttp11(protocol) || HttpProtocol.IsHttp10(protocol)) && UpgradeType is null)
+        {
+            response.Headers.Connection = "close";
+        }
+    }
+
     protected override void AddLocalReplyHeaders(HttpResponse response)
     {
+        CheckResponseBeforeRequestComplete(response);
         if (Listener.Http.ServerHeaderTransformation != ServerHeaderTransformation.PassThrough)
         {
             response.Headers.Server = Listener.ServerName;

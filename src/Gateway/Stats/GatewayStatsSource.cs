@@ -201,6 +201,7 @@ public sealed class GatewayStatsSource
         Counter("rq_direct_response", ref s.RqDirectResponse);
         Counter("rq_redirect", ref s.RqRedirect);
         Counter("downstream_rq_max_duration_reached", ref s.DownstreamRqMaxDurationReached);
+        Counter("downstream_rq_response_before_rq_complete", ref s.DownstreamRqResponseBeforeRqComplete);
         Counter("downstream_rq_failed_path_normalization", ref s.DownstreamRqFailedPathNormalization);
         Counter("downstream_rq_redirected_with_normalized_path", ref s.DownstreamRqRedirectedWithNormalizedPath);
         writer.Gauge(prefix + "downstream_rq_active", Volatile.Read(ref s.DownstreamRqActive), "http.downstream_rq_active", tags);

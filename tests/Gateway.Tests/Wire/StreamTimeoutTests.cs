@@ -84,6 +84,7 @@ public class StreamTimeoutTests
         // Envoy closes an HTTP/1 connection whose response went out before its request was complete.
         Assert.Equal("close", response.Header("connection"));
         Assert.True(await connection.IsClosedAsync(10_000));
+        Assert.Equal(1, (await gateway.StatsAsync()).GetValueOrDefault("http.ingress_http.downstream_rq_response_before_rq_complete"));
         // The body read the timeout cancelled leaves the server's body reader usable: its drain of the rest of the
         // request logged "Reading is already in progress" as an error, with a stack trace, before.
         Assert.Empty(captured.Errors);
