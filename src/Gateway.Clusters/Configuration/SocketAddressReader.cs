@@ -38,9 +38,11 @@ internal static class SocketAddressReader
             socket.Unsupported("named_port", "use port_value");
         }
 
-        if (socket.String("protocol") is { } protocol && !protocol.Equals(udp ? "UDP" : "TCP", StringComparison.OrdinalIgnoreCase) && !(udp && protocol.Equals("TCP", StringComparison.OrdinalIgnoreCase)))
+        // A statsd sink's address is sent to over UDP whatever it says; TCP is the field's default, so both are fine there.
+        if (socket.String("protocol") is { } protocol && !protocol.Equals("TCP", StringComparison.OrdinalIgnoreCase) &&
+            !(udp && protocol.Equals("UDP", StringComparison.OrdinalIgnoreCase)))
         {
-            socket.Context.Unsupported(socket.Join("protocol"), socket.MarkOf("protocol"), $"protocol {protocol} is not supported; only TCP");
+            socket.Context.Unsupported(socket.Join("protocol"), socket.MarkOf("protocol"), $"protocol {protocol} is not supported; use {(udp ? "UDP or TCP" : "TCP")}");
         }
 
         socket.Accept("ipv4_compat");

@@ -171,7 +171,7 @@ public static class CommandLineParser
                     var value = Value();
                     if (!uint.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) || count > 1024)
                     {
-                        error = $"--concurrency needs a number of event loops from 1 to 1024, e.g. --concurrency 2 (got '{value}')";
+                        error = $"--concurrency needs a number of event loops from 0 to 1024 (0 runs one, as Envoy), e.g. --concurrency 2 (got '{value}')";
                         return false;
                     }
 

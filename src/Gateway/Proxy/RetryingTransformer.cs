@@ -28,10 +28,6 @@ internal sealed class RetryingTransformer : HttpTransformer
     private readonly TimeProvider _time;
     private PerTryTimer? _perTry;
     private TimeSpan? _rateLimitedDelay;
-    private bool _abandoned;
-
-    /// <summary>The body outgrew the buffer limit and retrying was given up (already counted in retry_or_shadow_abandoned).</summary>
-    public bool Abandoned => _abandoned;
     private List<UpstreamEndpoint>? _attempted;
 
     /// <summary>A retry was taken and its attempt has not been judged yet (Envoy's armed callback).</summary>
@@ -52,6 +48,9 @@ internal sealed class RetryingTransformer : HttpTransformer
 
     /// <summary>The request body the router replays, when it has one.</summary>
     public RouterRequestBody? Body { get; set; }
+
+    /// <summary>The body outgrew the buffer limit and retrying was given up (already counted in retry_or_shadow_abandoned).</summary>
+    public bool Abandoned { get; private set; }
 
     /// <summary>Retries done so far.</summary>
     public int Retries { get; private set; }
@@ -197,14 +196,14 @@ internal sealed class RetryingTransformer : HttpTransformer
     /// <summary>Envoy's shouldRetry: the retry-success, limit and overflow accounting around one decision.</summary>
     private bool Decide(bool wouldRetry)
     {
-        if (!_abandoned && Body is { Overflowed: true })
+        if (!Abandoned && Body is { Overflowed: true })
         {
             // The body outgrew the buffer limit: Envoy drops the retry state (no retry, no retry stats).
-            _abandoned = true;
+            Abandoned = true;
             Interlocked.Increment(ref _cluster.Stats.RetryOrShadowAbandoned);
         }
 
-        if (_abandoned)
+        if (Abandoned)
         {
             return false;
         }

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Gateway.Cli;
@@ -38,11 +37,9 @@ public sealed class EventLoopTests : IDisposable
     {
         using var admin = TestGateway.CreateClient(gateway.AdminPort);
         using var info = JsonDocument.Parse(await admin.GetStringAsync("/server_info"));
-        var stats = await admin.GetStringAsync("/stats");
-        var gauge = stats.Split('\n').Single(l => l.StartsWith("server.concurrency: ", StringComparison.Ordinal));
-        var listeners = await admin.GetFromJsonAsync<JsonElement>("/listeners?format=json");
-        var port = listeners.GetProperty("listener_statuses")[0].GetProperty("local_address").GetProperty("socket_address").GetProperty("port_value").GetInt32();
-        return (info.RootElement.GetProperty("command_line_options").GetProperty("concurrency").GetInt32(), long.Parse(gauge["server.concurrency: ".Length..]), port);
+        var stats = TestGateway.ParseStats(await admin.GetStringAsync("/stats"));
+        var ports = await GatewayBinaryProcess.ReadListenerPortsAsync(gateway.AdminPort);
+        return (info.RootElement.GetProperty("command_line_options").GetProperty("concurrency").GetInt32(), stats["server.concurrency"], ports["listener_0"]);
     }
 
     private static async Task AssertProxiesAsync(int port)

@@ -191,7 +191,8 @@ internal sealed class GatewayBinaryProcess : IAsyncDisposable
     /// <summary>The listeners' bound ports now, from the admin's /listeners?format=json.</summary>
     public Task<Dictionary<string, int>> ReadListenerPortsAsync() => ReadListenerPortsAsync(AdminPort);
 
-    private static async Task<Dictionary<string, int>> ReadListenerPortsAsync(int adminPort)
+    /// <summary>The listeners' bound ports of the gateway whose admin is on <paramref name="adminPort"/>.</summary>
+    internal static async Task<Dictionary<string, int>> ReadListenerPortsAsync(int adminPort)
     {
         using var client = TestGateway.CreateClient(adminPort);
         var listeners = await client.GetFromJsonAsync<JsonElement>("/listeners?format=json").ConfigureAwait(false);

@@ -153,11 +153,14 @@ public sealed class TestGateway : IAsyncDisposable
     /// <summary>GET /stats on the admin listener, parsed into name → value.</summary>
     public async Task<Dictionary<string, long>> StatsAsync(string query = "")
     {
-        var text = await Admin.GetStringAsync("/stats" + query);
-        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        return ParseStats(await Admin.GetStringAsync("/stats" + query));
+    }
+
+    /// <summary>The admin's /stats text (name: value lines) as name → value.</summary>
+    public static Dictionary<string, long> ParseStats(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(": ", 2))
             .ToDictionary(p => p[0], p => long.Parse(p[1], CultureInfo.InvariantCulture));
-    }
 
     /// <summary>
     /// Sends the traffic <see cref="EnvoyYaml.StandardTraffic"/> routes: a success, a 404 (no route), a
