@@ -18,7 +18,6 @@ namespace MibcWriter;
 /// </summary>
 internal sealed class MibcEmitter
 {
-    const int KindTypeHistogramCount = 0xB1;
     const int MarshalTypeHandle = 3;
     const int MarshalMethodHandle = 4;
 
@@ -57,7 +56,7 @@ internal sealed class MibcEmitter
             var e = schema[i];
             // Delegate/method-handle histograms and the count that heads each: older readers cannot parse them.
             if (e.Marshal == MarshalMethodHandle) continue;
-            if (e.Kind == KindTypeHistogramCount && i + 1 < schema.Count && schema[i + 1].Marshal == MarshalMethodHandle) continue;
+            if (e.Kind == PgoSchemaElement.TypeHistogramCountKind && i + 1 < schema.Count && schema[i + 1].Marshal == MarshalMethodHandle) continue;
             values.Add((0xF, default));
             values.Add((e.ILOffset, default));
             values.Add((e.Kind, default));

@@ -1,12 +1,13 @@
 using MibcWriter;
 
-// MibcWriter PGO_TEXT OUT.mibc ASSEMBLY_DIR...: see MibcEmitter for the format and bench/aot-pgo.sh for the run.
+// MibcWriter PGO_TEXT[,PGO_TEXT...] OUT.mibc ASSEMBLY_DIR...: see MibcEmitter for the format, PgoProfileMerger for
+// several runs, bench/aot-pgo.sh for the training.
 if (args.Length < 3)
 {
-    Console.Error.WriteLine("usage: MibcWriter PGO_TEXT OUT.mibc ASSEMBLY_DIR... (the gateway's build output first, then the shared frameworks)");
+    Console.Error.WriteLine("usage: MibcWriter PGO_TEXT[,PGO_TEXT...] OUT.mibc ASSEMBLY_DIR... (the gateway's build output first, then the shared frameworks)");
     return 2;
 }
-var profiles = PgoTextReader.Read(args[0]);
+var profiles = PgoProfileMerger.Merge(args[0].Split(',').SelectMany(PgoTextReader.Read));
 var assemblies = new AssemblySet(args.Skip(2));
 var emitter = new MibcEmitter(assemblies);
 var skipped = new Dictionary<string, int>(StringComparer.Ordinal);
