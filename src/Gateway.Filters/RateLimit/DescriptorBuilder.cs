@@ -17,7 +17,7 @@ internal static class DescriptorBuilder
     // header_value_match matchers compiled once per policy object (policies live as long as their config).
     private static readonly ConditionalWeakTable<RateLimitActionConfig, HeaderMatcher[]> Matchers = new();
 
-    public static void Add(List<RateLimitDescriptor> descriptors, IReadOnlyList<RateLimitPolicyConfig> policies, int stage, HttpFilterContext context)
+    public static void Add(List<RateLimitDescriptor> descriptors, IReadOnlyList<RateLimitPolicyConfig> policies, int stage, string localCluster, HttpFilterContext context)
     {
         foreach (var policy in policies)
         {
@@ -30,7 +30,7 @@ internal static class DescriptorBuilder
             var keep = true;
             foreach (var action in policy.Actions)
             {
-                if (!AddEntry(descriptor, action, context))
+                if (!AddEntry(descriptor, action, localCluster, context))
                 {
                     keep = false;
                     break;
@@ -44,15 +44,15 @@ internal static class DescriptorBuilder
         }
     }
 
-    private static bool AddEntry(RateLimitDescriptor descriptor, RateLimitActionConfig action, HttpFilterContext context)
+    private static bool AddEntry(RateLimitDescriptor descriptor, RateLimitActionConfig action, string localCluster, HttpFilterContext context)
     {
         var request = context.HttpContext.Request;
         string? value;
         switch (action.Kind)
         {
             case RateLimitActionKind.SourceCluster:
-                // The local service cluster (--service-cluster); this gateway has none, so it is empty.
-                value = "";
+                // The local service cluster (node.cluster or --service-cluster); empty when neither is set, as in Envoy.
+                value = localCluster;
                 break;
             case RateLimitActionKind.DestinationCluster:
                 value = context.RouteClusterName;

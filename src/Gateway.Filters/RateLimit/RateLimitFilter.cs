@@ -27,11 +27,13 @@ public sealed partial class RateLimitFilter : HttpStreamFilter, IHttpFilter, IRe
     internal const int FailureModeAllowed = 3;
 
     private readonly RateLimitSettings _settings;
+    private readonly string _localCluster;
     private readonly ILogger _logger;
 
-    public RateLimitFilter(RateLimitSettings settings, ILogger logger)
+    public RateLimitFilter(RateLimitSettings settings, string localCluster, ILogger logger)
     {
         _settings = settings;
+        _localCluster = localCluster;
         _logger = logger;
         Stats = new ClusterScopedCounters(settings.StatPrefix.Length == 0 ? "ratelimit" : "ratelimit." + settings.StatPrefix,
             "ok", "over_limit", "error", "failure_mode_allowed");
@@ -64,10 +66,10 @@ public sealed partial class RateLimitFilter : HttpStreamFilter, IHttpFilter, IRe
         }
 
         var descriptors = new List<RateLimitDescriptor>();
-        DescriptorBuilder.Add(descriptors, action.RateLimits, _settings.Stage, context);
+        DescriptorBuilder.Add(descriptors, action.RateLimits, _settings.Stage, _localCluster, context);
         if (vhost == VhRateLimitsOption.Include || (vhost == VhRateLimitsOption.Override && action.RateLimits.Count == 0))
         {
-            DescriptorBuilder.Add(descriptors, vhostLimits, _settings.Stage, context);
+            DescriptorBuilder.Add(descriptors, vhostLimits, _settings.Stage, _localCluster, context);
         }
 
         return descriptors.Count == 0 ? Continue : CallAsync(context, perRoute?.Domain ?? _settings.Domain, descriptors);

@@ -33,6 +33,8 @@ public sealed class RateLimitFilterFactory : IHttpFilterFactory
         }
 
         var loggers = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
-        return new RateLimitFilter(settings, loggers.CreateLogger("ratelimit"));
+        // source_cluster's value: the local service cluster (node.cluster, or --service-cluster), as Envoy's local_info.
+        var localCluster = services.GetService<IServerHealth>()?.LocalClusterName ?? "";
+        return new RateLimitFilter(settings, localCluster, loggers.CreateLogger("ratelimit"));
     }
 }

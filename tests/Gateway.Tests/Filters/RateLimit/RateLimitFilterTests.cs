@@ -30,6 +30,13 @@ public sealed class RateLimitFilterTests : GrpcServiceFilterTests
                 disabled: true
           - match: { prefix: "/vhost" }
             route: { cluster: upstream }
+          - match: { prefix: "/source" }
+            route:
+              cluster: upstream
+              rate_limits:
+              - actions:
+                - source_cluster: {}
+                - destination_cluster: {}
           - match: { prefix: "/" }
             route:
               cluster: upstream
@@ -110,6 +117,25 @@ public sealed class RateLimitFilterTests : GrpcServiceFilterTests
             ["user=alice,kind=api", "destination_cluster=upstream,remote_address=127.0.0.1", "header_match=is-get"],
             descriptors);
         Assert.Equal(1, (await gw.StatsAsync())["cluster.upstream.ratelimit.ok"]);
+    }
+
+    /// <summary>source_cluster is the local service cluster, node.cluster (--service-cluster overrides it), as
+    /// Envoy's SourceClusterAction reads local_info; without either the entry is sent with an empty value.</summary>
+    [Theory]
+    [InlineData("node:\n  cluster: front-proxy\n", "", "front-proxy")]
+    [InlineData("node:\n  cluster: front-proxy\n", "edge", "edge")]
+    [InlineData("", "", "")]
+    public async Task Source_cluster_is_the_nodes_cluster(string node, string serviceCluster, string expected)
+    {
+        _service.Decide = _ => Task.FromResult(Answer(RateLimitResponse.Types.Code.Ok, 9));
+        await using var gw = await TestGateway.StartAsync(node + Yaml(),
+            serviceCluster.Length > 0 ? o => o with { ServiceCluster = serviceCluster } : null);
+        using var response = await gw.Client.GetAsync("/source");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(_service.Requests.TryDequeue(out var sent));
+        var descriptors = sent.Descriptors.Select(d => string.Join(",", d.Entries.Select(e => e.Key + "=" + e.Value))).ToArray();
+        Assert.Equal([$"source_cluster={expected},destination_cluster=upstream"], descriptors);
     }
 
     [Fact]
