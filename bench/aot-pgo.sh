@@ -51,6 +51,8 @@ train() {
         dotnet "$GATEWAY_DIR/Gateway.dll" -c "$WORK/$name.yaml" --log-level warning & gateway=$!
     PIDS+=($gateway)
     for _ in $(seq 300); do curl -sf -o /dev/null "http://127.0.0.1:$port/get" && break; sleep 0.1; done
+    curl -sf -o /dev/null "http://127.0.0.1:$port/get" ||
+        { echo "aot-pgo: the gateway on $WORK/$name.yaml gave no 200 on /get within 30 s (its log is above)" >&2; exit 1; }
     for round in 1 2; do
         for scenario in "$@"; do
             IFS=: read -r scenario path script <<<"$scenario"

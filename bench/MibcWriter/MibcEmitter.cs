@@ -18,9 +18,6 @@ namespace MibcWriter;
 /// </summary>
 internal sealed class MibcEmitter
 {
-    const int MarshalTypeHandle = 3;
-    const int MarshalMethodHandle = 4;
-
     readonly AssemblySet _assemblies;
     readonly MetadataBuilder _metadata = new();
     readonly InstructionEncoder _group = new(new BlobBuilder());
@@ -55,24 +52,21 @@ internal sealed class MibcEmitter
         {
             var e = schema[i];
             // Delegate/method-handle histograms and the count that heads each: older readers cannot parse them.
-            if (e.Marshal == MarshalMethodHandle) continue;
-            if (e.Kind == PgoSchemaElement.TypeHistogramCountKind && i + 1 < schema.Count && schema[i + 1].Marshal == MarshalMethodHandle) continue;
+            if (e.Marshal == PgoSchemaElement.MethodHandle) continue;
+            if (e.Kind == PgoSchemaElement.TypeHistogramCountKind && i + 1 < schema.Count && schema[i + 1].Marshal == PgoSchemaElement.MethodHandle) continue;
             values.Add((0xF, default));
             values.Add((e.ILOffset, default));
             values.Add((e.Kind, default));
             values.Add((e.Count, default));
             values.Add((e.Other, default));
-            foreach (var entry in e.Entries)
+            for (int entry = 0; entry < e.Count; entry++)
             {
                 switch (e.Marshal)
                 {
-                    case 1: values.Add((Math.Min(long.Parse(entry, System.Globalization.CultureInfo.InvariantCulture), int.MaxValue), default)); break;
-                    case 2:
-                        var halves = entry.Split(' ');
-                        values.Add(((long)(uint.Parse(halves[0], System.Globalization.CultureInfo.InvariantCulture)
-                            | ((ulong)uint.Parse(halves[1], System.Globalization.CultureInfo.InvariantCulture) << 32)), default));
-                        break;
-                    case MarshalTypeHandle: values.Add(TypeEntry(entry["TypeHandle: ".Length..])); break;
+                    // The readers take a four-byte count as an int.
+                    case PgoSchemaElement.FourByte: values.Add(((long)Math.Min(e.Number(entry), int.MaxValue), default)); break;
+                    case PgoSchemaElement.EightByte: values.Add((unchecked((long)e.Number(entry)), default)); break;
+                    case PgoSchemaElement.TypeHandle: values.Add(TypeEntry(e.Entries[entry]["TypeHandle: ".Length..])); break;
                     default: break;
                 }
             }

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MibcWriter;
 
 /// <summary>
@@ -33,8 +31,8 @@ internal static class PgoProfileMerger
     {
         ulong sum = 0;
         foreach (var e in profile.Schema)
-            if (e.Marshal is 1 or 2)
-                foreach (var entry in e.Entries) sum += Number(entry, e.Marshal);
+            if (e.Marshal is PgoSchemaElement.FourByte or PgoSchemaElement.EightByte)
+                for (int i = 0; i < e.Count; i++) sum += e.Number(i);
         return sum;
     }
 
@@ -47,8 +45,8 @@ internal static class PgoProfileMerger
             var y = b.Schema[i];
             var entries = x.Marshal switch
             {
-                1 or 2 => x.Entries.Zip(y.Entries, (p, q) => Text(Number(p, x.Marshal) + Number(q, x.Marshal), x.Marshal)).ToList(),
-                3 or 4 => Draw(x.Entries, CallsBefore(a, i), y.Entries, CallsBefore(b, i)),
+                PgoSchemaElement.FourByte or PgoSchemaElement.EightByte => Enumerable.Range(0, x.Count).Select(e => x.Text(x.Number(e) + y.Number(e))).ToList(),
+                PgoSchemaElement.TypeHandle or PgoSchemaElement.MethodHandle => Draw(x.Entries, CallsBefore(a, i), y.Entries, CallsBefore(b, i)),
                 _ => x.Entries.ToList(),
             };
             schema.Add(x with { Entries = entries });
@@ -59,7 +57,7 @@ internal static class PgoProfileMerger
     // A type table follows the count of calls at the same call site.
     static ulong CallsBefore(PgoMethodProfile profile, int index) =>
         index > 0 && profile.Schema[index - 1] is { Kind: PgoSchemaElement.TypeHistogramCountKind } count && count.ILOffset == profile.Schema[index].ILOffset
-            ? Number(count.Entries[0], 1) : 1;
+            ? count.Number(0) : 1;
 
     static List<string> Draw(IReadOnlyList<string> first, ulong firstCalls, IReadOnlyList<string> second, ulong secondCalls)
     {
@@ -67,15 +65,4 @@ internal static class PgoProfileMerger
         int fromFirst = firstCalls + secondCalls == 0 ? n : (int)Math.Round(n * (double)firstCalls / (firstCalls + secondCalls));
         return first.Take(fromFirst).Concat(second.Take(n - fromFirst)).ToList();
     }
-
-    static ulong Number(string entry, int marshal)
-    {
-        if (marshal == 1) return ulong.Parse(entry, CultureInfo.InvariantCulture);
-        var halves = entry.Split(' ');
-        return uint.Parse(halves[0], CultureInfo.InvariantCulture) | ((ulong)uint.Parse(halves[1], CultureInfo.InvariantCulture) << 32);
-    }
-
-    static string Text(ulong value, int marshal) => marshal == 1
-        ? Math.Min(value, uint.MaxValue).ToString(CultureInfo.InvariantCulture)
-        : string.Create(CultureInfo.InvariantCulture, $"{(uint)value} {(uint)(value >> 32)}");
 }

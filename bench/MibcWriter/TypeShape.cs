@@ -32,5 +32,3 @@ internal sealed record ByRefType(TypeShape Element) : TypeShape;
 internal sealed record GenericParameter(bool OfMethod, int Index) : TypeShape;
 
 internal sealed record ModifiedType(TypeShape Modifier, TypeShape Unmodified, bool Required) : TypeShape;
-
-internal sealed record PinnedType(TypeShape Element) : TypeShape;

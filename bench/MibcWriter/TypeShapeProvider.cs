@@ -15,7 +15,7 @@ internal sealed class TypeShapeProvider(AssemblySet assemblies, LoadedAssembly a
     public TypeShape GetGenericMethodParameter(object? genericContext, int index) => new GenericParameter(true, index);
     public TypeShape GetGenericTypeParameter(object? genericContext, int index) => new GenericParameter(false, index);
     public TypeShape GetModifiedType(TypeShape modifier, TypeShape unmodifiedType, bool isRequired) => new ModifiedType(modifier, unmodifiedType, isRequired);
-    public TypeShape GetPinnedType(TypeShape elementType) => new PinnedType(elementType);
+    public TypeShape GetPinnedType(TypeShape elementType) => throw new UnresolvableException("pinned type (locals only) in a method signature");
     public TypeShape GetPointerType(TypeShape elementType) => new PointerType(elementType);
     public TypeShape GetPrimitiveType(PrimitiveTypeCode typeCode) => new PrimitiveType(typeCode);
     public TypeShape GetSZArrayType(TypeShape elementType) => new SzArrayType(elementType);

@@ -72,13 +72,13 @@ public class AotProfileTests
 
         var dictionary = reader.MethodDefinitions.Select(reader.GetMethodDefinition)
             .Single(m => reader.GetString(m.Name) == "AssemblyDictionary");
-        var groups = Tokens(pe, dictionary).Where(t => t.Kind == HandleKind.MethodDefinition).ToList();
+        var groups = Tokens(pe, reader, dictionary).Where(t => t.Kind == HandleKind.MethodDefinition).ToList();
         Assert.NotEmpty(groups);
 
         var methods = new List<ProfiledMethod>();
         foreach (var group in groups)
         {
-            foreach (var token in Tokens(pe, reader.GetMethodDefinition((MethodDefinitionHandle)group)))
+            foreach (var token in Tokens(pe, reader, reader.GetMethodDefinition((MethodDefinitionHandle)group)))
             {
                 if (token.Kind != HandleKind.MemberReference) continue;
                 var member = reader.GetMemberReference((MemberReferenceHandle)token);
@@ -92,7 +92,7 @@ public class AotProfileTests
     }
 
     // The tokens a method's IL loads (ldtoken), walking the only opcodes a .mibc uses.
-    private static IEnumerable<EntityHandle> Tokens(PEReader pe, MethodDefinition method)
+    private static IEnumerable<EntityHandle> Tokens(PEReader pe, MetadataReader reader, MethodDefinition method)
     {
         var il = pe.GetMethodBody(method.RelativeVirtualAddress).GetILReader();
         while (il.RemainingBytes > 0)
@@ -106,7 +106,7 @@ public class AotProfileTests
                 case ILOpCode.Ldc_r8: il.ReadDouble(); break;
                 case ILOpCode.Ldc_i4: il.ReadInt32(); break;
                 case ILOpCode.Pop or ILOpCode.Ret: break;
-                default: throw new Xunit.Sdk.XunitException($"{ProfileFile}: unexpected IL opcode {opcode} in {nameof(method)}");
+                default: throw new Xunit.Sdk.XunitException($"{ProfileFile}: IL opcode {opcode} in {reader.GetString(method.Name)} is not one a .mibc uses: the file is damaged or not from bench/MibcWriter; regenerate it with bench/aot-pgo.sh");
             }
         }
     }
